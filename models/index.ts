@@ -1,0 +1,14 @@
+// The registry of every model slubcheck ships: the toy models and the SLUB
+// versions. The CLI receives it from bin/slubcheck.js; the engine in src/
+// never imports it.
+import type { ModelEntry, Registry } from '../src/engine/model.ts';
+import { entry as incrementRace } from './toy/increment-race.ts';
+import { peterson, petersonBroken } from './toy/peterson.ts';
+import { entry as lockOrder } from './toy/lock-order.ts';
+
+const entries: ModelEntry[] = [incrementRace, peterson, petersonBroken, lockOrder];
+
+export const registry: Registry = {
+  entries,
+  resolve: (id) => entries.find((e) => e.id === id || e.aliases?.includes(id)),
+};

@@ -1,0 +1,344 @@
+// The command line: `list`, `check`, `replay`. It behaves like the tools
+// kernel developers know (SPIN's pan, TLC): exit 0 when no violation was
+// found, 1 when one was (or a deadlock), 2 on bad input, with one line
+// naming the problem and never a stack trace.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import type { Model, ModelEntry, ModelOptions, Plain, Registry } from '../engine/model.ts';
+import { EngineError, ModelError, UsageError } from '../engine/errors.ts';
+import { explore, type CheckResult, type Strategy } from '../engine/explore.ts';
+import { encodeToken, readTraceArgument, replay, traceToJson, type Trace } from '../engine/trace.ts';
+import { renderTable, traceSteps } from '../engine/render.ts';
+import { holds, propertySets } from '../engine/run.ts';
+
+export interface Io {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+export const defaultIo: Io = {
+  out: (l) => process.stdout.write(l + '\n'),
+  err: (l) => process.stderr.write(l + '\n'),
+};
+
+const HELP: Record<string, string> = {
+  main: `slubcheck: a concurrency model checker for the SLUB allocator
+
+usage: slubcheck <command> [options]
+
+commands:
+  list                     models, versions and scenarios, one line each
+  check <model>            explore a model and report the first violation
+  replay <token|file>      re-run a counterexample step by step
+
+Run 'slubcheck <command> --help' for a command's options.
+Exit status: 0 no violation, 1 violation or deadlock found, 2 bad input.`,
+  list: `usage: slubcheck list
+
+Lists every model with a one-line summary, and the configurations
+(scenarios) of each.`,
+  check: `usage: slubcheck check <model> [options]
+
+Explores every interleaving of <model> (breadth-first by default, so the
+first counterexample is a shortest one) and checks its properties.
+
+options:
+  --scenario NAME        the scenario to run (models that have scenarios)
+  --patch NAME           apply a built-in patch (repeatable)
+  --kasan                enable the generic KASAN quarantine (SLUB models)
+  --strategy bfs|dfs     breadth-first (shortest traces) or depth-first
+  --max-states N         stop after N distinct states (search incomplete)
+  --max-depth N          do not expand states deeper than N steps
+  --max-seconds S        stop after S seconds
+  --json                 print one JSON object instead of text
+  --trace-out FILE       write the counterexample as a JSON trace file
+  --check-collisions     keep exact state encodings, fail on a fingerprint
+                         collision (slow; for debugging the engine)
+  --quiet                no progress lines on stderr`,
+  replay: `usage: slubcheck replay <token|file> [--json]
+
+Re-runs a counterexample (a replay token, or a JSON trace file written by
+--trace-out) step by step. Every recorded action must still be enabled
+and carry the recorded name; any mismatch is an error (exit 2). Exit 1
+when the replayed path violates a property, 0 when it does not.`,
+};
+
+const MODEL_OPTIONS = {
+  scenario: { type: 'string' },
+  patch: { type: 'string', multiple: true },
+  kasan: { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    // node's messages are one line already, e.g. "Unknown option '--foo'".
+    throw new UsageError(((e as Error).message ?? String(e)).split('\n')[0]!.replace(/\. To specify a positional argument.*$/, ''));
+  }
+}
+
+function positiveInt(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^[0-9]+$/.test(v) || Number(v) <= 0) throw new UsageError(`--${name} needs a positive whole number, not '${v}'`);
+  return Number(v);
+}
+
+function positiveNumber(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} needs a positive number of seconds, not '${v}'`);
+  return n;
+}
+
+export function resolveEntry(registry: Registry, id: string | undefined): ModelEntry {
+  if (id === undefined) throw new UsageError("missing model: try 'slubcheck list'");
+  const e = registry.resolve(id);
+  if (!e) throw new UsageError(`unknown model '${id}': try 'slubcheck list'`);
+  return e;
+}
+
+export function buildModel(entry: ModelEntry, options: ModelOptions): Model<any, any> {
+  const wantsOptions = options.scenario !== undefined || (options.patches?.length ?? 0) > 0 || options.kasan;
+  if (!entry.configFromOptions) {
+    if (wantsOptions) throw new UsageError(`model ${entry.id} takes no --scenario, --patch or --kasan`);
+    return entry.build(null);
+  }
+  return entry.build(entry.configFromOptions(options));
+}
+
+function modelOptions(values: { scenario?: string; patch?: string[]; kasan?: boolean }): ModelOptions {
+  return {
+    ...(values.scenario !== undefined ? { scenario: values.scenario } : {}),
+    ...(values.patch !== undefined ? { patches: values.patch } : {}),
+    ...(values.kasan ? { kasan: true } : {}),
+  };
+}
+
+export function replayCommand(trace: Trace): string {
+  return `npx slubcheck replay ${encodeToken(trace)}`;
+}
+
+function verdictLine(r: CheckResult<any, any>): string {
+  if (r.result === 'ok') {
+    return r.complete
+      ? `no violation (complete: ${r.states} distinct states, depth ${r.depth})`
+      : `no violation (incomplete: ${r.stopReason ?? 'stopped early'}; ${r.states} distinct states, depth ${r.depth})`;
+  }
+  if (r.result === 'deadlock') return `DEADLOCK after ${r.trace!.steps.length} steps: no context can take a step and not every context has finished`;
+  return `VIOLATION of ${r.property} (${r.propertyKind}) after ${r.trace!.steps.length} steps`;
+}
+
+export function resultJson(r: CheckResult<any, any>, config: Plain): Record<string, unknown> {
+  return {
+    model: r.model,
+    config,
+    strategy: r.strategy,
+    result: r.result,
+    complete: r.complete,
+    ...(r.stopReason !== undefined ? { stop_reason: r.stopReason } : {}),
+    states: r.states,
+    transitions: r.transitions,
+    depth: r.depth,
+    seconds: r.seconds,
+    property: r.property ?? null,
+    property_kind: r.propertyKind ?? null,
+    explanation: r.explanation ?? null,
+    trace: r.path ? traceSteps(r.path) : null,
+    token: r.trace ? encodeToken(r.trace) : null,
+    replay: r.trace ? replayCommand(r.trace) : null,
+    witnesses: r.witnesses,
+  };
+}
+
+/** The text report of a check: verdict, trace table, replay command, figures. */
+export function reportText(model: Model<any, any>, r: CheckResult<any, any>, io: Io): void {
+  io.out(verdictLine(r));
+  if (r.trace && r.path) {
+    if (r.explanation) io.out(`  ${r.explanation}`);
+    io.out('');
+    io.out(renderTable(model, r.path));
+    io.out('');
+    io.out(`replay: ${replayCommand(r.trace)}`);
+  }
+  const rate = r.seconds > 0 ? Math.round(r.states / r.seconds) : r.states;
+  io.out(`${r.states} distinct states, ${r.transitions} transitions, depth ${r.depth}, ${r.seconds.toFixed(2)} s (${rate} states/s)`);
+  const missing = r.witnesses.filter((w) => !w.reached);
+  if (missing.length > 0 && r.result === 'ok') {
+    io.out(`warning: never reached (the search may be vacuous here): ${missing.map((w) => w.name).join(', ')}`);
+  }
+}
+
+function cmdList(registry: Registry, io: Io): number {
+  const w = Math.max(...registry.entries.map((e) => e.id.length));
+  for (const e of registry.entries) {
+    io.out(`${e.id.padEnd(w)}  ${e.summary}`);
+    for (const c of e.configurations ?? []) io.out(`${' '.repeat(w)}    --scenario ${c.name}: ${c.summary}`);
+  }
+  return 0;
+}
+
+function cmdCheck(registry: Registry, args: string[], io: Io): number {
+  const { values, positionals } = parse(args, {
+    ...MODEL_OPTIONS,
+    strategy: { type: 'string' },
+    'max-states': { type: 'string' },
+    'max-depth': { type: 'string' },
+    'max-seconds': { type: 'string' },
+    json: { type: 'boolean' },
+    'trace-out': { type: 'string' },
+    'check-collisions': { type: 'boolean' },
+    quiet: { type: 'boolean' },
+  });
+  if (values.help) return io.out(HELP.check!), 0;
+  if (positionals.length > 1) throw new UsageError(`check takes one model, got ${positionals.length}: ${positionals.join(' ')}`);
+  const entry = resolveEntry(registry, positionals[0]);
+  const strategy = (values.strategy ?? 'bfs') as Strategy;
+  if (strategy !== 'bfs' && strategy !== 'dfs') throw new UsageError(`unknown strategy '${values.strategy}': use bfs or dfs`);
+  const model = buildModel(entry, modelOptions(values));
+  const maxStates = positiveInt('max-states', values['max-states']);
+  const maxDepth = positiveInt('max-depth', values['max-depth']);
+  const maxSeconds = positiveNumber('max-seconds', values['max-seconds']);
+  const r = explore(model, {
+    strategy,
+    ...(maxStates !== undefined ? { maxStates } : {}),
+    ...(maxDepth !== undefined ? { maxDepth } : {}),
+    ...(maxSeconds !== undefined ? { maxSeconds } : {}),
+    checkCollisions: !!values['check-collisions'],
+    ...(values.quiet
+      ? {}
+      : {
+          onProgress: (p) =>
+            io.err(`progress: ${p.states} states, ${p.statesPerSecond} states/s, queue ${p.queue}, depth ${p.depth}, ${p.seconds.toFixed(0)} s`),
+        }),
+  });
+  if (values['trace-out'] && r.trace) {
+    try {
+      writeFileSync(values['trace-out'], traceToJson(r.trace) + '\n');
+    } catch (e) {
+      throw new UsageError(`cannot write --trace-out ${values['trace-out']}: ${(e as Error).message}`);
+    }
+  }
+  if (values.json) io.out(JSON.stringify(resultJson(r, model.config)));
+  else {
+    io.out(`slubcheck: ${model.id}${describeConfig(model.config)} (${strategy})`);
+    reportText(model, r, io);
+    if (values['trace-out'] && r.trace) io.out(`trace written to ${values['trace-out']}`);
+  }
+  return r.result === 'ok' ? 0 : 1;
+}
+
+function describeConfig(config: Plain): string {
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) return '';
+  const parts = Object.entries(config)
+    .filter(([, v]) => v !== null && v !== false && !(Array.isArray(v) && v.length === 0))
+    .map(([k, v]) => (v === true ? k : `${k} ${Array.isArray(v) ? v.join(',') : String(v)}`));
+  return parts.length ? ` [${parts.join('; ')}]` : '';
+}
+
+function cmdReplay(registry: Registry, args: string[], io: Io): number {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+  if (values.help) return io.out(HELP.replay!), 0;
+  if (positionals.length !== 1) throw new UsageError('replay takes one replay token or trace file');
+  const trace = readTraceArgument(positionals[0]!);
+  const entry = registry.resolve(trace.model);
+  if (!entry) throw new UsageError(`the trace is for unknown model '${trace.model}'`);
+  const model = entry.build(trace.config);
+  const path = replay(model, trace);
+  // Which properties does the replayed path violate, and where first?
+  const sets = propertySets(model);
+  let violated: { name: string; kind: string; step: number; explanation?: string } | undefined;
+  path.states.forEach((s, i) => {
+    if (violated) return;
+    const bad = sets.always.find((p) => !holds(model, p, s));
+    if (bad) {
+      const ex = bad.explain?.(s);
+      violated = { name: bad.name, kind: 'always', step: i, ...(ex !== undefined ? { explanation: ex } : {}) };
+    }
+  });
+  const last = path.states[path.states.length - 1];
+  if (!violated && last !== undefined) {
+    const terminal = model.terminal(last);
+    const enabled = model.actions(last);
+    const bad = terminal ? sets.atEnd.find((p) => !holds(model, p, last)) : undefined;
+    if (bad) {
+      const ex = bad.explain?.(last);
+      violated = { name: bad.name, kind: 'at_end', step: path.states.length - 1, ...(ex !== undefined ? { explanation: ex } : {}) };
+    } else if (!terminal && enabled.length === 0) violated = { name: 'deadlock', kind: 'deadlock', step: path.states.length - 1 };
+  }
+  if (values.json) {
+    io.out(
+      JSON.stringify({
+        model: model.id,
+        config: model.config,
+        result: violated ? (violated.kind === 'deadlock' ? 'deadlock' : 'violation') : 'ok',
+        property: violated?.name ?? null,
+        property_kind: violated?.kind ?? null,
+        steps: path.actions.length,
+        trace: traceSteps(path),
+        token: encodeToken(trace),
+      }),
+    );
+  } else {
+    io.out(`slubcheck: replaying ${path.actions.length} steps of ${model.id}${describeConfig(model.config)}`);
+    io.out('');
+    io.out(renderTable(model, path));
+    io.out('');
+    if (violated) {
+      io.out(
+        violated.kind === 'deadlock'
+          ? `replayed: DEADLOCK after ${violated.step} steps`
+          : `replayed: VIOLATION of ${violated.name} (${violated.kind}) after ${violated.step} steps`,
+      );
+      if (violated.explanation) io.out(`  ${violated.explanation}`);
+    } else io.out('replayed: every step matched; no property is violated on this path');
+  }
+  return violated ? 1 : 0;
+}
+
+export type Command = (registry: Registry, args: string[], io: Io) => number;
+
+/** Commands added by later layers (e.g. `verify`), keyed by name. */
+export const extraCommands = new Map<string, { run: Command; help: string }>();
+
+export function runCli(registry: Registry, argv: string[], io: Io = defaultIo, defaultCommand?: Command): number {
+  try {
+    const [cmd, ...rest] = argv;
+    if (cmd === undefined) {
+      if (defaultCommand) return defaultCommand(registry, [], io);
+      io.out(HELP.main!);
+      return 0;
+    }
+    if (cmd === '--help' || cmd === '-h' || cmd === 'help') {
+      const topic = rest[0];
+      io.out((topic && (HELP[topic] ?? extraCommands.get(topic)?.help)) || HELP.main!);
+      return 0;
+    }
+    if (cmd === '--version') return io.out('slubcheck 0.1.0'), 0;
+    if (cmd === 'list') {
+      if (rest.includes('--help') || rest.includes('-h')) return io.out(HELP.list!), 0;
+      if (rest.length > 0) throw new UsageError(`list takes no arguments, got: ${rest.join(' ')}`);
+      return cmdList(registry, io);
+    }
+    if (cmd === 'check') return cmdCheck(registry, rest, io);
+    if (cmd === 'replay') return cmdReplay(registry, rest, io);
+    const extra = extraCommands.get(cmd);
+    if (extra) return extra.run(registry, rest, io);
+    if (cmd.startsWith('-')) throw new UsageError(`unknown option '${cmd}': try 'slubcheck --help'`);
+    throw new UsageError(`unknown command '${cmd}': try 'slubcheck --help'`);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`slubcheck: error: ${e.message}`);
+      return 2;
+    }
+    if (e instanceof ModelError) {
+      io.err(`slubcheck: ${e.message}`);
+      return 3;
+    }
+    if (e instanceof EngineError) {
+      io.err(`slubcheck: ${e.message} (please report this)`);
+      return 4;
+    }
+    throw e;
+  }
+}

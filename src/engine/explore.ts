@@ -1,0 +1,342 @@
+// Exhaustive explorers: breadth-first (shortest counterexamples) and
+// depth-first (explicit stack, less memory), over a visited set of 64-bit
+// fingerprints.
+//
+// The verdict is honest about bounds: a search that a limit cut short says
+// so (`complete: false` and a `stopReason`), and only a search that
+// exhausted the reachable states is `complete`.
+import type { Action, Model, PropertyKind } from './model.ts';
+import { FingerprintSet } from './fingerprint.ts';
+import { EngineError } from './errors.ts';
+import { actionsChecked, holds, produceChecked, propertySets } from './run.ts';
+import { traceOf, type Path, type Trace } from './trace.ts';
+
+export type Strategy = 'bfs' | 'dfs';
+export type Verdict = 'ok' | 'violation' | 'deadlock';
+
+export interface Progress {
+  readonly states: number;
+  readonly statesPerSecond: number;
+  readonly queue: number;
+  readonly depth: number;
+  readonly seconds: number;
+}
+
+export interface ExploreOptions {
+  readonly strategy?: Strategy;
+  readonly maxStates?: number;
+  readonly maxDepth?: number;
+  readonly maxSeconds?: number;
+  /** Keep exact encodings of all states and fail on a fingerprint collision (debugging; slow). */
+  readonly checkCollisions?: boolean;
+  readonly onProgress?: (p: Progress) => void;
+  readonly progressEveryMs?: number;
+}
+
+export interface Witness {
+  readonly name: string;
+  readonly reached: boolean;
+  /** Depth of the first state found that witnesses it. */
+  readonly depth?: number;
+}
+
+export interface CheckResult<S = unknown, A extends Action = Action> {
+  readonly model: string;
+  readonly strategy: string;
+  readonly result: Verdict;
+  /** True only when every reachable state (within no bound) was explored. */
+  readonly complete: boolean;
+  /** Why the search stopped early, e.g. `stopped at 1000000 states`. */
+  readonly stopReason?: string;
+  readonly states: number;
+  readonly transitions: number;
+  /** Deepest level explored (BFS) or deepest path (DFS). */
+  readonly depth: number;
+  readonly seconds: number;
+  readonly property?: string;
+  readonly propertyKind?: PropertyKind | 'deadlock';
+  readonly explanation?: string;
+  readonly trace?: Trace;
+  readonly path?: Path<S, A>;
+  readonly witnesses: readonly Witness[];
+}
+
+class GrowableInt32 {
+  data = new Int32Array(1 << 16);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const d = new Int32Array(this.data.length * 2);
+      d.set(this.data);
+      this.data = d;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
+/** Replays action indices from an initial state into a path (used to rebuild counterexamples). */
+export function pathFromIndices<S, A extends Action>(model: Model<S, A>, init: number, indices: readonly number[]): Path<S, A> {
+  const s0 = model.initStates()[init];
+  if (s0 === undefined) throw new EngineError(`initial state ${init} vanished while rebuilding a trace`);
+  const states: S[] = [s0];
+  const actions: A[] = [];
+  let s: S = s0 as S;
+  for (const i of indices) {
+    const a = actionsChecked(model, s)[i];
+    if (a === undefined) throw new EngineError(`action ${i} is not enabled while rebuilding a trace: is the model deterministic?`);
+    s = produceChecked(model, s, a);
+    states.push(s);
+    actions.push(a);
+  }
+  return { states, actions };
+}
+
+interface Found {
+  kind: PropertyKind | 'deadlock';
+  name: string;
+}
+
+/** Shared bookkeeping of both explorers: properties, witnesses, limits and progress. */
+class Search<S, A extends Action> {
+  readonly props;
+  readonly witnessDepth = new Map<string, number>();
+  readonly start = Date.now();
+  lastProgress = Date.now();
+  transitions = 0;
+  maxDepthSeen = 0;
+  stopReason: string | undefined;
+
+  constructor(
+    readonly model: Model<S, A>,
+    readonly opts: ExploreOptions,
+    readonly visited: FingerprintSet,
+  ) {
+    this.props = propertySets(model);
+  }
+
+  /** Checks the properties of a newly reached state; returns the first violated `always`. */
+  onNewState(s: S, depth: number): Found | undefined {
+    if (depth > this.maxDepthSeen) this.maxDepthSeen = depth;
+    for (const p of this.props.sometimes) {
+      if (!this.witnessDepth.has(p.name) && holds(this.model, p, s)) this.witnessDepth.set(p.name, depth);
+    }
+    for (const p of this.props.always) if (!holds(this.model, p, s)) return { kind: 'always', name: p.name };
+    return undefined;
+  }
+
+  /** At expansion: deadlock and at_end checks. */
+  onExpand(s: S, enabled: readonly A[]): Found | undefined {
+    const terminal = this.model.terminal(s);
+    if (terminal) {
+      for (const p of this.props.atEnd) if (!holds(this.model, p, s)) return { kind: 'at_end', name: p.name };
+    } else if (enabled.length === 0) {
+      return { kind: 'deadlock', name: 'deadlock' };
+    }
+    return undefined;
+  }
+
+  /** True when a limit says stop; records why. */
+  limitReached(queue: number, depth: number): boolean {
+    const n = this.visited.size;
+    if (this.opts.maxStates !== undefined && n >= this.opts.maxStates) {
+      this.stopReason = `stopped at ${n} states (--max-states ${this.opts.maxStates})`;
+      return true;
+    }
+    if ((this.transitions & 255) === 0) {
+      const now = Date.now();
+      if (this.opts.maxSeconds !== undefined && now - this.start >= this.opts.maxSeconds * 1000) {
+        this.stopReason = `stopped after ${this.opts.maxSeconds} s (--max-seconds) at ${n} states`;
+        return true;
+      }
+      if (this.opts.onProgress && now - this.lastProgress >= (this.opts.progressEveryMs ?? 3000)) {
+        this.lastProgress = now;
+        const seconds = (now - this.start) / 1000;
+        this.opts.onProgress({ states: n, statesPerSecond: Math.round(n / seconds), queue, depth, seconds });
+      }
+    }
+    return false;
+  }
+
+  result(verdict: Verdict, complete: boolean, extra: Partial<CheckResult<S, A>> = {}): CheckResult<S, A> {
+    return {
+      model: this.model.id,
+      strategy: this.opts.strategy ?? 'bfs',
+      result: verdict,
+      complete,
+      ...(this.stopReason !== undefined && !complete ? { stopReason: this.stopReason } : {}),
+      states: this.visited.size,
+      transitions: this.transitions,
+      depth: this.maxDepthSeen,
+      seconds: (Date.now() - this.start) / 1000,
+      witnesses: this.props.sometimes.map((p) => {
+        const d = this.witnessDepth.get(p.name);
+        return d === undefined ? { name: p.name, reached: false } : { name: p.name, reached: true, depth: d };
+      }),
+      ...extra,
+    };
+  }
+
+  counterexample(found: Found, init: number, indices: readonly number[]): CheckResult<S, A> {
+    const path = pathFromIndices(this.model, init, indices);
+    const last = path.states[path.states.length - 1]!;
+    const prop = this.model.properties.find((p) => p.name === found.name);
+    const explanation = prop?.explain?.(last);
+    const trace = traceOf(this.model, init, indices, path.actions, found.name);
+    this.stopReason ??= 'stopped at the first violation';
+    return this.result(found.kind === 'deadlock' ? 'deadlock' : 'violation', false, {
+      property: found.name,
+      propertyKind: found.kind,
+      ...(explanation !== undefined ? { explanation } : {}),
+      trace,
+      path,
+    });
+  }
+}
+
+function bfs<S, A extends Action>(model: Model<S, A>, opts: ExploreOptions): CheckResult<S, A> {
+  const visited = new FingerprintSet(1 << 16, opts.checkCollisions);
+  const search = new Search(model, opts, visited);
+  // Compact parent links: for state k, the index of its parent and of the
+  // action that reached it (for a root: parent -1 and its initial index).
+  const parent = new GrowableInt32();
+  const via = new GrowableInt32();
+  const indicesTo = (k: number): { init: number; indices: number[] } => {
+    const indices: number[] = [];
+    while (parent.data[k]! >= 0) {
+      indices.push(via.data[k]!);
+      k = parent.data[k]!;
+    }
+    return { init: via.data[k]!, indices: indices.reverse() };
+  };
+
+  let queue: S[] = [];
+  let queueIds: number[] = [];
+  let head = 0;
+  model.initStates().forEach((s, i) => {
+    if (!visited.add(s)) return;
+    parent.push(-1);
+    via.push(i);
+    queue.push(s);
+    queueIds.push(parent.length - 1);
+  });
+  for (let k = 0; k < queue.length; k++) {
+    const bad = search.onNewState(queue[k]!, 0);
+    if (bad) return search.counterexample(bad, via.data[queueIds[k]!]!, []);
+  }
+
+  let depth = 0;
+  let levelEnd = queue.length;
+  let cut = false;
+  while (head < queue.length) {
+    if (head === levelEnd) {
+      depth++;
+      levelEnd = queue.length;
+    }
+    if (head > 100_000) {
+      queue = queue.slice(head);
+      queueIds = queueIds.slice(head);
+      levelEnd -= head;
+      head = 0;
+    }
+    const s = queue[head]!;
+    const id = queueIds[head]!;
+    head++;
+    const enabled = actionsChecked(model, s);
+    const bad = search.onExpand(s, enabled);
+    if (bad) {
+      const { init, indices } = indicesTo(id);
+      return search.counterexample(bad, init, indices);
+    }
+    if (opts.maxDepth !== undefined && depth >= opts.maxDepth) {
+      if (enabled.length > 0) {
+        cut = true;
+        search.stopReason = `stopped at depth ${opts.maxDepth} (--max-depth)`;
+      }
+      continue;
+    }
+    for (let i = 0; i < enabled.length; i++) {
+      const ns = produceChecked(model, s, enabled[i]!);
+      search.transitions++;
+      if (!visited.add(ns)) continue;
+      parent.push(id);
+      via.push(i);
+      const nid = parent.length - 1;
+      const bad2 = search.onNewState(ns, depth + 1);
+      if (bad2) {
+        const { init, indices } = indicesTo(nid);
+        return search.counterexample(bad2, init, indices);
+      }
+      queue.push(ns);
+      queueIds.push(nid);
+      if (search.limitReached(queue.length - head, depth + 1)) return search.result('ok', false);
+    }
+  }
+  if (cut) return search.result('ok', false);
+  return search.result('ok', true);
+}
+
+interface Frame<S, A> {
+  readonly state: S;
+  readonly actions: readonly A[];
+  next: number;
+}
+
+function dfs<S, A extends Action>(model: Model<S, A>, opts: ExploreOptions): CheckResult<S, A> {
+  const visited = new FingerprintSet(1 << 16, opts.checkCollisions);
+  const search = new Search(model, opts, visited);
+  let cut = false;
+  const inits = model.initStates();
+  for (let init = 0; init < inits.length; init++) {
+    const s0 = inits[init]!;
+    if (!visited.add(s0)) continue;
+    const bad0 = search.onNewState(s0, 0);
+    if (bad0) return search.counterexample(bad0, init, []);
+    const stack: Frame<S, A>[] = [];
+    const path: number[] = [];
+    const enter = (s: S): Found | undefined => {
+      const enabled = actionsChecked(model, s);
+      const bad = search.onExpand(s, enabled);
+      if (bad) return bad;
+      const depth = stack.length;
+      if (opts.maxDepth !== undefined && depth >= opts.maxDepth) {
+        if (enabled.length > 0) {
+          cut = true;
+          search.stopReason = `stopped at depth ${opts.maxDepth} (--max-depth)`;
+        }
+        stack.push({ state: s, actions: [], next: 0 });
+      } else {
+        stack.push({ state: s, actions: enabled, next: 0 });
+      }
+      return undefined;
+    };
+    const b = enter(s0);
+    if (b) return search.counterexample(b, init, []);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      if (top.next >= top.actions.length) {
+        stack.pop();
+        path.pop();
+        continue;
+      }
+      const i = top.next++;
+      const ns = produceChecked(model, top.state, top.actions[i]!);
+      search.transitions++;
+      if (!visited.add(ns)) continue;
+      path.push(i);
+      const bad = search.onNewState(ns, stack.length);
+      if (bad) return search.counterexample(bad, init, path);
+      const bad2 = enter(ns);
+      if (bad2) return search.counterexample(bad2, init, path);
+      if (search.limitReached(stack.length, stack.length)) return search.result('ok', false);
+    }
+  }
+  if (cut) return search.result('ok', false);
+  return search.result('ok', true);
+}
+
+export function explore<S, A extends Action>(model: Model<S, A>, opts: ExploreOptions = {}): CheckResult<S, A> {
+  const strategy = opts.strategy ?? 'bfs';
+  if (strategy === 'bfs') return bfs(model, opts);
+  if (strategy === 'dfs') return dfs(model, opts);
+  throw new EngineError(`unknown strategy ${strategy as string}`);
+}

@@ -1,0 +1,104 @@
+// The model API, in the shape of stateright's `Model`.
+//
+// A model is plain data plus pure functions: its initial states, the enabled
+// actions of a state in a deterministic order, the next state for an action,
+// and named properties. The engine never imports a model; models import this
+// file. States and actions must be plain data (records, readonly arrays,
+// strings, numbers, booleans, null): no classes, Maps, Sets or functions, so
+// that a state's fingerprint is stable and a trace can be replayed.
+
+/** Plain JSON-like data: what a state, an action or a configuration is made of. */
+export type Plain =
+  | null
+  | boolean
+  | number
+  | string
+  | readonly Plain[]
+  | { readonly [k: string]: Plain };
+
+/**
+ * One enabled transition. `context` names the execution context that takes
+ * it (`cpu0/task`, `cpu1/irq`), `step` names the code it runs
+ * (`__slab_free/cmpxchg`). Every nondeterministic choice the step makes is an
+ * explicit extra field, so two actions of the same step differ in their data.
+ */
+export interface Action {
+  readonly context: string;
+  readonly step: string;
+  readonly [choice: string]: Plain | undefined;
+}
+
+export type PropertyKind = 'always' | 'sometimes' | 'at_end';
+
+export interface Property<S> {
+  /** snake_case, as a developer of the modelled system would say it. */
+  readonly name: string;
+  /**
+   * always: must hold in every reachable state.
+   * sometimes: must hold in at least one reachable state (a witness that the
+   *   interesting part was reached, so nothing passes vacuously).
+   * at_end: must hold in every terminal state (every context has finished).
+   */
+  readonly kind: PropertyKind;
+  readonly description?: string;
+  /** For `always`/`at_end`: true when the state is fine. For `sometimes`: true when witnessed. */
+  readonly check: (state: S) => boolean;
+  /** Optional explanation printed with a violation: what exactly is wrong in this state. */
+  readonly explain?: (state: S) => string | undefined;
+}
+
+export interface Model<S = unknown, A extends Action = Action> {
+  /** Model id, as given to `slubcheck check`, e.g. `toy/peterson`. */
+  readonly id: string;
+  /** The configuration the model was built from; part of every trace. */
+  readonly config: Plain;
+  /** Execution contexts in display order: the columns of a trace. */
+  readonly contexts: readonly string[];
+  readonly initStates: () => readonly S[];
+  /** Enabled actions, in a deterministic order. Empty means the state is final. */
+  readonly actions: (state: S) => readonly A[];
+  /** The next state. Pure: it must not mutate `state`. */
+  readonly next: (state: S, action: A) => S;
+  readonly properties: readonly Property<S>[];
+  /**
+   * Terminal: every context has finished its work. A state with no enabled
+   * action that is not terminal is a deadlock. `at_end` properties are checked
+   * in every terminal state.
+   */
+  readonly terminal: (state: S) => boolean;
+  /** What a trace shows of a state; the fields a step changed are diffed on this view. Defaults to the state. */
+  readonly view?: (state: S) => Plain;
+  /**
+   * Optional description of which shared locations an action reads and
+   * writes (documentation, and a hook for partial-order reduction).
+   */
+  readonly footprint?: (state: S, action: A) => { reads: readonly string[]; writes: readonly string[] } | undefined;
+}
+
+/** A model family entry, as the CLI lists and resolves it. */
+export interface ModelEntry {
+  /** e.g. `toy/peterson`, or `17c38c88` for a SLUB version. */
+  readonly id: string;
+  readonly summary: string;
+  /** Other names accepted on the command line (e.g. `17c38c88294d`). */
+  readonly aliases?: readonly string[];
+  /** Configurations worth listing (e.g. scenarios), one line each. */
+  readonly configurations?: readonly { readonly name: string; readonly summary: string }[];
+  /** Build the model for a configuration; throws UsageError on an impossible configuration. */
+  readonly build: (config: Plain) => Model<any, any>;
+  /** The configuration implied by command-line options (scenario, patches, switches). */
+  readonly configFromOptions?: (options: ModelOptions) => Plain;
+}
+
+/** Options every model family may interpret; unknown ones are rejected by the CLI. */
+export interface ModelOptions {
+  readonly scenario?: string;
+  readonly patches?: readonly string[];
+  readonly kasan?: boolean;
+}
+
+export interface Registry {
+  readonly entries: readonly ModelEntry[];
+  /** Families that resolve ids not listed (e.g. versions with aliases). */
+  readonly resolve: (id: string) => ModelEntry | undefined;
+}

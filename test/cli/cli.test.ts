@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli } from '../helpers.ts';
+
+describe('slubcheck check', () => {
+  it('exits 1 on toy/increment-race and prints a two-column table and a replay command', () => {
+    const r = cli('check', 'toy/increment-race', '--quiet');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/thread0\s+thread1/);
+    expect(r.out).toMatch(/VIOLATION of no_lost_update/);
+    expect(r.out).toMatch(/replay: npx slubcheck replay sc1\./);
+  });
+
+  it('exits 0 on toy/peterson and says complete', () => {
+    const r = cli('check', 'toy/peterson');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/no violation \(complete: 34 distinct states, depth 10\)/);
+  });
+
+  it('reports toy/lock-order as a deadlock, exit 1', () => {
+    const r = cli('check', 'toy/lock-order');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/DEADLOCK/);
+  });
+
+  it('never says plain "no violation" when a bound stopped the search', () => {
+    const r = cli('check', 'toy/peterson', '--max-states', '5');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/no violation \(incomplete: stopped at 5 states/);
+    expect(r.out).not.toMatch(/\(complete:/);
+  });
+
+  it('prints one JSON object with the documented fields under --json', () => {
+    const r = cli('check', 'toy/increment-race', '--json');
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.out);
+    for (const k of ['model', 'strategy', 'result', 'complete', 'states', 'transitions', 'depth', 'seconds', 'property', 'trace', 'token']) {
+      expect(j).toHaveProperty(k);
+    }
+    expect(j).toMatchObject({ model: 'toy/increment-race', strategy: 'bfs', result: 'violation', property: 'no_lost_update' });
+    expect(j.trace[0]).toEqual({ context: 'thread0', step: 'increment/load' });
+  });
+
+  it('gives one line and exit 2 for bad input', () => {
+    for (const argv of [
+      ['check', 'nope'],
+      ['check'],
+      ['check', 'toy/peterson', '--frob'],
+      ['check', 'toy/peterson', '--max-states', 'lots'],
+      ['check', 'toy/peterson', '--strategy', 'random-ish'],
+      ['check', 'toy/peterson', '--scenario', 'generic'],
+      ['frobnicate'],
+      ['replay', 'sc1.garbage'],
+      ['replay', '/no/such/file.json'],
+    ]) {
+      const r = cli(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err.split('\n'), argv.join(' ')).toHaveLength(1);
+      expect(r.err).toMatch(/^slubcheck: error: /);
+    }
+  });
+});
+
+describe('slubcheck replay', () => {
+  it('replays a token from check, exit 1, and a trace file written by --trace-out', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slubcheck-'));
+    const file = join(dir, 'race.json');
+    const c = cli('check', 'toy/increment-race', '--trace-out', file, '--json');
+    const token = JSON.parse(c.out).token;
+    const r = cli('replay', token);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/replayed: VIOLATION of no_lost_update/);
+    expect(cli('replay', file).code).toBe(1);
+    expect(JSON.parse(readFileSync(file, 'utf8')).token).toBe(token);
+  });
+
+  it('rejects a trace whose recorded step names do not match, exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slubcheck-'));
+    const file = join(dir, 'bad.json');
+    cli('check', 'toy/increment-race', '--trace-out', file, '--quiet');
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    doc.steps[1].step = 'increment/store';
+    writeFileSync(file, JSON.stringify(doc));
+    const r = cli('replay', file);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/replay mismatch at step 2/);
+  });
+
+  it('rejects a trace for another model, exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slubcheck-'));
+    const file = join(dir, 'other.json');
+    cli('check', 'toy/increment-race', '--trace-out', file, '--quiet');
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    doc.model = 'toy/peterson';
+    writeFileSync(file, JSON.stringify(doc));
+    const r = cli('replay', file);
+    expect(r.code).toBe(2);
+  });
+});
+
+describe('the installed slubcheck command', () => {
+  it('runs through bin/slubcheck.js with the documented exit codes', () => {
+    const bin = join(import.meta.dirname, '../../bin/slubcheck.js');
+    const race = spawnSync(process.execPath, [bin, 'check', 'toy/increment-race', '--quiet'], { encoding: 'utf8' });
+    expect(race.status).toBe(1);
+    expect(race.stdout).toMatch(/thread0\s+thread1/);
+    const nope = spawnSync(process.execPath, [bin, 'check', 'nope'], { encoding: 'utf8' });
+    expect(nope.status).toBe(2);
+    expect(nope.stderr.trim().split('\n')).toHaveLength(1);
+    expect(execFileSync(process.execPath, [bin, 'list'], { encoding: 'utf8' })).toMatch(/toy\/peterson/);
+  });
+});
