@@ -1,12 +1,13 @@
 // The registry of every model slubcheck ships: the toy models and the SLUB
-// versions. The CLI receives it from bin/slubcheck.js; the engine in src/
+// versions. The CLI receives it from models/cli.ts; the engine in src/
 // never imports it.
 import type { ModelEntry, Registry } from '../src/engine/model.ts';
 import { entry as incrementRace } from './toy/increment-race.ts';
 import { peterson, petersonBroken } from './toy/peterson.ts';
 import { entry as lockOrder } from './toy/lock-order.ts';
+import { slubEntries } from './slub/index.ts';
 
-const entries: ModelEntry[] = [incrementRace, peterson, petersonBroken, lockOrder];
+const entries: ModelEntry[] = [...slubEntries, incrementRace, peterson, petersonBroken, lockOrder];
 
 export const registry: Registry = {
   entries,

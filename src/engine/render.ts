@@ -55,15 +55,25 @@ export interface RenderOptions {
   readonly stepsOnly?: boolean;
 }
 
+/** Wraps a line at spaces (or hard, when a word is longer than the column), continuation lines indented. */
 function wrap(line: string, width: number, indent: string): string[] {
   if (line.length <= width) return [line];
+  const lead = /^ */.exec(line)![0];
+  const cont = lead + indent;
   const out: string[] = [];
   let rest = line;
   let first = true;
   while (rest.length > 0) {
-    const w = first ? width : width - indent.length;
-    out.push((first ? '' : indent) + rest.slice(0, w));
-    rest = rest.slice(w);
+    const prefix = first ? '' : cont;
+    const w = width - prefix.length;
+    if (rest.length <= w) {
+      out.push(prefix + rest);
+      break;
+    }
+    let cut = rest.lastIndexOf(' ', w);
+    if (cut <= lead.length) cut = w;
+    out.push(prefix + rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
     first = false;
   }
   return out;
@@ -87,7 +97,7 @@ export function stepCells<S, A extends Action>(model: Model<S, A>, path: Path<S,
 export function renderTable<S, A extends Action>(model: Model<S, A>, path: Path<S, A>, opts: RenderOptions = {}): string {
   const used = new Set(path.actions.map((a) => a.context));
   const columns = [...model.contexts.filter((c) => used.has(c)), ...[...used].filter((c) => !model.contexts.includes(c))];
-  const maxW = opts.maxColumnWidth ?? (columns.length <= 2 ? 52 : columns.length === 3 ? 40 : 32);
+  const maxW = opts.maxColumnWidth ?? (columns.length <= 1 ? 76 : columns.length === 2 ? 52 : columns.length === 3 ? 40 : 32);
   const cells = stepCells(model, path, opts).map((lines) => lines.flatMap((l) => wrap(l, maxW, '    ')));
   const width = new Map(columns.map((c) => [c, c.length]));
   path.actions.forEach((a, i) => {

@@ -1,0 +1,61 @@
+// Small shared pieces of the SLUB steps: the page allocator pool, node
+// choice, and the slab cmpxchg-double comparison.
+import type { Ctx, Obj, SlabId, SlubState } from './state.ts';
+import type { D } from './mm.ts';
+import type { CacheParams } from './kernel.ts';
+
+/** The memory node an allocation on `cpu` uses (numa_mem_id(); a memoryless CPU's nearest node with memory). */
+export function memNode(s: SlubState, cpu: number): number {
+  const n = s.cpus[cpu]!.node;
+  if (s.nodes[n]!.memory) return n;
+  return s.nodes.findIndex((x) => x.memory);
+}
+
+/** get_barn(): NULL on a memoryless node in 7.0-rc (reference §1.5). */
+export function hasBarn(s: SlubState, cpu: number): boolean {
+  return s.nodes[s.cpus[cpu]!.node]!.memory;
+}
+
+export const slabOfObj = (p: CacheParams, o: Obj): SlabId => Math.floor(o / p.objects);
+
+/**
+ * new_slab(): take a page from the model's pool and make a private slab of
+ * it: every object free and chained in order, on no list. Returns the slab,
+ * or null when the pool is empty (the allocation fails).
+ */
+export function allocate_slab(d: D, p: CacheParams, node: number): SlabId | null {
+  const k = d.slabs.findIndex((sl) => !sl.live);
+  if (k < 0) return null;
+  const sl = d.slabs[k]!;
+  sl.live = true;
+  sl.node = node;
+  sl.frozen = false;
+  sl.partial = false;
+  sl.inuse = 0;
+  sl.owner = 'none';
+  sl.L0 = null;
+  sl.L1 = null;
+  const first = k * p.objects;
+  for (let i = 0; i < p.objects; i++) d.fp[first + i] = i + 1 < p.objects ? first + i + 1 : null;
+  sl.freelist = first;
+  d.ghost.seen['new_slab'] = true;
+  return k;
+}
+
+/** Links objects into a private chain through their free pointers; returns head and tail. */
+export function linkChain(d: D, objs: readonly Obj[]): { head: Obj; tail: Obj } {
+  for (let i = 0; i < objs.length; i++) d.fp[objs[i]!] = i + 1 < objs.length ? objs[i + 1]! : null;
+  return { head: objs[0]!, tail: objs[objs.length - 1]! };
+}
+
+export function lock(d: D, ctx: Ctx, n: number): void {
+  d.nodes[n]!.list_lock = ctx;
+  d.ctx[ctx]!.irqoff++;
+}
+
+export function unlock(d: D, ctx: Ctx, n: number): void {
+  d.nodes[n]!.list_lock = null;
+  d.ctx[ctx]!.irqoff--;
+}
+
+export const lockFree = (s: SlubState, n: number): boolean => s.nodes[n]!.list_lock === null;

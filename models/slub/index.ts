@@ -1,0 +1,38 @@
+// The SLUB versions as entries of the registry: `slubcheck check 17c38c88
+// --scenario generic [--patch NAME]`.
+import type { ModelEntry, ModelOptions, Plain } from '../../src/engine/model.ts';
+import { UsageError } from '../../src/engine/errors.ts';
+import { VERSIONS } from './versions.ts';
+import { SCENARIOS } from './scenarios.ts';
+import { PATCHES } from './patches.ts';
+import { buildSlubModel, type SlubConfig } from './model.ts';
+
+export const DEFAULT_SCENARIO = 'generic';
+
+function parseConfig(config: Plain, version: string): SlubConfig {
+  const c = (config ?? {}) as Partial<Record<keyof SlubConfig, unknown>>;
+  if (typeof c !== 'object' || Array.isArray(c)) throw new UsageError('malformed SLUB configuration');
+  const patches = c.patches ?? [];
+  if (!Array.isArray(patches) || !patches.every((p) => typeof p === 'string')) throw new UsageError('malformed SLUB configuration: patches');
+  return {
+    version,
+    scenario: typeof c.scenario === 'string' ? c.scenario : DEFAULT_SCENARIO,
+    patches,
+    kasan: c.kasan === true,
+  };
+}
+
+export const slubEntries: ModelEntry[] = VERSIONS.map((v) => ({
+  id: v.id,
+  aliases: v.aliases,
+  summary: v.summary,
+  configurations: SCENARIOS.filter((s) => !s.versions || s.versions.includes(v.id)).map((s) => ({ name: s.name, summary: s.summary })),
+  build: (config) => buildSlubModel(parseConfig(config, v.id)),
+  configFromOptions: (o: ModelOptions) => ({
+    scenario: o.scenario ?? DEFAULT_SCENARIO,
+    patches: [...(o.patches ?? [])],
+    kasan: o.kasan === true,
+  }),
+}));
+
+export const patchList = PATCHES;

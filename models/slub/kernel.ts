@@ -1,0 +1,183 @@
+// The small interpreter that runs kernel functions as labelled atomic steps.
+//
+// What this abstracts and why:
+// - A kernel function is a set of steps keyed by label; a step has a guard
+//   (e.g. a spinlock is free) and an update that touches only what that
+//   kernel line touches, then names the next label (`goto`), calls a function
+//   (`call`, with a continuation label) or returns a value (`ret`). A context
+//   that is spinning on a lock simply has no enabled step.
+// - Steps that touch only data private to their context (dispatching on a
+//   return value, bookkeeping of locals) are marked `local` and run in the
+//   same atomic step as the step before them: no other context can observe
+//   the difference, so fusing them hides no interleaving.
+// - Scheduling follows the kernel's rules per CPU (reference §0.2, §2.4):
+//   an interrupt context (irq, softirq) runs to completion once it starts and
+//   may start at any step boundary of a task-level context (task, worker) of
+//   its CPU, unless that CPU has irqs off; task-level contexts of one CPU
+//   preempt each other unless one has preemption or irqs off. Contexts of
+//   different CPUs interleave freely.
+import type { Plain } from '../../src/engine/model.ts';
+import { ModelError } from '../../src/engine/errors.ts';
+import { cpuOf, type Ctx, type Frame, type Locals, type Op, type SlubState } from './state.ts';
+import type { D } from './mm.ts';
+
+export interface CacheParams {
+  /** Objects per slab. */
+  readonly objects: number;
+  /** v6.19 cpu_partial_slabs (0 disables the CPU partial lists). */
+  readonly cpu_partial_slabs: number;
+  readonly min_partial: number;
+  /** 0: the cache has no sheaves. */
+  readonly sheaf_capacity: number;
+  /** Barn soft limit for full and empty sheaves (MAX_FULL_SHEAVES, MAX_EMPTY_SHEAVES). */
+  readonly barn_max: number;
+}
+
+export interface Env {
+  readonly p: CacheParams;
+  readonly fns: FnTable;
+  /** Version switches read by shared steps. */
+  readonly v: VersionFeatures;
+}
+
+export interface VersionFeatures {
+  /** kmem_cache_cpu with a cpu slab and the lockless fast paths (v6.19). */
+  readonly cpuSlab: boolean;
+  /** CONFIG_SLUB_CPU_PARTIAL: __slab_free puts full slabs on the CPU partial list without list_lock. */
+  readonly cpuPartial: boolean;
+  /** Which caches have sheaves: 'opt-in' (v6.19: only when the scenario asks) or 'all'. */
+  readonly sheaves: 'opt-in' | 'all';
+  /** Compare tid in the per-CPU cmpxchg (false only in a deliberately broken variant). */
+  readonly tidInCmpxchg: boolean;
+}
+
+export interface StepCtx {
+  readonly d: D;
+  readonly ctx: Ctx;
+  readonly cpu: number;
+  readonly f: { -readonly [K in keyof Frame]: Frame[K] } & { l: { [k: string]: Plain } };
+  readonly e: Env;
+}
+
+export interface StepDef {
+  /** One line: the kernel source this models and the version, e.g. `mm/slub.c (17c38c88) get_from_partial_node(): ...`. */
+  readonly cite: string;
+  /** Shared locations read and written (documentation, and footprints for partial-order reduction). `{slab}`, `{node}`, `{cpu}` are filled from the frame. */
+  readonly reads: readonly string[];
+  readonly writes: readonly string[];
+  /** Enabled only when this holds (e.g. a spinlock is free). */
+  readonly guard?: (s: SlubState, ctx: Ctx, l: Locals) => boolean;
+  readonly run: (x: StepCtx) => void;
+  /** Touches only this context's private data: fused into the step before it. */
+  readonly local?: boolean;
+}
+
+export interface FnDef {
+  readonly entry: string;
+  readonly steps: { readonly [pc: string]: StepDef };
+}
+
+export type FnTable = { readonly [fn: string]: FnDef };
+
+// ---- control flow ------------------------------------------------------------
+
+export function goto(x: StepCtx, pc: string): void {
+  x.f.pc = pc;
+}
+
+/** Calls `fn` with `locals`; when it returns, the caller continues at `cont` with the result in `l.ret`. */
+export function call(x: StepCtx, fn: string, locals: Locals, cont: string): void {
+  const def = x.e.fns[fn];
+  if (!def) throw new ModelError('slub', `call of unknown kernel function ${fn}`);
+  x.f.pc = cont;
+  (x.d.ctx[x.ctx]!.stack as Frame[]).push({ fn, pc: def.entry, l: locals });
+}
+
+/** Replaces the current frame by a call of `fn` (a tail call: the result goes to our caller). */
+export function tailcall(x: StepCtx, fn: string, locals: Locals): void {
+  const def = x.e.fns[fn];
+  if (!def) throw new ModelError('slub', `call of unknown kernel function ${fn}`);
+  const stack = x.d.ctx[x.ctx]!.stack as Frame[];
+  stack[stack.length - 1] = { fn, pc: def.entry, l: locals };
+}
+
+/** Returns `value` to the caller. */
+export function ret(x: StepCtx, value: Plain): void {
+  const stack = x.d.ctx[x.ctx]!.stack as Frame[];
+  stack.pop();
+  const caller = stack[stack.length - 1];
+  if (caller) (caller.l as { [k: string]: Plain }).ret = value;
+}
+
+export function top(s: SlubState, ctx: Ctx): Frame | undefined {
+  const st = s.ctx[ctx]!.stack;
+  return st[st.length - 1];
+}
+
+export function stepOf(e: Env, f: Frame): StepDef {
+  const st = e.fns[f.fn]?.steps[f.pc];
+  if (!st) throw new ModelError('slub', `no step ${f.fn}/${f.pc} in this version`);
+  return st;
+}
+
+// ---- scheduling --------------------------------------------------------------
+
+export const kindOf = (ctx: Ctx): string => ctx.slice(ctx.indexOf('/') + 1);
+export const isInterrupt = (ctx: Ctx): boolean => {
+  const k = kindOf(ctx);
+  return k === 'irq' || k === 'softirq';
+};
+
+/** Preemption is off for a context holding a spinlock or local lock, or inside a preempt-disabled region. */
+function preemptOff(s: SlubState, ctx: Ctx): boolean {
+  const c = s.ctx[ctx]!;
+  if (c.stack.length === 0) return false;
+  if (c.irqoff > 0) return true;
+  const cpu = s.cpus[cpuOf(ctx)]!;
+  if (cpu.pcs_lock === ctx || cpu.lock === ctx) return true;
+  return c.stack.some((f) => f.l.preempt_off === true);
+}
+
+/** Can `ctx` take a step (or start an operation) now, by the per-CPU rules? */
+export function mayRun(s: SlubState, ctx: Ctx, contexts: readonly Ctx[]): boolean {
+  const cpu = cpuOf(ctx);
+  const mine = s.ctx[ctx]!;
+  const siblings = contexts.filter((c) => c !== ctx && cpuOf(c) === cpu);
+  const activeInterrupt = siblings.find((c) => isInterrupt(c) && s.ctx[c]!.stack.length > 0);
+  if (isInterrupt(ctx)) {
+    if (mine.stack.length > 0) return true;
+    // A new interrupt: irqs must be on, and no other interrupt running (no nesting).
+    if (activeInterrupt) return false;
+    return !siblings.some((c) => s.ctx[c]!.irqoff > 0);
+  }
+  if (activeInterrupt) return false;
+  return !siblings.some((c) => !isInterrupt(c) && preemptOff(s, c));
+}
+
+/** The client operations a context may start now (scripted next op, or nondeterministic choices). */
+export function startable(s: SlubState, ctx: Ctx, choices: readonly Op['op'][], gfps: readonly string[]): Op[] {
+  const c = s.ctx[ctx]!;
+  if (c.stack.length > 0) return [];
+  if (c.ops.length > 0) return [c.ops[0]!];
+  if (c.budget <= 0) return [];
+  const out: Op[] = [];
+  for (const op of choices) {
+    if (op === 'kmem_cache_alloc') for (const gfp of gfps) out.push({ op, gfp: gfp as 'GFP_KERNEL' | 'GFP_ATOMIC' });
+    else if (op === 'kmem_cache_free') for (const obj of c.owns) out.push({ op, obj });
+    else out.push({ op });
+  }
+  return out;
+}
+
+/** Runs local (private) steps at the top of ctx's stack until a shared step or an empty stack. */
+export function runLocals(d: D, ctx: Ctx, e: Env, finish: (d: D, ctx: Ctx) => void): void {
+  for (let guard = 0; guard < 64; guard++) {
+    const stack = d.ctx[ctx]!.stack;
+    const f = stack[stack.length - 1];
+    if (!f) return finish(d, ctx);
+    const st = stepOf(e, f);
+    if (!st.local) return;
+    st.run({ d, ctx, cpu: cpuOf(ctx), f: f as StepCtx['f'], e });
+  }
+  throw new ModelError('slub', `context ${ctx} loops through local steps`);
+}

@@ -1,0 +1,303 @@
+// Builds a checkable Model from a version, its patches and a scenario.
+//
+// What this abstracts and why: the version (data) says which step variants
+// make up each kernel function; the scenario (data) gives the initial layout
+// and the workload; this file turns them into the engine's model API: the
+// initial state, the enabled actions of a state (one per context that may
+// run, or one per operation an idle context may start, every choice an
+// explicit field), the next state (one produce per action: the step, plus
+// any local steps fused after it), the trace view and the footprints.
+import { produce } from '../../src/engine/immer.ts';
+import { UsageError } from '../../src/engine/errors.ts';
+import type { Action, Model, Plain } from '../../src/engine/model.ts';
+import { begin } from './steps/client.ts';
+import { mayRun, runLocals, startable, stepOf, type CacheParams, type Env, type StepCtx } from './kernel.ts';
+import { applyPatches } from './patches.ts';
+import { findScenario, type ScenarioDef } from './scenarios.ts';
+import { findVersion, type VersionDef } from './versions.ts';
+import { chain, cpuChain, cpuOf, nodeList, nodePtr, slabPtr, structPtr, type Cpu, type CtxState, type Frame, type NodeState, type Obj, type Op, type Slab, type SlubState } from './state.ts';
+import { slubProperties } from '../../properties/slub.ts';
+
+export interface SlubConfig {
+  readonly version: string;
+  readonly scenario: string;
+  readonly patches: readonly string[];
+  readonly kasan: boolean;
+}
+
+export interface SlubModelInfo {
+  readonly version: VersionDef;
+  readonly scenario: ScenarioDef;
+  readonly env: Env;
+  readonly contexts: readonly string[];
+}
+
+export type SlubAction = Action & { readonly op?: Op['op']; readonly gfp?: string; readonly obj?: number };
+
+function impossible(msg: string): never {
+  throw new UsageError(`impossible configuration: ${msg}`);
+}
+
+/** The initial state a scenario describes; checks that every object has exactly one place. */
+export function initialState(sc: ScenarioDef, v: VersionDef, p: CacheParams): SlubState {
+  if (sc.slabs.length > sc.pool) impossible(`scenario ${sc.name} places ${sc.slabs.length} slabs in a pool of ${sc.pool}`);
+  const nObj = sc.pool * p.objects;
+  const placed = new Array<string | undefined>(nObj).fill(undefined);
+  const place = (o: Obj, where: string) => {
+    if (o < 0 || o >= nObj) impossible(`object ${o} is outside the scenario's ${nObj} objects`);
+    if (placed[o]) impossible(`object ${o} is both in ${placed[o]} and ${where}`);
+    placed[o] = where;
+  };
+  const fp: (Obj | null)[] = new Array(nObj).fill(null);
+  const cpus: Cpu[] = sc.cpus.map((c) => ({ node: c.node, freelist: null, slab: null, partial: null, tid: 0, lock: null, pcs_lock: null, main: [], spare: null }));
+  const nodes: NodeState[] = sc.nodes.map((n, i) => ({
+    memory: n.memory,
+    list_lock: null,
+    head: { next: nodePtr(i), prev: nodePtr(i) },
+    nr_partial: 0,
+    nr_slabs: 0,
+    barn: { lock: null, full: [], empty: 0 },
+  }));
+  const ctxNames = sc.contexts.map((c) => c.name);
+  const owns: Record<string, Obj[]> = Object.fromEntries(ctxNames.map((c) => [c, []]));
+  const slabs: Slab[] = [];
+  const chainOf = (objs: readonly Obj[]): Obj | null => {
+    objs.forEach((o, i) => (fp[o] = objs[i + 1] ?? null));
+    return objs[0] ?? null;
+  };
+  for (let k = 0; k < sc.pool; k++) {
+    const init = sc.slabs[k];
+    if (!init) {
+      slabs.push({ live: false, node: 0, freelist: null, inuse: 0, frozen: false, partial: false, L0: null, L1: null, owner: 'none' });
+      continue;
+    }
+    if (!sc.nodes[init.node]?.memory) impossible(`slab ${k} is on node ${init.node}, which has no memory`);
+    const g = (i: number) => k * p.objects + i;
+    const free = init.free.map(g);
+    free.forEach((o) => place(o, `S${k}'s freelist`));
+    for (const [ctx, idx] of Object.entries(init.owners ?? {})) {
+      if (!owns[ctx]) impossible(`slab ${k} gives objects to ${ctx}, which is not a context of the scenario`);
+      for (const i of idx) {
+        place(g(i), ctx);
+        owns[ctx]!.push(g(i));
+      }
+    }
+    for (const sh of init.inSheaf ?? []) {
+      if (p.sheaf_capacity === 0) impossible(`slab ${k} puts objects in sheaves, but the cache has none in ${v.id}`);
+      if (sh.objs.length > p.sheaf_capacity) impossible(`a sheaf of slab ${k} holds ${sh.objs.length} objects, more than sheaf_capacity ${p.sheaf_capacity}`);
+      sh.objs.forEach((i) => place(g(i), sh.sheaf === 'barn' ? `node${sh.node}'s barn` : `cpu${sh.cpu} ${sh.sheaf}`));
+      const objs = sh.objs.map(g);
+      if (sh.sheaf === 'barn') {
+        const n = nodes[sh.node]!;
+        nodes[sh.node] = { ...n, barn: { ...n.barn, full: [...n.barn.full, objs] } };
+      } else {
+        const c = cpus[sh.cpu]!;
+        if (sh.sheaf === 'main') cpus[sh.cpu] = { ...c, main: [...c.main, ...objs] };
+        else cpus[sh.cpu] = { ...c, spare: [...(c.spare ?? []), ...objs] };
+      }
+    }
+    let frozen = false;
+    let owner = 'none';
+    const pl = init.place;
+    if (pl.on === 'cpu_slab') {
+      if (!v.features.cpuSlab) impossible(`slab ${k} is a cpu slab, but ${v.id} has no cpu slabs`);
+      const cf = pl.cpuFree.map(g);
+      cf.forEach((o) => place(o, `cpu${pl.cpu}'s freelist`));
+      frozen = true;
+      cpus[pl.cpu] = { ...cpus[pl.cpu]!, slab: k, freelist: chainOf(cf) };
+    }
+    if (pl.on === 'cpu_partial') {
+      if (!v.features.cpuPartial) impossible(`slab ${k} is on a CPU partial list, but ${v.id} has none`);
+      owner = `cpu${pl.cpu}`;
+    }
+    const inuse = p.objects - free.length;
+    if (pl.on === 'node_partial') {
+      if (free.length === 0) impossible(`slab ${k} is on the node partial list but has no free object`);
+      owner = `node${init.node}`;
+    }
+    slabs.push({ live: true, node: init.node, freelist: chainOf(free), inuse, frozen, partial: pl.on === 'node_partial', L0: null, L1: null, owner });
+    nodes[init.node] = { ...nodes[init.node]!, nr_slabs: nodes[init.node]!.nr_slabs + 1 };
+  }
+  for (let o = 0; o < nObj; o++) {
+    const k = Math.floor(o / p.objects);
+    if (slabs[k]!.live && !placed[o]) impossible(`object ${o} of slab ${k} is neither free nor owned nor in a sheaf`);
+  }
+  // Link the node partial lists and the CPU partial chains through the link words, in slab order.
+  const mslabs = slabs.map((s) => ({ ...s })) as { -readonly [K in keyof Slab]: Slab[K] }[];
+  const mnodes = nodes.map((n) => ({ ...n, head: { ...n.head } }));
+  mnodes.forEach((n, i) => {
+    const members = mslabs.map((s, k) => [s, k] as const).filter(([s]) => s.partial && s.node === i).map(([, k]) => k);
+    members.forEach((k, j) => {
+      mslabs[k]!.L0 = j + 1 < members.length ? slabPtr(members[j + 1]!) : nodePtr(i);
+      mslabs[k]!.L1 = j > 0 ? slabPtr(members[j - 1]!) : nodePtr(i);
+    });
+    if (members.length > 0) {
+      n.head = { next: slabPtr(members[0]!), prev: slabPtr(members[members.length - 1]!) };
+      n.nr_partial = members.length;
+    }
+  });
+  const mcpus = cpus.map((c, ci) => {
+    const members = mslabs.map((s, k) => [s, k] as const).filter(([s]) => s.owner === `cpu${ci}`).map(([, k]) => k);
+    members.forEach((k, j) => {
+      mslabs[k]!.L0 = j + 1 < members.length ? structPtr(members[j + 1]!) : null;
+      mslabs[k]!.L1 = members.length - j;
+    });
+    return members.length > 0 ? { ...c, partial: members[0]! } : c;
+  });
+  const ctx: Record<string, CtxState> = {};
+  for (const c of sc.contexts) {
+    const cpu = cpuOf(c.name);
+    if (!/^cpu\d+\/(task|irq|softirq|worker)$/.test(c.name) || cpu >= sc.cpus.length) impossible(`bad context name ${c.name}`);
+    for (const op of c.ops ?? []) {
+      if (op.op === 'kmem_cache_free' && placed[op.obj] !== c.name) impossible(`${c.name} frees object ${op.obj}, which it does not own`);
+      if (op.op === 'flush_cpu_slab' && !v.fns.flush_cpu_slab) impossible(`${v.id} has no flush_cpu_slab`);
+    }
+    ctx[c.name] = { stack: [], ops: c.ops ?? [], budget: c.budget ?? 0, owns: owns[c.name]!.sort((a, b) => a - b), irqoff: 0, failed: 0 };
+  }
+  return {
+    slabs: mslabs,
+    fp,
+    nodes: mnodes,
+    cpus: mcpus,
+    ctx,
+    ghost: { bad_link_write: null, oops: null, wild_write: null, double_alloc: null, seen: {} },
+  };
+}
+
+/** What a trace shows of a state: freelists as lists, lists by slab name, clients' objects. */
+export function slubView(info: SlubModelInfo, s: SlubState): Plain {
+  const out: Record<string, Plain> = {};
+  s.slabs.forEach((sl, k) => {
+    if (!sl.live) return void (out[`S${k}`] = 'free page');
+    out[`S${k}`] = {
+      freelist: chain(s.fp, sl.freelist, info.env.p.objects + 1),
+      inuse: sl.inuse,
+      ...(info.version.features.cpuSlab ? { frozen: sl.frozen } : {}),
+      SL_partial: sl.partial,
+      L0: sl.L0,
+      L1: sl.L1,
+      owner: sl.owner,
+    };
+  });
+  s.nodes.forEach((n, i) => {
+    if (!n.memory) return;
+    out[`node${i}`] = {
+      list_lock: n.list_lock ?? '-',
+      partial: nodeList(s, i).map((k) => `S${k}`),
+      nr_partial: n.nr_partial,
+      nr_slabs: n.nr_slabs,
+      ...(info.env.p.sheaf_capacity > 0 ? { barn: { full: n.barn.full as Plain, empty: n.barn.empty } } : {}),
+    };
+  });
+  s.cpus.forEach((c, i) => {
+    const v: Record<string, Plain> = {};
+    if (info.version.features.cpuSlab) {
+      v.freelist = chain(s.fp, c.freelist, s.fp.length);
+      v.slab = c.slab === null ? null : `S${c.slab}`;
+      v.tid = c.tid;
+    }
+    if (info.version.features.cpuPartial) v.partial = cpuChain(s, c.partial).map((k) => `S${k}`);
+    if (info.env.p.sheaf_capacity > 0) {
+      v.main = c.main as Plain;
+      v.spare = c.spare as Plain;
+    }
+    out[`cpu${i}`] = v;
+  });
+  for (const [name, c] of Object.entries(s.ctx)) out[name] = { owns: c.owns as Plain };
+  const g = s.ghost;
+  for (const k of ['bad_link_write', 'oops', 'wild_write', 'double_alloc'] as const) if (g[k] !== null) out[k] = g[k];
+  return out;
+}
+
+function fill(template: string, f: Frame, cpu: number, s: SlubState): string {
+  return template
+    .replace('{cpu}', String(cpu))
+    .replace('{cpunode}', String(s.cpus[cpu]!.node))
+    .replace(/\{(\w+)\}/g, (_m, key: string) => {
+      const v = f.l[key];
+      return typeof v === 'number' ? String(v) : `<${key}>`;
+    });
+}
+
+export function buildSlubModel(config: SlubConfig): Model<SlubState, SlubAction> & { readonly info: SlubModelInfo } {
+  const base = findVersion(config.version);
+  if (!base) throw new UsageError(`unknown version '${config.version}'`);
+  const sc = findScenario(config.scenario);
+  if (!sc) throw new UsageError(`unknown scenario '${config.scenario}': try 'slubcheck list'`);
+  if (sc.versions && !sc.versions.includes(base.id)) {
+    throw new UsageError(`impossible configuration: scenario ${sc.name} is for ${sc.versions.join(', ')}, not ${base.id}`);
+  }
+  if (config.kasan) throw new UsageError('--kasan applies to the cache destruction scenarios, which this version of slubcheck does not have yet');
+  const v = applyPatches(base, config.patches);
+  const p: CacheParams = {
+    ...sc.cache,
+    // 7.0 has no CPU partial lists; v6.19 caches have sheaves only when they opt in.
+    cpu_partial_slabs: v.features.cpuPartial ? sc.cache.cpu_partial_slabs : 0,
+    sheaf_capacity: v.features.sheaves === 'all' ? sc.cache.sheaf_capacity : 0,
+  };
+  const env: Env = { p, fns: v.fns, v: { ...v.features, tidInCmpxchg: v.features.tidInCmpxchg && !sc.brokenNoTid } };
+  const contexts = sc.contexts.map((c) => c.name);
+  const choices = Object.fromEntries(sc.contexts.map((c) => [c.name, c.choices ?? []]));
+  const info: SlubModelInfo = { version: v, scenario: sc, env, contexts };
+  const init = initialState(sc, v, p);
+  const id = base.id;
+
+  const actions = (s: SlubState): SlubAction[] => {
+    const out: SlubAction[] = [];
+    for (const ctx of contexts) {
+      if (!mayRun(s, ctx, contexts)) continue;
+      const c = s.ctx[ctx]!;
+      const f = c.stack[c.stack.length - 1];
+      if (f) {
+        const st = stepOf(env, f);
+        if (!st.guard || st.guard(s, ctx, f.l)) out.push({ context: ctx, step: `${f.fn}/${f.pc}` });
+        continue;
+      }
+      for (const op of startable(s, ctx, choices[ctx]!, v.gfps)) {
+        const frames = begin(s, ctx, op, env);
+        const first = frames[frames.length - 1]!;
+        const st = stepOf(env, first);
+        if (st.guard && !st.guard(s, ctx, first.l)) continue;
+        out.push({ context: ctx, step: `${first.fn}/${first.pc}`, ...op });
+      }
+    }
+    return out;
+  };
+
+  const next = (s: SlubState, a: SlubAction): SlubState =>
+    produce(s, (d) => {
+      const c = d.ctx[a.context]!;
+      if (a.op !== undefined) {
+        const { context: _c, step: _s, ...op } = a;
+        if (c.ops.length > 0) c.ops.shift();
+        else c.budget--;
+        if (op.op === 'kmem_cache_free') c.owns = c.owns.filter((o) => o !== op.obj);
+        c.stack = begin(s, a.context, op as Op, env) as typeof c.stack;
+      }
+      const f = c.stack[c.stack.length - 1]!;
+      const x: StepCtx = { d, ctx: a.context, cpu: cpuOf(a.context), f: f as StepCtx['f'], e: env };
+      stepOf(env, f).run(x);
+      if (d.ghost.oops === null || d.ctx[a.context]!.stack.length > 0) runLocals(d, a.context, env, () => {});
+    });
+
+  return {
+    id,
+    config: { version: id, scenario: sc.name, patches: [...config.patches], kasan: config.kasan },
+    contexts,
+    initStates: () => [init],
+    actions,
+    next,
+    properties: slubProperties(info),
+    terminal: (s) => contexts.every((c) => s.ctx[c]!.stack.length === 0 && s.ctx[c]!.ops.length === 0),
+    view: (s) => slubView(info, s),
+    footprint: (s, a) => {
+      const c = s.ctx[a.context]!;
+      const f = c.stack[c.stack.length - 1] ?? (a.op ? begin(s, a.context, a as unknown as Op, env).at(-1) : undefined);
+      if (!f) return undefined;
+      const st = stepOf(env, f);
+      const cpu = cpuOf(a.context);
+      return { reads: st.reads.map((r) => fill(r, f, cpu, s)), writes: st.writes.map((w) => fill(w, f, cpu, s)) };
+    },
+    info,
+  };
+}

@@ -1,0 +1,160 @@
+// Scenarios are data: an initial layout (nodes, CPUs, slabs with their free
+// and allocated objects, who owns what, sheaves, cache parameters) and, per
+// context, either a list of operations or a bound on how many operations it
+// may choose nondeterministically.
+import type { CacheParams } from './kernel.ts';
+import type { Op } from './state.ts';
+
+/** Where an initial slab is. */
+export type SlabPlace =
+  | { readonly on: 'node_partial' }
+  | { readonly on: 'none' }
+  | { readonly on: 'cpu_slab'; readonly cpu: number; readonly cpuFree: readonly number[] }
+  | { readonly on: 'cpu_partial'; readonly cpu: number };
+
+export interface SlabInit {
+  readonly node: number;
+  readonly place: SlabPlace;
+  /** Free objects on the slab's own freelist, in order (indices within the slab). */
+  readonly free: readonly number[];
+  /** Allocated objects, by owning context (indices within the slab). */
+  readonly owners?: { readonly [ctx: string]: readonly number[] };
+  /** Objects sitting in sheaves: a CPU's main or spare, or a full sheaf in a node's barn (indices within the slab). */
+  readonly inSheaf?: readonly (
+    | { readonly cpu: number; readonly sheaf: 'main' | 'spare'; readonly objs: readonly number[] }
+    | { readonly node: number; readonly sheaf: 'barn'; readonly objs: readonly number[] }
+  )[];
+}
+
+export interface ContextInit {
+  readonly name: string;
+  /** Scripted operations; object ids in frees are global ids (slab * objects + index). */
+  readonly ops?: readonly Op[];
+  /** How many operations it may choose nondeterministically. */
+  readonly budget?: number;
+  /** Which operations the nondeterministic choices range over. */
+  readonly choices?: readonly Op['op'][];
+}
+
+export interface ScenarioDef {
+  readonly name: string;
+  readonly summary: string;
+  /** Versions the scenario is meant for (all when absent). */
+  readonly versions?: readonly string[];
+  readonly cache: CacheParams;
+  readonly nodes: readonly { readonly memory: boolean }[];
+  readonly cpus: readonly { readonly node: number }[];
+  /** Slab pages in the model's page pool, live or not. */
+  readonly pool: number;
+  readonly slabs: readonly SlabInit[];
+  readonly contexts: readonly ContextInit[];
+  /** Make the per-CPU cmpxchg ignore tid (a deliberately broken variant). */
+  readonly brokenNoTid?: boolean;
+}
+
+const ALLOC_FREE: Op['op'][] = ['kmem_cache_alloc', 'kmem_cache_free'];
+
+export const SCENARIOS: readonly ScenarioDef[] = [
+  {
+    name: 'generic',
+    summary:
+      'two CPUs, each choosing up to 2 allocations or frees; cpu1 sits on a memoryless node (as in the thread) and owns an object of a partial slab with one free object',
+    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 2, barn_max: 10 },
+    nodes: [{ memory: true }, { memory: false }],
+    cpus: [{ node: 0 }, { node: 1 }],
+    pool: 2,
+    slabs: [{ node: 0, place: { on: 'node_partial' }, free: [0], owners: { 'cpu1/task': [1] } }],
+    contexts: [
+      { name: 'cpu0/task', budget: 2, choices: ALLOC_FREE },
+      { name: 'cpu1/task', budget: 2, choices: ALLOC_FREE },
+    ],
+  },
+  {
+    name: 'generic-irq',
+    summary: 'generic, with an interrupt context on each CPU: every context chooses one allocation or free',
+    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 2, barn_max: 10 },
+    nodes: [{ memory: true }, { memory: false }],
+    cpus: [{ node: 0 }, { node: 1 }],
+    pool: 2,
+    slabs: [{ node: 0, place: { on: 'node_partial' }, free: [0], owners: { 'cpu1/task': [1] } }],
+    contexts: [
+      { name: 'cpu0/task', budget: 1, choices: ALLOC_FREE },
+      { name: 'cpu0/irq', budget: 1, choices: ALLOC_FREE },
+      { name: 'cpu1/task', budget: 1, choices: ALLOC_FREE },
+      { name: 'cpu1/irq', budget: 1, choices: ALLOC_FREE },
+    ],
+  },
+  {
+    name: 'put-cpu-partial-recipe',
+    summary:
+      "the reference's Bug 1 recipe: slab S with one free object on the node list, cpu1 frees S's other object, cpu1's partial chain already holds a slab, cpu_partial_slabs 3",
+    versions: ['v6.19', '17c38c88'],
+    cache: { objects: 2, cpu_partial_slabs: 3, min_partial: 5, sheaf_capacity: 0, barn_max: 10 },
+    nodes: [{ memory: true }],
+    cpus: [{ node: 0 }, { node: 0 }],
+    pool: 2,
+    slabs: [
+      { node: 0, place: { on: 'node_partial' }, free: [0], owners: { 'cpu1/task': [1] } },
+      { node: 0, place: { on: 'cpu_partial', cpu: 1 }, free: [0], owners: { 'cpu0/task': [1] } },
+    ],
+    contexts: [
+      { name: 'cpu0/task', ops: [{ op: 'kmem_cache_alloc', gfp: 'GFP_ATOMIC' }] },
+      { name: 'cpu1/task', ops: [{ op: 'kmem_cache_free', obj: 1 }] },
+    ],
+  },
+  {
+    name: 'harry-flush-vs-free',
+    summary:
+      "Harry Yoo's first hypothesis (v6.19): flush_slab() in a worker on cpu0 races a preemptible do_slab_free() of the task and a free from cpu0's interrupt into the cpu slab",
+    versions: ['v6.19'],
+    cache: { objects: 3, cpu_partial_slabs: 2, min_partial: 5, sheaf_capacity: 0, barn_max: 10 },
+    nodes: [{ memory: true }],
+    cpus: [{ node: 0 }],
+    pool: 1,
+    slabs: [{ node: 0, place: { on: 'cpu_slab', cpu: 0, cpuFree: [] }, free: [0], owners: { 'cpu0/task': [1], 'cpu0/irq': [2] } }],
+    contexts: [
+      { name: 'cpu0/task', ops: [{ op: 'kmem_cache_free', obj: 1 }] },
+      { name: 'cpu0/worker', ops: [{ op: 'flush_cpu_slab' }] },
+      { name: 'cpu0/irq', ops: [{ op: 'kmem_cache_free', obj: 2 }] },
+    ],
+  },
+  {
+    name: 'harry-flush-vs-free-no-tid',
+    summary: 'harry-flush-vs-free with a deliberately broken per-CPU cmpxchg that compares c->freelist but not c->tid',
+    versions: ['v6.19'],
+    cache: { objects: 3, cpu_partial_slabs: 2, min_partial: 5, sheaf_capacity: 0, barn_max: 10 },
+    nodes: [{ memory: true }],
+    cpus: [{ node: 0 }],
+    pool: 1,
+    slabs: [{ node: 0, place: { on: 'cpu_slab', cpu: 0, cpuFree: [] }, free: [0], owners: { 'cpu0/task': [1], 'cpu0/irq': [2] } }],
+    contexts: [
+      { name: 'cpu0/task', ops: [{ op: 'kmem_cache_free', obj: 1 }] },
+      { name: 'cpu0/worker', ops: [{ op: 'flush_cpu_slab' }] },
+      { name: 'cpu0/irq', ops: [{ op: 'kmem_cache_free', obj: 2 }] },
+    ],
+    brokenNoTid: true,
+  },
+  {
+    name: 'sheaf-churn',
+    summary:
+      "sheaves (capacity 1, barn limit 1) start full on cpu0 and in the barn: cpu0's frees overflow to the barn and flush its spare to the slabs, cpu1 takes a sheaf from the barn",
+    versions: ['17c38c88', '7.0'],
+    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 1, barn_max: 1 },
+    nodes: [{ memory: true }],
+    cpus: [{ node: 0 }, { node: 0 }],
+    pool: 3,
+    slabs: [
+      { node: 0, place: { on: 'none' }, free: [], owners: { 'cpu0/task': [1] }, inSheaf: [{ cpu: 0, sheaf: 'main', objs: [0] }] },
+      { node: 0, place: { on: 'none' }, free: [], owners: { 'cpu1/task': [1] }, inSheaf: [{ cpu: 0, sheaf: 'spare', objs: [0] }] },
+      { node: 0, place: { on: 'node_partial' }, free: [0], inSheaf: [{ node: 0, sheaf: 'barn', objs: [1] }] },
+    ],
+    contexts: [
+      { name: 'cpu0/task', budget: 2, choices: ALLOC_FREE },
+      { name: 'cpu1/task', budget: 2, choices: ALLOC_FREE },
+    ],
+  },
+];
+
+export function findScenario(name: string): ScenarioDef | undefined {
+  return SCENARIOS.find((s) => s.name === name);
+}

@@ -1,0 +1,210 @@
+// The allocation slow path ___slab_alloc(), in two variants:
+// - v6.19 (reference §2.1.3, S1-S14): refill from the cpu slab's freelist,
+//   the CPU partial chain, the node partial list (get_partial_node, then
+//   freeze_slab) or a new slab, and install it as the cpu slab.
+// - 17c38c88 and 7.0 (reference §2.2, §2.3.4): no cpu slab; one object from
+//   the node partial list (get_from_partial_node) or from a new slab.
+// Runs with preemption disabled in v6.19 (`preempt_off` in the frame).
+import type { FnDef, StepCtx } from '../kernel.ts';
+import { call, goto, ret } from '../kernel.ts';
+import { add_partial, oops, seen } from '../mm.ts';
+import { allocate_slab, lock, lockFree, memNode, unlock } from '../helpers.ts';
+import { slabOfStruct, type Obj, type SlabId } from '../state.ts';
+
+/** load_freelist(): hand out `first`, the rest of its chain becomes c->freelist. */
+function load_freelist(x: StepCtx, first: Obj): void {
+  const c = x.d.cpus[x.cpu]!;
+  c.freelist = x.d.fp[first] ?? null;
+  c.tid++;
+  ret(x, first);
+}
+
+export const ___slab_alloc_v619: FnDef = {
+  entry: 'get_freelist',
+  steps: {
+    get_freelist: {
+      cite: 'mm/slub.c (v6.19) ___slab_alloc(): reread c->slab under local_lock; load c->freelist or get_freelist() cmpxchg (S1-S6)',
+      reads: ['cpu{cpu}.kmem_cache_cpu', 'slab{cpu_slab}.pair'],
+      writes: ['cpu{cpu}.kmem_cache_cpu', 'slab{cpu_slab}.pair'],
+      run: (x) => {
+        const c = x.d.cpus[x.cpu]!;
+        if (c.slab === null) return goto(x, 'new_slab');
+        if (c.freelist !== null) return load_freelist(x, c.freelist);
+        // get_freelist(): (F, cnt) -> (NULL, inuse = objects, frozen = F != NULL)
+        const sl = x.d.slabs[c.slab]!;
+        const F = sl.freelist;
+        sl.freelist = null;
+        sl.inuse = x.e.p.objects;
+        sl.frozen = F !== null;
+        if (F === null) {
+          // deactivate_bypass: the slab is now unfrozen, full and on no list.
+          seen(x.d, 'deactivate_bypass');
+          c.slab = null;
+          c.tid++;
+          return goto(x, 'new_slab');
+        }
+        seen(x.d, 'alloc_refill');
+        load_freelist(x, F);
+      },
+    },
+    new_slab: {
+      cite: 'mm/slub.c (v6.19) ___slab_alloc() new_slab: pop c->partial, install it, get_freelist() (S10)',
+      reads: ['cpu{cpu}.partial', 'slab{cpu_partial}.links', 'slab{cpu_partial}.pair'],
+      writes: ['cpu{cpu}.kmem_cache_cpu', 'slab{cpu_partial}.pair'],
+      run: (x) => {
+        const c = x.d.cpus[x.cpu]!;
+        if (c.partial === null) {
+          call(x, 'get_partial_node', { n: memNode(x.d, x.cpu) }, 'got_partial');
+          return;
+        }
+        const k = c.partial;
+        const sl = x.d.slabs[k]!;
+        const next = sl.L0;
+        if (next !== null && slabOfStruct(next) === undefined) {
+          return oops(x.d, x.ctx, `general protection fault in ___slab_alloc: c->partial->next is ${String(next)}`);
+        }
+        c.partial = next === null ? null : slabOfStruct(next)!;
+        if (sl.owner === `cpu${x.cpu}`) sl.owner = 'none';
+        c.slab = k;
+        const F = sl.freelist;
+        sl.freelist = null;
+        sl.inuse = x.e.p.objects;
+        sl.frozen = F !== null;
+        seen(x.d, 'cpu_partial_alloc');
+        if (F === null) {
+          c.slab = null;
+          c.tid++;
+          return goto(x, 'new_slab');
+        }
+        load_freelist(x, F);
+      },
+    },
+    got_partial: {
+      local: true,
+      cite: 'mm/slub.c (v6.19) ___slab_alloc() new_objects: get_partial() result (S12)',
+      reads: [],
+      writes: [],
+      run: (x) => {
+        if (x.f.l.ret === null) return goto(x, 'new_slab_alloc');
+        x.f.l.slab = x.f.l.ret!;
+        goto(x, 'freeze_slab');
+      },
+    },
+    freeze_slab: {
+      cite: 'mm/slub.c (v6.19) ___slab_alloc(): freeze_slab() cmpxchg (F, cnt) -> (NULL, inuse = objects, frozen = 1) (S12)',
+      reads: ['slab{slab}.pair'],
+      writes: ['slab{slab}.pair'],
+      run: (x) => {
+        const sl = x.d.slabs[x.f.l.slab as SlabId]!;
+        const F = sl.freelist;
+        sl.freelist = null;
+        sl.inuse = x.e.p.objects;
+        sl.frozen = true;
+        x.f.l.held_chain = F;
+        if (F === null) {
+          // Every object was freed-then-taken meanwhile: nothing to load (not reachable with one allocator per slab).
+          sl.frozen = false;
+          return goto(x, 'new_slab');
+        }
+        goto(x, 'retry_load_slab');
+      },
+    },
+    new_slab_alloc: {
+      cite: 'mm/slub.c (v6.19) ___slab_alloc(): new_slab() from the page allocator, private and frozen, inc_slabs_node (S13)',
+      reads: ['page_allocator'],
+      writes: ['slab{new}.pair', 'node.nr_slabs'],
+      run: (x) => {
+        const k = allocate_slab(x.d, x.e.p, memNode(x.d, x.cpu));
+        if (k === null) return ret(x, null);
+        const sl = x.d.slabs[k]!;
+        x.f.l.held_chain = sl.freelist;
+        sl.freelist = null;
+        sl.inuse = x.e.p.objects;
+        sl.frozen = true;
+        x.d.nodes[sl.node]!.nr_slabs++;
+        x.f.l.slab = k;
+        goto(x, 'retry_load_slab');
+      },
+    },
+    retry_load_slab: {
+      cite: 'mm/slub.c (v6.19) ___slab_alloc() retry_load_slab: under local_lock, deactivate a cpu slab installed meanwhile, else install (S14)',
+      reads: ['cpu{cpu}.kmem_cache_cpu'],
+      writes: ['cpu{cpu}.kmem_cache_cpu'],
+      run: (x) => {
+        const c = x.d.cpus[x.cpu]!;
+        if (c.slab !== null) {
+          const old = c.slab;
+          const fl = c.freelist;
+          c.slab = null;
+          c.freelist = null;
+          c.tid++;
+          seen(x.d, 'cpuslab_flush');
+          call(x, 'deactivate_slab', { slab: old, held_chain: fl }, 'retry_load_slab');
+          return;
+        }
+        c.slab = x.f.l.slab as SlabId;
+        const F = x.f.l.held_chain as Obj;
+        x.f.l.held_chain = null;
+        load_freelist(x, F);
+      },
+    },
+  },
+};
+
+export const ___slab_alloc_nocpuslab: FnDef = {
+  entry: 'get_from_partial',
+  steps: {
+    get_from_partial: {
+      local: true,
+      cite: 'mm/slub.c (17c38c88, 7.0) ___slab_alloc(): get_from_partial() on the local memory node (§2.3.4)',
+      reads: [],
+      writes: [],
+      run: (x) => call(x, 'get_from_partial_node', { n: memNode(x.d, x.cpu) }, 'got_partial'),
+    },
+    got_partial: {
+      local: true,
+      cite: 'mm/slub.c (17c38c88, 7.0) ___slab_alloc(): an object from a partial slab, or a new slab',
+      reads: [],
+      writes: [],
+      run: (x) => (x.f.l.ret !== null ? ret(x, x.f.l.ret!) : goto(x, 'new_slab')),
+    },
+    new_slab: {
+      cite: 'mm/slub.c (17c38c88, 7.0) ___slab_alloc(): new_slab() + alloc_from_new_slab(count = 1): pop one object privately (RF3)',
+      reads: ['page_allocator'],
+      writes: ['slab{new}.pair'],
+      run: (x) => {
+        const k = allocate_slab(x.d, x.e.p, memNode(x.d, x.cpu));
+        if (k === null) return ret(x, null);
+        const sl = x.d.slabs[k]!;
+        const X = sl.freelist!;
+        sl.freelist = x.d.fp[X] ?? null;
+        sl.inuse = 1;
+        x.f.l.slab = k;
+        x.f.l.held = [X];
+        if (sl.freelist === null) {
+          x.d.nodes[sl.node]!.nr_slabs++;
+          x.f.l.held = [];
+          return ret(x, X);
+        }
+        goto(x, 'add_partial');
+      },
+    },
+    add_partial: {
+      cite: 'mm/slub.c (17c38c88, 7.0) alloc_from_new_slab(): leftover objects: add_partial(HEAD) under list_lock; inc_slabs_node (RF3)',
+      reads: ['node{node}.list_lock'],
+      writes: ['node{node}.list', 'slab{slab}.links', 'node{node}.nr_slabs'],
+      guard: (s, _ctx, l) => lockFree(s, s.slabs[l.slab as SlabId]!.node),
+      run: (x) => {
+        const k = x.f.l.slab as SlabId;
+        const n = x.d.slabs[k]!.node;
+        lock(x.d, x.ctx, n);
+        add_partial(x.d, x.ctx, n, k, false);
+        unlock(x.d, x.ctx, n);
+        x.d.nodes[n]!.nr_slabs++;
+        const X = (x.f.l.held as Obj[])[0]!;
+        x.f.l.held = [];
+        ret(x, X);
+      },
+    },
+  },
+};

@@ -1,0 +1,125 @@
+// Percpu sheaves, free side (17c38c88, 7.0; reference §2.3.2, PF1-PF3 and
+// RFM1-RFM7): push onto main under the pcs trylock; a full main is swapped
+// with the spare, traded for an empty sheaf at the barn, or, when the barn
+// is over its limit, the spare is flushed to the slabs through
+// __kmem_cache_free_bulk() -> __slab_free().
+import type { FnDef } from '../kernel.ts';
+import { call, goto, ret, tailcall } from '../kernel.ts';
+import { seen } from '../mm.ts';
+import { hasBarn, linkChain, slabOfObj } from '../helpers.ts';
+import type { Obj } from '../state.ts';
+
+function toSlab(l: { [k: string]: unknown }) {
+  const o = (l.held as Obj[])[0]!;
+  return { slab: l.slab as number, head: o, tail: o, cnt: 1, held: [o] };
+}
+
+export const free_to_pcs: FnDef = {
+  entry: 'trylock',
+  steps: {
+    trylock: {
+      cite: 'mm/slub.c (7.0) free_to_pcs(): local_trylock(pcs); push to main, or __pcs_replace_full_main(): spare swap, barn_get_empty_sheaf(), barn_replace_full_sheaf() (PF1, RFM1-RFM5)',
+      reads: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
+      writes: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
+      run: (x) => {
+        const c = x.d.cpus[x.cpu]!;
+        const cap = x.e.p.sheaf_capacity;
+        const o = (x.f.l.held as Obj[])[0]!;
+        if (c.pcs_lock !== null) {
+          seen(x.d, 'pcs_trylock_failed');
+          return tailcall(x, '__slab_free', toSlab(x.f.l)); // PF3
+        }
+        const push = () => {
+          (x.d.cpus[x.cpu]!.main as Obj[]).push(o);
+          x.f.l.held = [];
+          seen(x.d, 'free_fastpath');
+          ret(x, null);
+        };
+        if (c.main.length < cap) return push();
+        if (!hasBarn(x.d, x.cpu)) return tailcall(x, '__slab_free', toSlab(x.f.l)); // RFM1
+        const barn = x.d.nodes[c.node]!.barn;
+        if (c.spare === null) {
+          if (barn.empty > 0) {
+            barn.empty--; // RFM2 barn_get_empty_sheaf()
+            c.spare = c.main;
+            c.main = [];
+            return push();
+          }
+          return goto(x, 'install_empty'); // RFM6: unlock, alloc_empty_sheaf()
+        }
+        if (c.spare.length < cap) {
+          const spare = c.spare; // RFM3
+          c.spare = c.main;
+          c.main = spare;
+          return push();
+        }
+        if (barn.full.length >= x.e.p.barn_max) {
+          // RFM5 -E2BIG: flush the spare to the slabs, then install it as the empty sheaf.
+          seen(x.d, 'barn_put_fail');
+          const toFlush = c.spare as Obj[];
+          c.spare = null;
+          return call(x, 'sheaf_flush_unused', { held: toFlush }, 'install_empty');
+        }
+        if (barn.empty === 0) return goto(x, 'install_empty'); // RFM6 -ENOMEM
+        barn.empty--; // RFM4 barn_replace_full_sheaf()
+        (barn.full as Obj[][]).push(c.main as Obj[]);
+        c.main = [];
+        seen(x.d, 'barn_put');
+        push();
+      },
+    },
+    install_empty: {
+      cite: 'mm/slub.c (7.0) __pcs_replace_full_main(): local_trylock(pcs) again, __pcs_install_empty_sheaf(), push (RFM7)',
+      reads: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
+      writes: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
+      run: (x) => {
+        const c = x.d.cpus[x.cpu]!;
+        const cap = x.e.p.sheaf_capacity;
+        const barn = x.d.nodes[c.node]!.barn;
+        if (c.pcs_lock !== null) {
+          barn.empty++;
+          return tailcall(x, '__slab_free', toSlab(x.f.l));
+        }
+        if (c.spare === null) {
+          c.spare = c.main;
+          c.main = [];
+        } else if (c.main.length < cap) barn.empty++;
+        else if (c.spare.length < cap) {
+          const spare = c.spare;
+          c.spare = c.main;
+          c.main = spare;
+          barn.empty++;
+        } else {
+          (barn.full as Obj[][]).push(c.main as Obj[]);
+          c.main = [];
+          seen(x.d, 'barn_put');
+        }
+        (c.main as Obj[]).push((x.f.l.held as Obj[])[0]!);
+        x.f.l.held = [];
+        ret(x, null);
+      },
+    },
+  },
+};
+
+export const sheaf_flush_unused: FnDef = {
+  entry: 'free_bulk',
+  steps: {
+    free_bulk: {
+      local: true,
+      cite: "mm/slub.c (7.0) sheaf_flush_unused() -> __kmem_cache_free_bulk(): build_detached_freelist() of one slab's objects, then __slab_free(head, tail, cnt)",
+      reads: [],
+      writes: ['object.freepointer'],
+      run: (x) => {
+        const objs = x.f.l.held as Obj[];
+        if (objs.length === 0) return ret(x, null);
+        const k = slabOfObj(x.e.p, objs[0]!);
+        const group = objs.filter((o) => slabOfObj(x.e.p, o) === k);
+        x.f.l.held = objs.filter((o) => slabOfObj(x.e.p, o) !== k);
+        const { head, tail } = linkChain(x.d, group);
+        seen(x.d, 'sheaf_flush');
+        call(x, '__slab_free', { slab: k, head, tail, cnt: group.length, held: group }, 'free_bulk');
+      },
+    },
+  },
+};

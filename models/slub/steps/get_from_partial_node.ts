@@ -1,0 +1,74 @@
+// 17c38c88 and 7.0 get_from_partial_node() (reference §2.2, GP1-GP4): takes
+// ONE object from the first partial slab with a cmpxchg under list_lock,
+// while the slab is still linked on n->partial, and unlinks it only
+// afterwards if it became full. Between GP2 and GP3 the slab is full,
+// unfrozen and on the node list: the window of the put_cpu_partial race.
+import type { FnDef } from '../kernel.ts';
+import { goto, ret } from '../kernel.ts';
+import { remove_partial, seen } from '../mm.ts';
+import { lock, lockFree, unlock } from '../helpers.ts';
+import { nodeList, type Obj, type SlabId } from '../state.ts';
+
+export const get_from_partial_node: FnDef = {
+  entry: 'nr_partial',
+  steps: {
+    nr_partial: {
+      cite: 'mm/slub.c (17c38c88) get_from_partial_node(): racy n->nr_partial == 0 -> NULL (GP1)',
+      reads: ['node{n}.nr_partial'],
+      writes: [],
+      run: (x) => (x.d.nodes[x.f.l.n as number]!.nr_partial === 0 ? ret(x, null) : goto(x, 'lock')),
+    },
+    lock: {
+      cite: 'mm/slub.c (17c38c88) get_from_partial_node(): spin_lock_irqsave(&n->list_lock), pick the first slab (GP2)',
+      reads: ['node{n}.list_lock', 'node{n}.list'],
+      writes: ['node{n}.list_lock'],
+      guard: (s, _ctx, l) => lockFree(s, l.n as number),
+      run: (x) => {
+        const n = x.f.l.n as number;
+        lock(x.d, x.ctx, n);
+        const first = nodeList(x.d, n)[0];
+        if (first === undefined) {
+          unlock(x.d, x.ctx, n);
+          return ret(x, null);
+        }
+        x.f.l.slab = first;
+        goto(x, 'cmpxchg');
+      },
+    },
+    cmpxchg: {
+      cite: 'mm/slub.c (17c38c88) get_from_partial_node(): __slab_update_freelist() (X, cnt) -> (next(X), inuse + 1), slab still on n->partial (GP2)',
+      reads: ['slab{slab}.pair', 'object.freepointer'],
+      writes: ['slab{slab}.pair'],
+      run: (x) => {
+        const n = x.f.l.n as number;
+        const sl = x.d.slabs[x.f.l.slab as SlabId]!;
+        const X = sl.freelist;
+        if (X === null) {
+          // A full slab on the partial list: cannot happen outside this window; give up on it.
+          unlock(x.d, x.ctx, n);
+          return ret(x, null);
+        }
+        sl.freelist = x.d.fp[X] ?? null;
+        sl.inuse++;
+        x.f.l.held = [X];
+        x.f.l.full = sl.freelist === null;
+        if (sl.freelist === null) seen(x.d, 'slab_full_on_node_list');
+        goto(x, 'remove_partial');
+      },
+    },
+    remove_partial: {
+      cite: 'mm/slub.c (17c38c88) get_from_partial_node(): if the slab became full remove_partial(); spin_unlock_irqrestore (GP3-GP4)',
+      reads: ['node{n}.list', 'slab{slab}.links'],
+      writes: ['node{n}.list', 'slab{slab}.links', 'node{n}.list_lock'],
+      run: (x) => {
+        const n = x.f.l.n as number;
+        if (x.f.l.full) remove_partial(x.d, x.ctx, n, x.f.l.slab as SlabId);
+        if (x.d.ctx[x.ctx]!.stack.length === 0) return; // oopsed inside list_del
+        unlock(x.d, x.ctx, n);
+        const X = (x.f.l.held as Obj[])[0]!;
+        x.f.l.held = [];
+        ret(x, X);
+      },
+    },
+  },
+};

@@ -1,0 +1,89 @@
+// The three SLUB versions, as data: which step variants make up each kernel
+// function, and the version switches shared steps read. Shared steps are
+// written once in steps/; a version only picks among them.
+import type { FnTable, VersionFeatures } from './kernel.ts';
+import type { Gfp } from './state.ts';
+import { clientFns } from './steps/client.ts';
+import { slab_alloc_node } from './steps/slab_alloc_node.ts';
+import { ___slab_alloc_nocpuslab, ___slab_alloc_v619 } from './steps/___slab_alloc.ts';
+import { get_partial_node } from './steps/get_partial_node.ts';
+import { get_from_partial_node } from './steps/get_from_partial_node.ts';
+import { deactivate_slab } from './steps/deactivate_slab.ts';
+import { do_slab_free } from './steps/do_slab_free.ts';
+import { __slab_free_cpu_partial, __slab_free_no_cpu_partial } from './steps/__slab_free.ts';
+import { __put_partials, put_cpu_partial } from './steps/put_cpu_partial.ts';
+import { flush_cpu_slab } from './steps/flush_cpu_slab.ts';
+import { alloc_from_pcs } from './steps/alloc_from_pcs.ts';
+import { refill_sheaf } from './steps/refill_sheaf.ts';
+import { free_to_pcs, sheaf_flush_unused } from './steps/free_to_pcs.ts';
+
+export interface VersionDef {
+  readonly id: string;
+  readonly aliases: readonly string[];
+  readonly summary: string;
+  readonly features: VersionFeatures;
+  /** The gfp choices that change the path in this version. */
+  readonly gfps: readonly Gfp[];
+  readonly fns: FnTable;
+}
+
+const sheafFns = { alloc_from_pcs, refill_sheaf, free_to_pcs, sheaf_flush_unused };
+
+export const VERSIONS: readonly VersionDef[] = [
+  {
+    id: 'v6.19',
+    aliases: ['6.19'],
+    summary: 'cpu slab + CPU partial slabs; lockless cpu freelist fast paths with tid; sheaves only for opt-in caches',
+    features: { cpuSlab: true, cpuPartial: true, sheaves: 'opt-in', tidInCmpxchg: true },
+    gfps: ['GFP_KERNEL'],
+    fns: {
+      ...clientFns,
+      slab_alloc_node,
+      ___slab_alloc: ___slab_alloc_v619,
+      get_partial_node,
+      deactivate_slab,
+      do_slab_free,
+      __slab_free: __slab_free_cpu_partial,
+      put_cpu_partial,
+      __put_partials,
+      flush_cpu_slab,
+      ...sheafFns,
+    },
+  },
+  {
+    id: '17c38c88',
+    aliases: ['17c38c88294d', '17c38c88294d75506c67cae378c9e940d1ce55e3'],
+    summary: '"slab: remove cpu (partial) slabs usage from allocation paths": get_from_partial_node() without freezing, free path still with put_cpu_partial',
+    features: { cpuSlab: false, cpuPartial: true, sheaves: 'all', tidInCmpxchg: true },
+    gfps: ['GFP_KERNEL', 'GFP_ATOMIC'],
+    fns: {
+      ...clientFns,
+      ___slab_alloc: ___slab_alloc_nocpuslab,
+      get_from_partial_node,
+      __slab_free: __slab_free_cpu_partial,
+      put_cpu_partial,
+      __put_partials,
+      flush_cpu_slab,
+      deactivate_slab,
+      ...sheafFns,
+    },
+  },
+  {
+    id: '7.0',
+    aliases: ['v7.0', '7.0-rc'],
+    summary: 'sheaves for all caches, no cpu slab, no CPU partial lists; __slab_free takes list_lock when the slab was full',
+    features: { cpuSlab: false, cpuPartial: false, sheaves: 'all', tidInCmpxchg: true },
+    gfps: ['GFP_KERNEL', 'GFP_ATOMIC'],
+    fns: {
+      ...clientFns,
+      ___slab_alloc: ___slab_alloc_nocpuslab,
+      get_from_partial_node,
+      __slab_free: __slab_free_no_cpu_partial,
+      ...sheafFns,
+    },
+  },
+];
+
+export function findVersion(id: string): VersionDef | undefined {
+  return VERSIONS.find((v) => v.id === id || v.aliases.includes(id));
+}

@@ -1,0 +1,220 @@
+// Named properties of the SLUB models (reference §6), in the words a kernel
+// developer would use. Each `always` has `sometimes` witnesses showing that
+// the interesting part of the protocol was reached, so nothing passes
+// vacuously; `at_end` properties hold when every context has finished.
+//
+// The transient exceptions of §0.5 and §6.1 are written out where they apply:
+// a lock holder mid-update (only between steps that hold the lock), and the
+// GP2-GP3 window of get_from_partial_node, where a slab is full, unfrozen and
+// still on the node partial list.
+import type { Property } from '../src/engine/model.ts';
+import type { SlubModelInfo } from '../models/slub/model.ts';
+import { chain, cpuChain, nodeOfPtr, nodePtr, slabOfLink, slabPtr, type Obj, type SlubState } from '../models/slub/state.ts';
+
+type P = Property<SlubState>;
+
+const slabOf = (info: SlubModelInfo, o: Obj) => Math.floor(o / info.env.p.objects);
+
+/** Where every object is, by scanning every place an object can be (§1.8). */
+export function objectPlaces(info: SlubModelInfo, s: SlubState): string[][] {
+  const places: string[][] = s.fp.map(() => []);
+  const put = (o: Obj, where: string) => places[o]?.push(where);
+  s.slabs.forEach((sl, k) => {
+    if (sl.live) for (const o of chain(s.fp, sl.freelist, info.env.p.objects + 1)) put(o, `S${k}.freelist`);
+  });
+  s.cpus.forEach((c, i) => {
+    for (const o of chain(s.fp, c.freelist, s.fp.length)) put(o, `cpu${i}.freelist`);
+    c.main.forEach((o) => put(o, `cpu${i}.main`));
+    c.spare?.forEach((o) => put(o, `cpu${i}.spare`));
+  });
+  s.nodes.forEach((n, i) => n.barn.full.forEach((sh) => sh.forEach((o) => put(o, `node${i}.barn`))));
+  for (const [name, c] of Object.entries(s.ctx)) {
+    c.owns.forEach((o) => put(o, `${name} (client)`));
+    for (const f of c.stack) {
+      const held = f.l.held;
+      if (Array.isArray(held)) (held as Obj[]).forEach((o) => put(o, `${name} in ${f.fn}`));
+      // A sheaf returned by a callee, waiting in the caller's frame for its next step.
+      if (Array.isArray(f.l.ret)) (f.l.ret as Obj[]).forEach((o) => put(o, `${name} in ${f.fn}`));
+      if (typeof f.l.held_chain === 'number') for (const o of chain(s.fp, f.l.held_chain, s.fp.length)) put(o, `${name} in ${f.fn}`);
+    }
+  }
+  return places;
+}
+
+/** The GP2-GP3 window: `k` may be full while on the node list because its lock holder is between cmpxchg and remove_partial. */
+function inGetFromPartialWindow(s: SlubState, k: number): boolean {
+  const n = s.slabs[k]!.node;
+  const holder = s.nodes[n]!.list_lock;
+  if (holder === null) return false;
+  const st = s.ctx[holder]?.stack ?? [];
+  const f = st[st.length - 1];
+  return f !== undefined && f.fn === 'get_from_partial_node' && f.pc === 'remove_partial' && f.l.slab === k;
+}
+
+function listProblem(info: SlubModelInfo, s: SlubState): string | undefined {
+  for (let n = 0; n < s.nodes.length; n++) {
+    const node = s.nodes[n]!;
+    if (!node.memory || node.list_lock !== null) continue;
+    let prev: string = nodePtr(n);
+    let p = node.head.next;
+    let len = 0;
+    const members = new Set<number>();
+    while (p !== nodePtr(n)) {
+      const k = slabOfLink(p);
+      if (k === undefined) return `node${n}'s partial list reaches ${String(p)}, which is not a slab`;
+      if (members.has(k)) return `node${n}'s partial list has a cycle through S${k}`;
+      members.add(k);
+      const sl = s.slabs[k]!;
+      if (sl.L1 !== prev) return `S${k}.prev is ${String(sl.L1)}, but the slab before it on node${n}'s list is ${prev}`;
+      if (!sl.live) return `node${n}'s partial list contains S${k}, a freed page`;
+      if (!sl.partial) return `S${k} is on node${n}'s partial list without SL_partial`;
+      if (sl.node !== n) return `S${k} of node ${sl.node} is on node${n}'s partial list`;
+      prev = slabPtr(k);
+      p = sl.L0;
+      len++;
+    }
+    if (node.head.prev !== prev) return `node${n}'s list head prev is ${String(node.head.prev)}, not its last slab ${prev}`;
+    if (node.nr_partial !== len) return `node${n}: nr_partial is ${node.nr_partial} but the list holds ${len} slabs`;
+    for (let k = 0; k < s.slabs.length; k++) {
+      const sl = s.slabs[k]!;
+      if (sl.live && sl.partial && sl.node === n && !members.has(k)) return `S${k} has SL_partial but is not on node${n}'s list`;
+    }
+  }
+  return undefined;
+}
+
+function chainProblem(s: SlubState): string | undefined {
+  for (let c = 0; c < s.cpus.length; c++) {
+    const head = s.cpus[c]!.partial;
+    if (head === null) continue;
+    const members = cpuChain(s, head);
+    if (members.length > s.slabs.length) return `cpu${c}'s partial chain has a cycle`;
+    const last = s.slabs[members[members.length - 1]!]!;
+    if (last.L0 !== null) return `cpu${c}'s partial chain ends in ${String(last.L0)}, not NULL`;
+    if (s.slabs[head]!.L1 !== members.length) return `cpu${c}'s partial chain head S${head} says slabs = ${String(s.slabs[head]!.L1)}, but the chain holds ${members.length}`;
+    for (const k of members) {
+      const sl = s.slabs[k]!;
+      if (sl.partial || sl.frozen || !sl.live) return `S${k} on cpu${c}'s partial chain is ${sl.partial ? 'SL_partial' : sl.frozen ? 'frozen' : 'freed'}`;
+      if (sl.owner !== `cpu${c}`) return `S${k} is on cpu${c}'s partial chain but its link words belong to ${sl.owner}`;
+    }
+  }
+  return undefined;
+}
+
+function stateTableProblem(info: SlubModelInfo, s: SlubState): string | undefined {
+  const cpuSlabs = s.cpus.map((c) => c.slab);
+  for (let k = 0; k < s.slabs.length; k++) {
+    const sl = s.slabs[k]!;
+    if (!sl.live) continue;
+    const full = sl.freelist === null;
+    if (sl.partial !== (sl.owner === `node${sl.node}`)) {
+      return sl.partial ? `S${k} has SL_partial but its link words belong to ${sl.owner}` : `S${k} is owned by node${sl.node}'s list without SL_partial`;
+    }
+    if (sl.partial && sl.frozen) return `S${k} is frozen and on the node partial list`;
+    if (sl.partial && full && !inGetFromPartialWindow(s, k)) return `S${k} is full but on the node partial list (SL_partial => !full)`;
+    if (sl.frozen && sl.owner !== 'none') return `S${k} is frozen but on a list (${sl.owner})`;
+    if (sl.owner.startsWith('cpu') && (sl.partial || sl.frozen)) return `S${k} is on a CPU partial chain and ${sl.partial ? 'SL_partial' : 'frozen'}`;
+    if (sl.frozen && cpuSlabs.filter((c) => c === k).length > 1) return `S${k} is the cpu slab of two CPUs`;
+  }
+  return undefined;
+}
+
+function counterProblem(info: SlubModelInfo, s: SlubState): string | undefined {
+  const objects = info.env.p.objects;
+  for (let k = 0; k < s.slabs.length; k++) {
+    const sl = s.slabs[k]!;
+    if (!sl.live) continue;
+    const free = chain(s.fp, sl.freelist, objects + 1);
+    if (free.length > objects) return `S${k}'s freelist is cyclic or longer than the slab`;
+    const alien = free.find((o) => slabOf(info, o) !== k);
+    if (alien !== undefined) return `S${k}'s freelist contains object ${alien} of another slab`;
+    if (sl.inuse < 0 || sl.inuse > objects) return `S${k}.inuse is ${sl.inuse}`;
+    if (sl.inuse + free.length !== objects) return `S${k}: inuse ${sl.inuse} + ${free.length} free != ${objects} objects`;
+  }
+  return undefined;
+}
+
+function conservationProblem(info: SlubModelInfo, s: SlubState): string | undefined {
+  const places = objectPlaces(info, s);
+  for (let o = 0; o < places.length; o++) {
+    const live = s.slabs[slabOf(info, o)]!.live;
+    const at = places[o]!;
+    if (live && at.length === 0) return `object ${o} is nowhere (leaked)`;
+    if (at.length > 1) return `object ${o} is in ${at.length} places at once: ${at.join(', ')}`;
+    if (!live && at.length > 0) return `object ${o} of a freed slab is in ${at[0]}`;
+  }
+  return undefined;
+}
+
+function cpuFreelistProblem(s: SlubState, info: SlubModelInfo): string | undefined {
+  for (let c = 0; c < s.cpus.length; c++) {
+    const cpu = s.cpus[c]!;
+    const objs = chain(s.fp, cpu.freelist, s.fp.length);
+    if (objs.length > 0 && cpu.slab === null) return `cpu${c}'s freelist holds objects ${objs.join(', ')} but cpu${c} has no cpu slab`;
+    const alien = objs.find((o) => slabOf(info, o) !== cpu.slab);
+    if (alien !== undefined) return `cpu${c}'s freelist holds object ${alien}, not of its cpu slab S${cpu.slab}`;
+  }
+  return undefined;
+}
+
+function lockProblem(s: SlubState): string | undefined {
+  for (const [name, c] of Object.entries(s.ctx)) {
+    const held = s.nodes.filter((n) => n.list_lock === name).length;
+    if (held > 1) return `${name} holds ${held} list_locks`;
+    if (c.irqoff !== held) return `${name} has irqs disabled ${c.irqoff} times but holds ${held} irqsave locks`;
+  }
+  return undefined;
+}
+
+/** At the end: every object a slab counts as in use is owned by a client, on its cpu freelist, or in a sheaf. */
+function lostProblem(info: SlubModelInfo, s: SlubState): string | undefined {
+  const places = objectPlaces(info, s);
+  for (let k = 0; k < s.slabs.length; k++) {
+    const sl = s.slabs[k]!;
+    if (!sl.live) continue;
+    for (let i = 0; i < info.env.p.objects; i++) {
+      const o = k * info.env.p.objects + i;
+      const at = places[o]![0] ?? 'nowhere';
+      const m = /^cpu(\d+)\.freelist$/.exec(at);
+      if (m && s.cpus[Number(m[1])]!.slab !== k) return `object ${o} is stranded on cpu${m[1]}'s freelist, whose cpu slab is not S${k}`;
+      if (at.includes(' in ')) return `object ${o} is still in flight at the end: ${at}`;
+    }
+  }
+  return undefined;
+}
+
+function prop(name: string, description: string, problem: (s: SlubState) => string | undefined): P {
+  return { name, kind: 'always', description, check: (s) => problem(s) === undefined, explain: problem };
+}
+
+export function slubProperties(info: SlubModelInfo): P[] {
+  const f = info.version.features;
+  const seen = (name: string, event: string, description: string): P => ({ name, kind: 'sometimes', description, check: (s) => s.ghost.seen[event] === true });
+  const props: P[] = [
+    prop('link_words_written_by_owner', "only the list that owns a slab's link words, under its lock, writes them (§6.2)", (s) => s.ghost.bad_link_write ?? undefined),
+    prop('no_oops', 'no NULL or poison pointer dereference', (s) => s.ghost.oops ?? undefined),
+    prop('no_wild_list_write', 'list operations write only through list_head pointers', (s) => s.ghost.wild_write ?? undefined),
+    prop('node_partial_list_well_formed', 'n->partial is a well-formed circular list of SL_partial slabs and nr_partial is its length, when list_lock is free', (s) => listProblem(info, s)),
+    prop('slab_state_table', 'every slab is in a row of the state table of its version (§6.1), allowing the GP2-GP3 window', (s) => stateTableProblem(info, s)),
+    prop('counters_consistent', 'inuse + free objects == objects, the freelist is acyclic and holds only its own objects', (s) => counterProblem(info, s)),
+    prop('object_conservation', 'every object of a live slab is in exactly one place (no double free, no double allocation)', (s) => conservationProblem(info, s)),
+    prop('no_double_alloc', 'no object is handed to a client while a client owns it', (s) => s.ghost.double_alloc ?? undefined),
+    prop('lock_sanity', 'no context holds two list_locks; irqs are off exactly while a list_lock is held', lockProblem),
+  ];
+  if (f.cpuPartial) props.push(prop('cpu_partial_chain_well_formed', 'each CPU partial chain is acyclic, ends in NULL, its head counts it, and its slabs are neither SL_partial nor frozen', chainProblem));
+  if (f.cpuSlab) props.push(prop('cpu_freelist_belongs_to_cpu_slab', "c->freelist holds only objects of c->slab", (s) => cpuFreelistProblem(s, info)));
+  props.push({ name: 'no_object_lost', kind: 'at_end', description: 'when every context has finished, every in-use object is accounted for', check: (s) => lostProblem(info, s) === undefined, explain: (s) => lostProblem(info, s) });
+  // Witnesses.
+  props.push({ name: 'object_allocated', kind: 'sometimes', description: 'some allocation succeeded', check: (s) => Object.keys(s.ghost.seen).some((k) => k.startsWith('alloc_')) });
+  props.push(seen('node_partial_list_changed', 'node_list_changed', 'add_partial() or remove_partial() changed a node partial list'));
+  props.push(seen('cmpxchg_lost_a_race', 'cmpxchg_double_fail', 'a slab cmpxchg failed because another context changed the slab'));
+  if (f.cpuPartial) props.push(seen('put_cpu_partial_reached', 'put_cpu_partial', 'put_cpu_partial() linked a slab into a CPU partial chain'));
+  if (!f.cpuSlab) props.push(seen('slab_full_while_on_node_list', 'slab_full_on_node_list', 'get_from_partial_node() took the last object of a slab still on the node list'));
+  if (f.cpuSlab) props.push(seen('free_to_frozen_slab', 'free_frozen', 'a remote free went to a frozen cpu slab'));
+  if (info.env.p.sheaf_capacity > 0) {
+    props.push(seen('sheaf_refilled_from_slabs', 'sheaf_refill', 'a main sheaf was refilled from partial or new slabs'));
+    props.push({ name: 'sheaf_traded_at_barn', kind: 'sometimes', description: 'a sheaf went to or came from the barn', check: (s) => s.ghost.seen.barn_put === true || s.ghost.seen.barn_get === true });
+    props.push(seen('sheaf_flushed_to_slabs', 'sheaf_flush', 'a sheaf was flushed to its slabs through __slab_free'));
+  }
+  return props;
+}
