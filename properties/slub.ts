@@ -215,6 +215,7 @@ export function slubProperties(info: SlubModelInfo): P[] {
     props.push(seen('sheaf_refilled_from_slabs', 'sheaf_refill', 'a main sheaf was refilled from partial or new slabs'));
     props.push({ name: 'sheaf_traded_at_barn', kind: 'sometimes', description: 'a sheaf went to or came from the barn', check: (s) => s.ghost.seen.barn_put === true || s.ghost.seen.barn_get === true });
     props.push(seen('sheaf_flushed_to_slabs', 'sheaf_flush', 'a sheaf was flushed to its slabs through __slab_free'));
+    props.push(seen('irq_found_pcs_locked', 'pcs_trylock_failed', "an interrupt's local_trylock found its CPU's pcs lock taken and fell back to the slab paths"));
   }
   return props;
 }

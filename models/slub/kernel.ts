@@ -38,6 +38,8 @@ export interface Env {
   readonly fns: FnTable;
   /** Version switches read by shared steps. */
   readonly v: VersionFeatures;
+  /** Per CPU: does the scenario have an interrupt context (irq, softirq) on it? */
+  readonly irqCpus: readonly boolean[];
 }
 
 export interface VersionFeatures {
@@ -70,6 +72,13 @@ export interface StepDef {
   readonly run: (x: StepCtx) => void;
   /** Touches only this context's private data: fused into the step before it. */
   readonly local?: boolean;
+  /**
+   * The body of a section that only the same CPU's interrupt contexts can
+   * observe (the pcs lock disables preemption, not irqs): fused into the
+   * step before it when the CPU has no interrupt context, a separate step
+   * when it does, so that an irq can find the lock taken.
+   */
+  readonly localUnlessIrq?: boolean;
 }
 
 export interface FnDef {
@@ -169,6 +178,10 @@ export function startable(s: SlubState, ctx: Ctx, choices: readonly Op['op'][], 
   return out;
 }
 
+export function isLocal(e: Env, st: StepDef, cpu: number): boolean {
+  return st.local === true || (st.localUnlessIrq === true && !e.irqCpus[cpu]);
+}
+
 /** Runs local (private) steps at the top of ctx's stack until a shared step or an empty stack. */
 export function runLocals(d: D, ctx: Ctx, e: Env, finish: (d: D, ctx: Ctx) => void): void {
   for (let guard = 0; guard < 64; guard++) {
@@ -176,7 +189,7 @@ export function runLocals(d: D, ctx: Ctx, e: Env, finish: (d: D, ctx: Ctx) => vo
     const f = stack[stack.length - 1];
     if (!f) return finish(d, ctx);
     const st = stepOf(e, f);
-    if (!st.local) return;
+    if (!isLocal(e, st, cpuOf(ctx))) return;
     st.run({ d, ctx, cpu: cpuOf(ctx), f: f as StepCtx['f'], e });
   }
   throw new ModelError('slub', `context ${ctx} loops through local steps`);

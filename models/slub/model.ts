@@ -11,7 +11,7 @@ import { produce } from '../../src/engine/immer.ts';
 import { UsageError } from '../../src/engine/errors.ts';
 import type { Action, Model, Plain } from '../../src/engine/model.ts';
 import { begin } from './steps/client.ts';
-import { mayRun, runLocals, startable, stepOf, type CacheParams, type Env, type StepCtx } from './kernel.ts';
+import { isInterrupt, mayRun, runLocals, startable, stepOf, type CacheParams, type Env, type StepCtx } from './kernel.ts';
 import { applyPatches } from './patches.ts';
 import { findScenario, type ScenarioDef } from './scenarios.ts';
 import { findVersion, type VersionDef } from './versions.ts';
@@ -235,8 +235,9 @@ export function buildSlubModel(config: SlubConfig): Model<SlubState, SlubAction>
     cpu_partial_slabs: v.features.cpuPartial ? sc.cache.cpu_partial_slabs : 0,
     sheaf_capacity: v.features.sheaves === 'all' ? sc.cache.sheaf_capacity : 0,
   };
-  const env: Env = { p, fns: v.fns, v: { ...v.features, tidInCmpxchg: v.features.tidInCmpxchg && !sc.brokenNoTid } };
   const contexts = sc.contexts.map((c) => c.name);
+  const irqCpus = sc.cpus.map((_c, i) => contexts.some((c) => cpuOf(c) === i && isInterrupt(c)));
+  const env: Env = { p, fns: v.fns, v: { ...v.features, tidInCmpxchg: v.features.tidInCmpxchg && !sc.brokenNoTid }, irqCpus };
   const choices = Object.fromEntries(sc.contexts.map((c) => [c.name, c.choices ?? []]));
   const info: SlubModelInfo = { version: v, scenario: sc, env, contexts };
   const init = initialState(sc, v, p);

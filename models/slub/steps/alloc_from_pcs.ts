@@ -1,40 +1,67 @@
 // Percpu sheaves, allocation side (17c38c88, 7.0; reference §2.3.1, PA1-PA4
 // and R1-R8). The pcs lock is a local_trylock that disables only preemption:
-// an irq on the same CPU finds it taken, fails its trylock and falls back to
-// ___slab_alloc. To other CPUs the whole locked section is one step; the
-// barn is touched under its own lock inside it.
-import type { FnDef } from '../kernel.ts';
-import { call, ret, tailcall } from '../kernel.ts';
+// an irq on the same CPU can run inside the section, finds the lock taken,
+// fails its own trylock and falls back to ___slab_alloc. So taking the lock
+// is its own step and the body is another (fused when the CPU has no
+// interrupt context, since then nobody can see the lock held). The barn is
+// touched under its own lock inside the body.
+import type { FnDef, StepCtx } from '../kernel.ts';
+import { call, goto, ret, tailcall } from '../kernel.ts';
 import { seen } from '../mm.ts';
 import { hasBarn } from '../helpers.ts';
 import type { Obj } from '../state.ts';
+
+const unlockPcs = (x: StepCtx) => {
+  x.d.cpus[x.cpu]!.pcs_lock = null;
+};
+
+/** Pops the top of main and releases the pcs lock (PA3). */
+function popMain(x: StepCtx): void {
+  const o = (x.d.cpus[x.cpu]!.main as Obj[]).pop()!;
+  unlockPcs(x);
+  ret(x, o);
+}
+
+const pcsFree = (s: import('../state.ts').SlubState, ctx: string) => s.cpus[Number(ctx.slice(3, ctx.indexOf('/')))]!.pcs_lock === null;
 
 export const alloc_from_pcs: FnDef = {
   entry: 'trylock',
   steps: {
     trylock: {
-      cite: 'mm/slub.c (7.0) alloc_from_pcs(): local_trylock(pcs); pop main, or __pcs_replace_empty_main(): spare, barn_replace_empty_sheaf(), !gfpflags_allow_blocking -> NULL (PA1-PA3, R1-R6)',
+      cite: 'mm/slub.c (7.0) alloc_from_pcs(): local_trylock(&s->cpu_sheaves->lock), failing when we interrupted its holder (PA1)',
+      reads: ['cpu{cpu}.pcs_lock'],
+      writes: ['cpu{cpu}.pcs_lock'],
+      run: (x) => {
+        const c = x.d.cpus[x.cpu]!;
+        if (c.pcs_lock !== null) {
+          seen(x.d, 'pcs_trylock_failed');
+          return tailcall(x, '___slab_alloc', {}); // PA4
+        }
+        c.pcs_lock = x.ctx;
+        goto(x, 'take');
+      },
+    },
+    take: {
+      localUnlessIrq: true,
+      cite: 'mm/slub.c (7.0) alloc_from_pcs(): pop main, or __pcs_replace_empty_main(): spare, barn_replace_empty_sheaf(), !gfpflags_allow_blocking -> NULL (PA2-PA3, R1-R6)',
       reads: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
       writes: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
       run: (x) => {
         const c = x.d.cpus[x.cpu]!;
-        if (c.pcs_lock !== null) {
-          // We interrupted the holder on this CPU: local_trylock fails (PA1).
-          seen(x.d, 'pcs_trylock_failed');
-          return tailcall(x, '___slab_alloc', {});
-        }
-        const main = c.main as Obj[];
-        if (main.length > 0) {
+        if (c.main.length > 0) {
           seen(x.d, 'alloc_fastpath');
-          return ret(x, main.pop()!);
+          return popMain(x);
         }
         if (c.spare !== null && c.spare.length > 0) {
-          const spare = c.spare;
+          const spare = c.spare; // R2
           c.spare = c.main;
           c.main = spare;
-          return ret(x, (c.main as Obj[]).pop()!);
+          return popMain(x);
         }
-        if (!hasBarn(x.d, x.cpu)) return tailcall(x, '___slab_alloc', {}); // R3: get_barn() is NULL
+        if (!hasBarn(x.d, x.cpu)) {
+          unlockPcs(x); // R3: get_barn() is NULL
+          return tailcall(x, '___slab_alloc', {});
+        }
         const barn = x.d.nodes[c.node]!.barn;
         if (barn.full.length > 0) {
           // R4 barn_replace_empty_sheaf(): under the barn lock swap our empty main for a full sheaf.
@@ -42,25 +69,38 @@ export const alloc_from_pcs: FnDef = {
           const full = (barn.full as Obj[][]).shift()!;
           barn.empty++;
           c.main = full;
-          return ret(x, (c.main as Obj[]).pop()!);
+          return popMain(x);
         }
         seen(x.d, 'barn_get_fail');
+        unlockPcs(x);
         if (x.f.l.gfp !== 'GFP_KERNEL') return tailcall(x, '___slab_alloc', {}); // R6: !can_alloc
-        // R5: an empty sheaf from spare, the barn, or alloc_empty_sheaf(); R6: unlock the pcs; R7: refill it.
+        // R5: an empty sheaf from spare, the barn, or alloc_empty_sheaf(); R6: unlock; R7: refill it.
         if (c.spare !== null) c.spare = null;
         else if (barn.empty > 0) barn.empty--;
-        call(x, 'refill_sheaf', { n: c.node, need: x.e.p.sheaf_capacity, held: [], slabs: [] }, 'refilled');
+        call(x, 'refill_sheaf', { n: c.node, need: x.e.p.sheaf_capacity, held: [], slabs: [] }, 'relock');
       },
     },
-    refilled: {
-      cite: 'mm/slub.c (7.0) __pcs_replace_empty_main(): local_lock(pcs) again and install the refilled sheaf as main or spare, or barn_put_full_sheaf() (R8)',
+    relock: {
+      cite: 'mm/slub.c (7.0) __pcs_replace_empty_main(): local_lock(&s->cpu_sheaves->lock) after the refill (R8)',
+      reads: ['cpu{cpu}.pcs_lock'],
+      writes: ['cpu{cpu}.pcs_lock'],
+      guard: pcsFree,
+      run: (x) => {
+        const full = x.f.l.ret as Obj[];
+        if (full.length === 0) return tailcall(x, '___slab_alloc', {}); // refill failed: free the sheaf, slow path
+        x.d.cpus[x.cpu]!.pcs_lock = x.ctx;
+        goto(x, 'install');
+      },
+    },
+    install: {
+      localUnlessIrq: true,
+      cite: 'mm/slub.c (7.0) __pcs_replace_empty_main(): install the refilled sheaf as main or spare, or barn_put_full_sheaf(); pop (R8, PA3)',
       reads: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
       writes: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
-      guard: (s, ctx) => s.cpus[Number(ctx.slice(3, ctx.indexOf('/')))]!.pcs_lock === null,
       run: (x) => {
         const c = x.d.cpus[x.cpu]!;
         const full = x.f.l.ret as Obj[];
-        if (full.length === 0) return tailcall(x, '___slab_alloc', {}); // refill failed: free the sheaf, slow path
+        x.f.l.ret = null;
         seen(x.d, 'sheaf_refill');
         const barn = x.d.nodes[c.node]!.barn;
         if (c.main.length === 0) {
@@ -72,7 +112,7 @@ export const alloc_from_pcs: FnDef = {
           barn.empty++;
           c.spare = full;
         } else (barn.full as Obj[][]).push(full);
-        ret(x, (c.main as Obj[]).pop()!);
+        popMain(x);
       },
     },
   },

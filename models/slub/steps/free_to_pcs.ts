@@ -2,8 +2,9 @@
 // RFM1-RFM7): push onto main under the pcs trylock; a full main is swapped
 // with the spare, traded for an empty sheaf at the barn, or, when the barn
 // is over its limit, the spare is flushed to the slabs through
-// __kmem_cache_free_bulk() -> __slab_free().
-import type { FnDef } from '../kernel.ts';
+// __kmem_cache_free_bulk() -> __slab_free(). As on the allocation side,
+// taking the pcs lock is its own step when the CPU has an interrupt context.
+import type { FnDef, StepCtx } from '../kernel.ts';
 import { call, goto, ret, tailcall } from '../kernel.ts';
 import { seen } from '../mm.ts';
 import { hasBarn, linkChain, slabOfObj } from '../helpers.ts';
@@ -14,72 +15,100 @@ function toSlab(l: { [k: string]: unknown }) {
   return { slab: l.slab as number, head: o, tail: o, cnt: 1, held: [o] };
 }
 
+/** Pushes the object onto main and releases the pcs lock. */
+function push(x: StepCtx): void {
+  const c = x.d.cpus[x.cpu]!;
+  (c.main as Obj[]).push((x.f.l.held as Obj[])[0]!);
+  c.pcs_lock = null;
+  x.f.l.held = [];
+  seen(x.d, 'free_fastpath');
+  ret(x, null);
+}
+
+function trylock(x: StepCtx, body: string): void {
+  const c = x.d.cpus[x.cpu]!;
+  if (c.pcs_lock !== null) {
+    seen(x.d, 'pcs_trylock_failed');
+    if (body === 'install') x.d.nodes[c.node]!.barn.empty++; // RFM7: the empty sheaf goes to the barn
+    return tailcall(x, '__slab_free', toSlab(x.f.l)); // PF3
+  }
+  c.pcs_lock = x.ctx;
+  goto(x, body);
+}
+
 export const free_to_pcs: FnDef = {
   entry: 'trylock',
   steps: {
     trylock: {
-      cite: 'mm/slub.c (7.0) free_to_pcs(): local_trylock(pcs); push to main, or __pcs_replace_full_main(): spare swap, barn_get_empty_sheaf(), barn_replace_full_sheaf() (PF1, RFM1-RFM5)',
+      cite: 'mm/slub.c (7.0) free_to_pcs(): local_trylock(&s->cpu_sheaves->lock), else __slab_free() (PF1, PF3)',
+      reads: ['cpu{cpu}.pcs_lock'],
+      writes: ['cpu{cpu}.pcs_lock'],
+      run: (x) => trylock(x, 'push'),
+    },
+    push: {
+      localUnlessIrq: true,
+      cite: 'mm/slub.c (7.0) free_to_pcs(): push to main, or __pcs_replace_full_main(): spare swap, barn_get_empty_sheaf(), barn_replace_full_sheaf() (PF1, RFM1-RFM5)',
       reads: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
       writes: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
       run: (x) => {
         const c = x.d.cpus[x.cpu]!;
         const cap = x.e.p.sheaf_capacity;
-        const o = (x.f.l.held as Obj[])[0]!;
-        if (c.pcs_lock !== null) {
-          seen(x.d, 'pcs_trylock_failed');
-          return tailcall(x, '__slab_free', toSlab(x.f.l)); // PF3
+        if (c.main.length < cap) return push(x);
+        if (!hasBarn(x.d, x.cpu)) {
+          c.pcs_lock = null; // RFM1
+          return tailcall(x, '__slab_free', toSlab(x.f.l));
         }
-        const push = () => {
-          (x.d.cpus[x.cpu]!.main as Obj[]).push(o);
-          x.f.l.held = [];
-          seen(x.d, 'free_fastpath');
-          ret(x, null);
-        };
-        if (c.main.length < cap) return push();
-        if (!hasBarn(x.d, x.cpu)) return tailcall(x, '__slab_free', toSlab(x.f.l)); // RFM1
         const barn = x.d.nodes[c.node]!.barn;
         if (c.spare === null) {
           if (barn.empty > 0) {
             barn.empty--; // RFM2 barn_get_empty_sheaf()
             c.spare = c.main;
             c.main = [];
-            return push();
+            return push(x);
           }
-          return goto(x, 'install_empty'); // RFM6: unlock, alloc_empty_sheaf()
+          c.pcs_lock = null; // RFM6: unlock, alloc_empty_sheaf(GFP_NOWAIT)
+          return goto(x, 'install_empty');
         }
         if (c.spare.length < cap) {
           const spare = c.spare; // RFM3
           c.spare = c.main;
           c.main = spare;
-          return push();
+          return push(x);
         }
         if (barn.full.length >= x.e.p.barn_max) {
           // RFM5 -E2BIG: flush the spare to the slabs, then install it as the empty sheaf.
           seen(x.d, 'barn_put_fail');
           const toFlush = c.spare as Obj[];
           c.spare = null;
+          c.pcs_lock = null;
           return call(x, 'sheaf_flush_unused', { held: toFlush }, 'install_empty');
         }
-        if (barn.empty === 0) return goto(x, 'install_empty'); // RFM6 -ENOMEM
+        if (barn.empty === 0) {
+          c.pcs_lock = null; // RFM6 -ENOMEM
+          return goto(x, 'install_empty');
+        }
         barn.empty--; // RFM4 barn_replace_full_sheaf()
         (barn.full as Obj[][]).push(c.main as Obj[]);
         c.main = [];
         seen(x.d, 'barn_put');
-        push();
+        push(x);
       },
     },
     install_empty: {
-      cite: 'mm/slub.c (7.0) __pcs_replace_full_main(): local_trylock(pcs) again, __pcs_install_empty_sheaf(), push (RFM7)',
+      cite: 'mm/slub.c (7.0) __pcs_replace_full_main(): local_trylock(&s->cpu_sheaves->lock) again with the empty sheaf (RFM7)',
+      reads: ['cpu{cpu}.pcs_lock'],
+      writes: ['cpu{cpu}.pcs_lock'],
+      run: (x) => trylock(x, 'install'),
+    },
+    install: {
+      localUnlessIrq: true,
+      cite: 'mm/slub.c (7.0) __pcs_install_empty_sheaf(): the empty sheaf becomes main or goes to the barn; push (RFM7)',
       reads: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
       writes: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
       run: (x) => {
         const c = x.d.cpus[x.cpu]!;
         const cap = x.e.p.sheaf_capacity;
         const barn = x.d.nodes[c.node]!.barn;
-        if (c.pcs_lock !== null) {
-          barn.empty++;
-          return tailcall(x, '__slab_free', toSlab(x.f.l));
-        }
         if (c.spare === null) {
           c.spare = c.main;
           c.main = [];
@@ -94,9 +123,7 @@ export const free_to_pcs: FnDef = {
           c.main = [];
           seen(x.d, 'barn_put');
         }
-        (c.main as Obj[]).push((x.f.l.held as Obj[])[0]!);
-        x.f.l.held = [];
-        ret(x, null);
+        push(x);
       },
     },
   },
