@@ -26,13 +26,17 @@ export function objectPlaces(info: SlubModelInfo, s: SlubState): string[][] {
     for (const o of chain(s.fp, c.freelist, s.fp.length)) put(o, `cpu${i}.freelist`);
     c.main.forEach((o) => put(o, `cpu${i}.main`));
     c.spare?.forEach((o) => put(o, `cpu${i}.spare`));
+    c.rcu_free?.forEach((o) => put(o, `cpu${i}.rcu_free`));
+    c.rcu_cbs.forEach((cb) => cb.objs.forEach((o) => put(o, `cpu${i} ${cb.fn} callback`)));
+    c.quarantine.forEach((o) => put(o, `cpu${i}'s KASAN quarantine`));
   });
   s.nodes.forEach((n, i) => n.barn.full.forEach((sh) => sh.forEach((o) => put(o, `node${i}.barn`))));
   for (const [name, c] of Object.entries(s.ctx)) {
     c.owns.forEach((o) => put(o, `${name} (client)`));
     for (const f of c.stack) {
-      const held = f.l.held;
-      if (Array.isArray(held)) (held as Obj[]).forEach((o) => put(o, `${name} in ${f.fn}`));
+      for (const [k, held] of Object.entries(f.l)) {
+        if (k.startsWith('held') && Array.isArray(held)) (held as Obj[]).forEach((o) => put(o, `${name} in ${f.fn}`));
+      }
       // A sheaf returned by a callee, waiting in the caller's frame for its next step.
       if (Array.isArray(f.l.ret)) (f.l.ret as Obj[]).forEach((o) => put(o, `${name} in ${f.fn}`));
       if (typeof f.l.held_chain === 'number') for (const o of chain(s.fp, f.l.held_chain, s.fp.length)) put(o, `${name} in ${f.fn}`);
@@ -183,6 +187,18 @@ function lostProblem(info: SlubModelInfo, s: SlubState): string | undefined {
   return undefined;
 }
 
+function destroyedEmpty(s: SlubState): string | undefined {
+  if (s.cache.destroyed !== 'ok') return undefined;
+  const live = s.slabs.findIndex((sl) => sl.live);
+  if (live >= 0) return `S${live} is still allocated after the cache was destroyed`;
+  for (let i = 0; i < s.cpus.length; i++) {
+    const c = s.cpus[i]!;
+    if (c.main.length > 0 || (c.spare?.length ?? 0) > 0 || c.rcu_free !== null) return `cpu${i}'s sheaves are not empty after the cache was destroyed`;
+    if (c.quarantine.length > 0) return `cpu${i}'s quarantine still holds objects of the destroyed cache`;
+  }
+  return undefined;
+}
+
 function prop(name: string, description: string, problem: (s: SlubState) => string | undefined): P {
   return { name, kind: 'always', description, check: (s) => problem(s) === undefined, explain: problem };
 }
@@ -203,10 +219,43 @@ export function slubProperties(info: SlubModelInfo): P[] {
   ];
   if (f.cpuPartial) props.push(prop('cpu_partial_chain_well_formed', 'each CPU partial chain is acyclic, ends in NULL, its head counts it, and its slabs are neither SL_partial nor frozen', chainProblem));
   if (f.cpuSlab) props.push(prop('cpu_freelist_belongs_to_cpu_slab', "c->freelist holds only objects of c->slab", (s) => cpuFreelistProblem(s, info)));
+  const destroys = info.scenario.contexts.some((c) => c.ops?.some((op) => op.op === 'kmem_cache_destroy'));
+  if (destroys) {
+    props.push(
+      prop(
+        'kmem_cache_destroy_leaves_no_objects',
+        'kmem_cache_destroy() after every client freed its objects does not fail with "Objects remaining" (§6.5)',
+        (s) => s.ghost.destroy_failed ?? undefined,
+      ),
+    );
+    props.push({
+      name: 'destroyed_cache_is_empty',
+      kind: 'at_end',
+      description: 'after a successful kmem_cache_destroy(): no slab, sheaf, barn or quarantine of the cache holds anything',
+      check: (s) => destroyedEmpty(s) === undefined,
+      explain: destroyedEmpty,
+    });
+  }
+  if (destroys && info.kasan) {
+    props.push({
+      name: 'no_quarantine_put_after_purge',
+      kind: 'at_end',
+      description: "no object enters a CPU's quarantine after kasan_quarantine_remove_cache() purged it (§6.5)",
+      check: (s) => s.ghost.late_quarantine === null,
+      explain: (s) => s.ghost.late_quarantine ?? undefined,
+    });
+  }
   props.push({ name: 'no_object_lost', kind: 'at_end', description: 'when every context has finished, every in-use object is accounted for', check: (s) => lostProblem(info, s) === undefined, explain: (s) => lostProblem(info, s) });
-  // Witnesses.
-  props.push({ name: 'object_allocated', kind: 'sometimes', description: 'some allocation succeeded', check: (s) => Object.keys(s.ghost.seen).some((k) => k.startsWith('alloc_')) });
+  // Witnesses: each scenario's purpose decides what "the interesting part" is.
+  const allocates = info.scenario.contexts.some((c) => c.choices?.includes('kmem_cache_alloc') || c.ops?.some((op) => op.op === 'kmem_cache_alloc'));
+  if (allocates) props.push({ name: 'object_allocated', kind: 'sometimes', description: 'some allocation succeeded', check: (s) => Object.keys(s.ghost.seen).some((k) => k.startsWith('alloc_')) });
   props.push(seen('node_partial_list_changed', 'node_list_changed', 'add_partial() or remove_partial() changed a node partial list'));
+  if (destroys) {
+    props.push({ name: 'kmem_cache_destroy_returned', kind: 'sometimes', description: 'kmem_cache_destroy() ran to the end', check: (s) => s.cache.destroyed !== null });
+    if (info.env.p.sheaf_capacity > 0) props.push(seen('rcu_sheaf_callback_ran', 'rcu_sheaf_callback', 'an rcu_free_sheaf callback ran in softirq'));
+    if (info.kasan) props.push(seen('quarantine_purge_freed_an_object', 'quarantine_purge_freed', 'kasan_quarantine_remove_cache() freed a quarantined object back to its slab'));
+    return props;
+  }
   props.push(seen('cmpxchg_lost_a_race', 'cmpxchg_double_fail', 'a slab cmpxchg failed because another context changed the slab'));
   if (f.cpuPartial) props.push(seen('put_cpu_partial_reached', 'put_cpu_partial', 'put_cpu_partial() linked a slab into a CPU partial chain'));
   if (!f.cpuSlab) props.push(seen('slab_full_while_on_node_list', 'slab_full_on_node_list', 'get_from_partial_node() took the last object of a slab still on the node list'));

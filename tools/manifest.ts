@@ -13,7 +13,7 @@ let text = readFileSync(FILE, 'utf8');
 
 function row(r: ManifestRow): string {
   const q = (s: string) => `'${s}'`;
-  const parts = [`version: ${q(r.version)}`, `scenario: ${q(r.scenario)}`, `patches: [${r.patches.map(q).join(', ')}]`, `result: ${q(r.result)}`, `states: ${r.states}`, `depth: ${r.depth}`];
+  const parts = [`version: ${q(r.version)}`, `scenario: ${q(r.scenario)}`, `patches: [${r.patches.map(q).join(', ')}]`, ...(r.kasan ? ['kasan: true'] : []), `result: ${q(r.result)}`, `states: ${r.states}`, `depth: ${r.depth}`];
   if (r.property !== undefined) parts.push(`property: ${q(r.property)}`, `steps: ${r.steps}`);
   else parts.push(`unreached: [${(r.unreached ?? []).map(q).join(', ')}]`);
   return `  { ${parts.join(', ')} },`;
@@ -21,12 +21,13 @@ function row(r: ManifestRow): string {
 
 let changed = 0;
 for (const old of MANIFEST) {
-  const m = buildSlubModel({ version: old.version, scenario: old.scenario, patches: old.patches, kasan: (old as { kasan?: boolean }).kasan ?? false });
+  const m = buildSlubModel({ version: old.version, scenario: old.scenario, patches: old.patches, kasan: old.kasan ?? false });
   const r = explore(m);
   const now: ManifestRow = {
     version: old.version,
     scenario: old.scenario,
     patches: old.patches,
+    ...(old.kasan ? { kasan: true } : {}),
     result: r.result,
     states: r.states,
     depth: r.depth,

@@ -2,7 +2,7 @@
 // choice, and the slab cmpxchg-double comparison.
 import type { Ctx, Obj, SlabId, SlubState } from './state.ts';
 import type { D } from './mm.ts';
-import type { CacheParams } from './kernel.ts';
+import type { CacheParams, Env } from './kernel.ts';
 
 /** The memory node an allocation on `cpu` uses (numa_mem_id(); a memoryless CPU's nearest node with memory). */
 export function memNode(s: SlubState, cpu: number): number {
@@ -59,3 +59,8 @@ export function unlock(d: D, ctx: Ctx, n: number): void {
 }
 
 export const lockFree = (s: SlubState, n: number): boolean => s.nodes[n]!.list_lock === null;
+
+/** Where a free that bypasses the sheaves goes: do_slab_free() in v6.19 (cpu slab fast path), __slab_free() after. */
+export function slabFreeFn(e: Env): string {
+  return e.v.cpuSlab ? 'do_slab_free' : '__slab_free';
+}

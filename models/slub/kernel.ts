@@ -51,6 +51,8 @@ export interface VersionFeatures {
   readonly sheaves: 'opt-in' | 'all';
   /** Compare tid in the per-CPU cmpxchg (false only in a deliberately broken variant). */
   readonly tidInCmpxchg: boolean;
+  /** kvfree_rcu_barrier_on_cache() ends with rcu_barrier() (the SEED1 fix). */
+  readonly kvfreeRcuBarrier: boolean;
 }
 
 export interface StepCtx {
@@ -150,6 +152,7 @@ function preemptOff(s: SlubState, ctx: Ctx): boolean {
 /** Can `ctx` take a step (or start an operation) now, by the per-CPU rules? */
 export function mayRun(s: SlubState, ctx: Ctx, contexts: readonly Ctx[]): boolean {
   const cpu = cpuOf(ctx);
+  if (cpu < 0) return true; // the environment (grace periods) is on no CPU
   const mine = s.ctx[ctx]!;
   const siblings = contexts.filter((c) => c !== ctx && cpuOf(c) === cpu);
   const activeInterrupt = siblings.find((c) => isInterrupt(c) && s.ctx[c]!.stack.length > 0);
@@ -163,17 +166,39 @@ export function mayRun(s: SlubState, ctx: Ctx, contexts: readonly Ctx[]): boolea
   return !siblings.some((c) => !isInterrupt(c) && preemptOff(s, c));
 }
 
-/** The client operations a context may start now (scripted next op, or nondeterministic choices). */
+/** kmem_cache_destroy() may start once every other client has finished and freed everything it owned (§6.5's client-bug filter). */
+function clientsDone(s: SlubState, ctx: Ctx): boolean {
+  return Object.entries(s.ctx).every(([name, c]) => name === ctx || (c.stack.length === 0 && c.ops.length === 0 && c.owns.length === 0));
+}
+
+/** The operations a context may start now: the environment's jobs (RCU callbacks in softirq, work items in a worker), its scripted next op, or its nondeterministic choices. */
 export function startable(s: SlubState, ctx: Ctx, choices: readonly Op['op'][], gfps: readonly string[]): Op[] {
   const c = s.ctx[ctx]!;
   if (c.stack.length > 0) return [];
-  if (c.ops.length > 0) return [c.ops[0]!];
-  if (c.budget <= 0) return [];
+  const cpu = cpuOf(ctx);
+  const kind = kindOf(ctx);
+  if (kind === 'softirq') {
+    // rcu_do_batch(): callbacks run in the order they were queued, once a grace period has ended.
+    const cb = s.cpus[cpu]!.rcu_cbs[0];
+    if (cb && cb.ready && !cb.running) return [{ op: 'rcu_callback', cb: cb.id }];
+  }
+  if (kind === 'worker') {
+    const w = s.cpus[cpu]!.work[0];
+    if (w && !w.running) return [{ op: 'work', work: w.id }];
+  }
+  if (c.ops.length > 0) {
+    const op = c.ops[0]!;
+    if (op.op === 'kmem_cache_destroy' && !clientsDone(s, ctx)) return [];
+    if (op.op !== 'kmem_cache_destroy' && s.cache.destroying) return [];
+    if (op.op === 'free_any') return [{ op: 'kmem_cache_free', obj: op.obj }, { op: 'kfree_rcu', obj: op.obj }];
+    return [op];
+  }
+  if (c.budget <= 0 || s.cache.destroying) return [];
   const out: Op[] = [];
   for (const op of choices) {
     if (op === 'kmem_cache_alloc') for (const gfp of gfps) out.push({ op, gfp: gfp as 'GFP_KERNEL' | 'GFP_ATOMIC' });
-    else if (op === 'kmem_cache_free') for (const obj of c.owns) out.push({ op, obj });
-    else out.push({ op });
+    else if (op === 'kmem_cache_free' || op === 'kfree_rcu') for (const obj of c.owns) out.push({ op, obj });
+    else if (op === 'flush_cpu_slab') out.push({ op });
   }
   return out;
 }

@@ -13,6 +13,8 @@ export interface ManifestRow {
   readonly version: string;
   readonly scenario: string;
   readonly patches: readonly string[];
+  /** Generic KASAN on (default off). */
+  readonly kasan?: boolean;
   readonly result: 'ok' | 'violation' | 'deadlock';
   readonly states: number;
   readonly depth: number;
@@ -26,7 +28,7 @@ export const MANIFEST: readonly ManifestRow[] = [
   { version: 'v6.19', scenario: 'generic', patches: [], result: 'ok', states: 1351, depth: 28, unreached: [] },
   { version: 'v6.19', scenario: 'generic-irq', patches: [], result: 'ok', states: 19970, depth: 34, unreached: [] },
   { version: 'v6.19', scenario: 'put-cpu-partial-recipe', patches: [], result: 'ok', states: 73, depth: 15, unreached: ['put_cpu_partial_reached'] },
-  { version: 'v6.19', scenario: 'harry-flush-vs-free', patches: [], result: 'ok', states: 1114, depth: 21, unreached: ['object_allocated', 'put_cpu_partial_reached'] },
+  { version: 'v6.19', scenario: 'harry-flush-vs-free', patches: [], result: 'ok', states: 1114, depth: 21, unreached: ['put_cpu_partial_reached'] },
   { version: 'v6.19', scenario: 'harry-flush-vs-free-no-tid', patches: [], result: 'violation', states: 48, depth: 5, property: 'cpu_freelist_belongs_to_cpu_slab', steps: 5 },
   { version: '17c38c88', scenario: 'generic', patches: [], result: 'violation', states: 194, depth: 7, property: 'link_words_written_by_owner', steps: 7 },
   { version: '17c38c88', scenario: 'generic-irq', patches: [], result: 'violation', states: 3304, depth: 8, property: 'link_words_written_by_owner', steps: 8 },
@@ -40,4 +42,17 @@ export const MANIFEST: readonly ManifestRow[] = [
   { version: '7.0', scenario: 'generic', patches: [], result: 'ok', states: 2887, depth: 24, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
   { version: '7.0', scenario: 'generic-irq', patches: [], result: 'ok', states: 59341, depth: 29, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },
   { version: '7.0', scenario: 'sheaf-churn', patches: [], result: 'ok', states: 206, depth: 13, unreached: ['cmpxchg_lost_a_race', 'irq_found_pcs_locked'] },
+  { version: 'v6.19', scenario: 'destroy-after-kfree-rcu', patches: [], kasan: true, result: 'violation', states: 45, depth: 17, property: 'kmem_cache_destroy_leaves_no_objects', steps: 17 },
+  { version: 'v6.19', scenario: 'destroy-after-kfree-rcu', patches: ['kvfree-rcu-barrier-on-cache'], kasan: true, result: 'ok', states: 30, depth: 24, unreached: [] },
+  { version: 'v6.19', scenario: 'destroy-after-kfree-rcu', patches: [], result: 'ok', states: 71, depth: 21, unreached: [] },
+  { version: '17c38c88', scenario: 'destroy-after-kfree-rcu', patches: [], kasan: true, result: 'ok', states: 28, depth: 22, unreached: [] },
+  { version: '7.0', scenario: 'destroy-after-kfree-rcu', patches: [], kasan: true, result: 'ok', states: 28, depth: 22, unreached: [] },
+  { version: '7.0', scenario: 'destroy-after-kfree-rcu', patches: [], result: 'ok', states: 34, depth: 20, unreached: [] },
+  { version: 'v6.19', scenario: 'destroy-mixed', patches: [], kasan: true, result: 'violation', states: 331, depth: 20, property: 'kmem_cache_destroy_leaves_no_objects', steps: 20 },
+  { version: 'v6.19', scenario: 'destroy-mixed', patches: ['kvfree-rcu-barrier-on-cache'], kasan: true, result: 'ok', states: 158, depth: 39, unreached: [] },
+  { version: 'v6.19', scenario: 'destroy-mixed', patches: [], result: 'violation', states: 2163, depth: 29, property: 'kmem_cache_destroy_leaves_no_objects', steps: 29 },
+  { version: 'v6.19', scenario: 'destroy-mixed', patches: ['kvfree-rcu-barrier-on-cache'], result: 'ok', states: 1093, depth: 43, unreached: [] },
+  { version: '17c38c88', scenario: 'destroy-mixed', patches: [], kasan: true, result: 'ok', states: 146, depth: 35, unreached: [] },
+  { version: '7.0', scenario: 'destroy-mixed', patches: [], kasan: true, result: 'ok', states: 128, depth: 29, unreached: [] },
+  { version: '7.0', scenario: 'destroy-mixed', patches: [], result: 'ok', states: 505, depth: 35, unreached: [] },
 ];

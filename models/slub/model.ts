@@ -26,6 +26,7 @@ export interface SlubConfig {
 }
 
 export interface SlubModelInfo {
+  readonly kasan: boolean;
   readonly version: VersionDef;
   readonly scenario: ScenarioDef;
   readonly env: Env;
@@ -39,7 +40,7 @@ function impossible(msg: string): never {
 }
 
 /** The initial state a scenario describes; checks that every object has exactly one place. */
-export function initialState(sc: ScenarioDef, v: VersionDef, p: CacheParams): SlubState {
+export function initialState(sc: ScenarioDef, v: VersionDef, p: CacheParams, kasan = false): SlubState {
   if (sc.slabs.length > sc.pool) impossible(`scenario ${sc.name} places ${sc.slabs.length} slabs in a pool of ${sc.pool}`);
   const nObj = sc.pool * p.objects;
   const placed = new Array<string | undefined>(nObj).fill(undefined);
@@ -49,7 +50,21 @@ export function initialState(sc: ScenarioDef, v: VersionDef, p: CacheParams): Sl
     placed[o] = where;
   };
   const fp: (Obj | null)[] = new Array(nObj).fill(null);
-  const cpus: Cpu[] = sc.cpus.map((c) => ({ node: c.node, freelist: null, slab: null, partial: null, tid: 0, lock: null, pcs_lock: null, main: [], spare: null }));
+  const cpus: Cpu[] = sc.cpus.map((c) => ({
+    node: c.node,
+    freelist: null,
+    slab: null,
+    partial: null,
+    tid: 0,
+    lock: null,
+    pcs_lock: null,
+    main: [],
+    spare: null,
+    rcu_free: null,
+    rcu_cbs: [],
+    work: [],
+    quarantine: [],
+  }));
   const nodes: NodeState[] = sc.nodes.map((n, i) => ({
     memory: n.memory,
     list_lock: null,
@@ -149,7 +164,9 @@ export function initialState(sc: ScenarioDef, v: VersionDef, p: CacheParams): Sl
     const cpu = cpuOf(c.name);
     if (!/^cpu\d+\/(task|irq|softirq|worker)$/.test(c.name) || cpu >= sc.cpus.length) impossible(`bad context name ${c.name}`);
     for (const op of c.ops ?? []) {
-      if (op.op === 'kmem_cache_free' && placed[op.obj] !== c.name) impossible(`${c.name} frees object ${op.obj}, which it does not own`);
+      if ((op.op === 'kmem_cache_free' || op.op === 'kfree_rcu' || op.op === 'free_any') && placed[op.obj] !== c.name) {
+        impossible(`${c.name} frees object ${op.obj}, which it does not own`);
+      }
       if (op.op === 'flush_cpu_slab' && !v.fns.flush_cpu_slab) impossible(`${v.id} has no flush_cpu_slab`);
     }
     ctx[c.name] = { stack: [], ops: c.ops ?? [], budget: c.budget ?? 0, owns: owns[c.name]!.sort((a, b) => a - b), irqoff: 0, failed: 0 };
@@ -160,7 +177,8 @@ export function initialState(sc: ScenarioDef, v: VersionDef, p: CacheParams): Sl
     nodes: mnodes,
     cpus: mcpus,
     ctx,
-    ghost: { bad_link_write: null, oops: null, wild_write: null, double_alloc: null, seen: {} },
+    cache: { seq: 0, purged: cpus.map(() => false), kasan_shutdown_done: false, destroying: false, destroyed: null, kasan },
+    ghost: { bad_link_write: null, oops: null, wild_write: null, double_alloc: null, destroy_failed: null, late_quarantine: null, seen: {} },
   };
 }
 
@@ -200,12 +218,22 @@ export function slubView(info: SlubModelInfo, s: SlubState): Plain {
     if (info.env.p.sheaf_capacity > 0) {
       v.main = c.main as Plain;
       v.spare = c.spare as Plain;
+      if (c.rcu_free !== null) v.rcu_free = c.rcu_free as Plain;
     }
+    if (c.rcu_cbs.length > 0) v.rcu_cbs = c.rcu_cbs.map((cb) => `${cb.fn}(${cb.objs.join(',')})${cb.ready ? ' ready' : ''}`);
+    if (c.work.length > 0) v.work = c.work.map((w) => w.fn);
+    if (s.cache.kasan) v.quarantine = c.quarantine as Plain;
     out[`cpu${i}`] = v;
   });
   for (const [name, c] of Object.entries(s.ctx)) out[name] = { owns: c.owns as Plain };
+  if (info.scenario.contexts.some((c) => c.ops?.some((op) => op.op === 'kmem_cache_destroy'))) {
+    out.cache = {
+      ...(s.cache.kasan ? { quarantine_purged: s.cache.purged.map((p, i) => (p ? `cpu${i}` : null)).filter((x) => x !== null) as Plain } : {}),
+      destroyed: s.cache.destroyed,
+    };
+  }
   const g = s.ghost;
-  for (const k of ['bad_link_write', 'oops', 'wild_write', 'double_alloc'] as const) if (g[k] !== null) out[k] = g[k];
+  for (const k of ['bad_link_write', 'oops', 'wild_write', 'double_alloc', 'destroy_failed', 'late_quarantine'] as const) if (g[k] !== null) out[k] = g[k];
   return out;
 }
 
@@ -227,25 +255,29 @@ export function buildSlubModel(config: SlubConfig): Model<SlubState, SlubAction>
   if (sc.versions && !sc.versions.includes(base.id)) {
     throw new UsageError(`impossible configuration: scenario ${sc.name} is for ${sc.versions.join(', ')}, not ${base.id}`);
   }
-  if (config.kasan) throw new UsageError('--kasan applies to the cache destruction scenarios, which this version of slubcheck does not have yet');
   const v = applyPatches(base, config.patches);
   const p: CacheParams = {
     ...sc.cache,
     // 7.0 has no CPU partial lists; v6.19 caches have sheaves only when they opt in.
     cpu_partial_slabs: v.features.cpuPartial ? sc.cache.cpu_partial_slabs : 0,
-    sheaf_capacity: v.features.sheaves === 'all' ? sc.cache.sheaf_capacity : 0,
+    sheaf_capacity: v.features.sheaves === 'all' || sc.sheavesOptIn ? sc.cache.sheaf_capacity : 0,
   };
-  const contexts = sc.contexts.map((c) => c.name);
+  // The environment: grace periods end whenever RCU callbacks are waiting (a context on no CPU).
+  const contexts = [...sc.contexts.map((c) => c.name), ...(sc.contexts.some((c) => c.name.endsWith('/softirq')) ? ['rcu/gp'] : [])];
   const irqCpus = sc.cpus.map((_c, i) => contexts.some((c) => cpuOf(c) === i && isInterrupt(c)));
   const env: Env = { p, fns: v.fns, v: { ...v.features, tidInCmpxchg: v.features.tidInCmpxchg && !sc.brokenNoTid }, irqCpus };
-  const choices = Object.fromEntries(sc.contexts.map((c) => [c.name, c.choices ?? []]));
-  const info: SlubModelInfo = { version: v, scenario: sc, env, contexts };
-  const init = initialState(sc, v, p);
+  const choices: Record<string, readonly Op['op'][]> = Object.fromEntries(sc.contexts.map((c) => [c.name, c.choices ?? []]));
+  const info: SlubModelInfo = { kasan: config.kasan, version: v, scenario: sc, env, contexts };
+  const init = initialState(sc, v, p, config.kasan);
   const id = base.id;
 
   const actions = (s: SlubState): SlubAction[] => {
     const out: SlubAction[] = [];
     for (const ctx of contexts) {
+      if (ctx === 'rcu/gp') {
+        if (s.cpus.some((c) => c.rcu_cbs.some((cb) => !cb.ready))) out.push({ context: ctx, step: 'rcu/grace_period' });
+        continue;
+      }
       if (!mayRun(s, ctx, contexts)) continue;
       const c = s.ctx[ctx]!;
       const f = c.stack[c.stack.length - 1];
@@ -267,12 +299,25 @@ export function buildSlubModel(config: SlubConfig): Model<SlubState, SlubAction>
 
   const next = (s: SlubState, a: SlubAction): SlubState =>
     produce(s, (d) => {
+      if (a.context === 'rcu/gp') {
+        // kernel/rcu: a grace period ends; every callback queued so far may now run.
+        for (const c of d.cpus) for (const cb of c.rcu_cbs) cb.ready = true;
+        return;
+      }
       const c = d.ctx[a.context]!;
       if (a.op !== undefined) {
         const { context: _c, step: _s, ...op } = a;
-        if (c.ops.length > 0) c.ops.shift();
+        const cpu = d.cpus[cpuOf(a.context)]!;
+        if (op.op === 'rcu_callback') {
+          // The callback now holds its objects (environmentFrames put them in its frame).
+          const cb = cpu.rcu_cbs.find((x) => x.id === op.cb)!;
+          cb.running = true;
+          cb.objs = [];
+        }
+        else if (op.op === 'work') cpu.work.find((w) => w.id === op.work)!.running = true;
+        else if (c.ops.length > 0) c.ops.shift();
         else c.budget--;
-        if (op.op === 'kmem_cache_free') c.owns = c.owns.filter((o) => o !== op.obj);
+        if (op.op === 'kmem_cache_free' || op.op === 'kfree_rcu') c.owns = c.owns.filter((o) => o !== op.obj);
         c.stack = begin(s, a.context, op as Op, env) as typeof c.stack;
       }
       const f = c.stack[c.stack.length - 1]!;
@@ -289,7 +334,10 @@ export function buildSlubModel(config: SlubConfig): Model<SlubState, SlubAction>
     actions,
     next,
     properties: slubProperties(info),
-    terminal: (s) => contexts.every((c) => s.ctx[c]!.stack.length === 0 && s.ctx[c]!.ops.length === 0),
+    // Quiescence: every context idle with nothing scripted left, no RCU callback and no work item pending.
+    terminal: (s) =>
+      sc.contexts.every((c) => s.ctx[c.name]!.stack.length === 0 && s.ctx[c.name]!.ops.length === 0) &&
+      s.cpus.every((c) => c.rcu_cbs.length === 0 && c.work.length === 0),
     view: (s) => slubView(info, s),
     footprint: (s, a) => {
       const c = s.ctx[a.context]!;

@@ -38,6 +38,12 @@ export const PATCHES: readonly Patch[] = [
       fns: { ...v.fns, __slab_free: __slab_free_no_cpu_partial },
     }),
   },
+  {
+    name: 'kvfree-rcu-barrier-on-cache',
+    summary: '"mm/slab: add rcu_barrier() to kvfree_rcu_barrier_on_cache()": wait for the rcu sheaf callbacks before kasan_cache_shutdown()',
+    appliesTo: ['v6.19'],
+    apply: (v) => ({ ...v, features: { ...v.features, kvfreeRcuBarrier: true } }),
+  },
 ];
 
 export function findPatch(name: string): Patch | undefined {

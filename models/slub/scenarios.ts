@@ -50,6 +50,8 @@ export interface ScenarioDef {
   readonly contexts: readonly ContextInit[];
   /** Make the per-CPU cmpxchg ignore tid (a deliberately broken variant). */
   readonly brokenNoTid?: boolean;
+  /** The cache asks for sheaves at creation (what makes a v6.19 cache have them). */
+  readonly sheavesOptIn?: boolean;
 }
 
 const ALLOC_FREE: Op['op'][] = ['kmem_cache_alloc', 'kmem_cache_free'];
@@ -151,6 +153,44 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     contexts: [
       { name: 'cpu0/task', budget: 2, choices: ALLOC_FREE },
       { name: 'cpu1/task', budget: 2, choices: ALLOC_FREE },
+    ],
+  },
+  {
+    name: 'destroy-after-kfree-rcu',
+    summary:
+      'cpu0 frees its object with kfree_rcu() into its rcu_free sheaf, then cpu1 destroys the cache (the kernel test robot case); RCU callbacks in softirq, flush works in workers',
+    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 5, sheaf_capacity: 2, barn_max: 10 },
+    sheavesOptIn: true,
+    nodes: [{ memory: true }],
+    cpus: [{ node: 0 }, { node: 0 }],
+    pool: 1,
+    slabs: [{ node: 0, place: { on: 'node_partial' }, free: [1], owners: { 'cpu0/task': [0] } }],
+    contexts: [
+      { name: 'cpu0/task', ops: [{ op: 'kfree_rcu', obj: 0 }] },
+      { name: 'cpu0/worker' },
+      { name: 'cpu0/softirq' },
+      { name: 'cpu1/task', ops: [{ op: 'kmem_cache_destroy' }] },
+      { name: 'cpu1/worker' },
+      { name: 'cpu1/softirq' },
+    ],
+  },
+  {
+    name: 'destroy-mixed',
+    summary:
+      'two CPUs each free one object of the same full slab by a path the checker chooses (kmem_cache_free or kfree_rcu), then cpu1 destroys the cache',
+    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 5, sheaf_capacity: 2, barn_max: 10 },
+    sheavesOptIn: true,
+    nodes: [{ memory: true }],
+    cpus: [{ node: 0 }, { node: 0 }],
+    pool: 1,
+    slabs: [{ node: 0, place: { on: 'none' }, free: [], owners: { 'cpu0/task': [0], 'cpu1/task': [1] } }],
+    contexts: [
+      { name: 'cpu0/task', ops: [{ op: 'free_any', obj: 0 }] },
+      { name: 'cpu0/worker' },
+      { name: 'cpu0/softirq' },
+      { name: 'cpu1/task', ops: [{ op: 'free_any', obj: 1 }, { op: 'kmem_cache_destroy' }] },
+      { name: 'cpu1/worker' },
+      { name: 'cpu1/softirq' },
     ],
   },
 ];

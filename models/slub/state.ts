@@ -80,6 +80,52 @@ export interface Cpu {
   readonly pcs_lock: Ctx | null;
   readonly main: readonly Obj[];
   readonly spare: readonly Obj[] | null;
+  /** The kfree_rcu sheaf being filled: NULL, or never full while attached. */
+  readonly rcu_free: readonly Obj[] | null;
+  // RCU, workqueue and KASAN, per CPU
+  /** Callbacks queued by call_rcu() on this CPU, in order. */
+  readonly rcu_cbs: readonly RcuCb[];
+  /** Work items queued on this CPU with queue_work_on(), in order. */
+  readonly work: readonly Work[];
+  /** KASAN generic: this CPU's cpu_quarantine (objects of this cache). */
+  readonly quarantine: readonly Obj[];
+}
+
+export type RcuFn = 'rcu_free_sheaf' | 'rcu_free_sheaf_nobarn' | 'kvfree_rcu_bulk';
+
+export interface RcuCb {
+  readonly id: number;
+  readonly fn: RcuFn;
+  /** The objects the callback frees (the sheaf's contents, or a kfree_rcu batch). */
+  readonly objs: readonly Obj[];
+  /** A grace period has ended since it was queued: it may run. */
+  readonly ready: boolean;
+  /** Its softirq is running it (it leaves the queue when it returns). */
+  readonly running: boolean;
+}
+
+export type WorkFn = 'flush_rcu_sheaf' | 'flush_cpu_sheaves';
+
+export interface Work {
+  readonly id: number;
+  readonly fn: WorkFn;
+  readonly running: boolean;
+}
+
+/** Cache-wide state of kmem_cache_destroy() and KASAN. */
+export interface CacheState {
+  /** Sequence for RCU callback and work ids. */
+  readonly seq: number;
+  /** kasan_quarantine_remove_cache() has purged this CPU's quarantine. */
+  readonly purged: readonly boolean[];
+  /** kasan_cache_shutdown() has returned. */
+  readonly kasan_shutdown_done: boolean;
+  /** kmem_cache_destroy() has started: clients may start nothing more. */
+  readonly destroying: boolean;
+  /** 'ok' or 'leaked' once kmem_cache_destroy() has returned. */
+  readonly destroyed: 'ok' | 'leaked' | null;
+  /** Generic KASAN is configured. */
+  readonly kasan: boolean;
 }
 
 export type Locals = { readonly [k: string]: Plain };
@@ -93,7 +139,14 @@ export interface Frame {
 export type Op =
   | { readonly op: 'kmem_cache_alloc'; readonly gfp: Gfp }
   | { readonly op: 'kmem_cache_free'; readonly obj: Obj }
-  | { readonly op: 'flush_cpu_slab' };
+  | { readonly op: 'kfree_rcu'; readonly obj: Obj }
+  | { readonly op: 'flush_cpu_slab' }
+  | { readonly op: 'kmem_cache_destroy' }
+  /** Scripted only: free this object, by a path the checker chooses (kmem_cache_free or kfree_rcu). */
+  | { readonly op: 'free_any'; readonly obj: Obj }
+  // Started by the environment, not by a client:
+  | { readonly op: 'rcu_callback'; readonly cb: number }
+  | { readonly op: 'work'; readonly work: number };
 
 export type Gfp = 'GFP_KERNEL' | 'GFP_ATOMIC';
 
@@ -120,6 +173,10 @@ export interface Ghost {
   readonly wild_write: string | null;
   /** An object handed to a client that a client already owned. */
   readonly double_alloc: string | null;
+  /** __kmem_cache_shutdown() failed: "Objects remaining ..." (the cache is leaked). */
+  readonly destroy_failed: string | null;
+  /** An object entered a CPU's quarantine after kasan_quarantine_remove_cache() purged it. */
+  readonly late_quarantine: string | null;
   /** Witnesses: things that happened at least once. */
   readonly seen: { readonly [event: string]: true };
 }
@@ -130,6 +187,7 @@ export interface SlubState {
   readonly nodes: readonly NodeState[];
   readonly cpus: readonly Cpu[];
   readonly ctx: { readonly [name: string]: CtxState };
+  readonly cache: CacheState;
   readonly ghost: Ghost;
 }
 
@@ -151,7 +209,8 @@ export function nodeOfPtr(p: Ptr): number | undefined {
   return typeof p === 'string' && /^N\d+$/.test(p) ? Number(p.slice(1)) : undefined;
 }
 
-export const cpuOf = (ctx: Ctx): number => Number(ctx.slice(3, ctx.indexOf('/')));
+/** The CPU a context runs on; -1 for the environment (`rcu/gp`). */
+export const cpuOf = (ctx: Ctx): number => (ctx.startsWith('cpu') ? Number(ctx.slice(3, ctx.indexOf('/'))) : -1);
 
 /** The free objects of a chain starting at `head`, stopping at a cycle (which the properties report). */
 export function chain(fp: readonly (Obj | null)[], head: Obj | null, limit = fp.length + 1): Obj[] {

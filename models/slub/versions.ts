@@ -16,6 +16,10 @@ import { flush_cpu_slab } from './steps/flush_cpu_slab.ts';
 import { alloc_from_pcs } from './steps/alloc_from_pcs.ts';
 import { refill_sheaf } from './steps/refill_sheaf.ts';
 import { free_to_pcs, sheaf_flush_unused } from './steps/free_to_pcs.ts';
+import { kvfree_call_rcu } from './steps/kfree_rcu.ts';
+import { rcu_barrier, rcuFns } from './steps/rcu.ts';
+import { kasanFns } from './steps/kasan.ts';
+import { flush_cpu_sheaves, kmem_cache_destroy } from './steps/kmem_cache_destroy.ts';
 
 export interface VersionDef {
   readonly id: string;
@@ -27,14 +31,14 @@ export interface VersionDef {
   readonly fns: FnTable;
 }
 
-const sheafFns = { alloc_from_pcs, refill_sheaf, free_to_pcs, sheaf_flush_unused };
+const sheafFns = { alloc_from_pcs, refill_sheaf, free_to_pcs, sheaf_flush_unused, kvfree_call_rcu, ...rcuFns, rcu_barrier, ...kasanFns, kmem_cache_destroy, flush_cpu_sheaves };
 
 export const VERSIONS: readonly VersionDef[] = [
   {
     id: 'v6.19',
     aliases: ['6.19'],
-    summary: 'cpu slab + CPU partial slabs; lockless cpu freelist fast paths with tid; sheaves only for opt-in caches',
-    features: { cpuSlab: true, cpuPartial: true, sheaves: 'opt-in', tidInCmpxchg: true },
+    summary: 'cpu slab + CPU partial slabs, lockless fast paths with tid; sheaves only for opt-in caches; kvfree_rcu_barrier_on_cache() without rcu_barrier()',
+    features: { cpuSlab: true, cpuPartial: true, sheaves: 'opt-in', tidInCmpxchg: true, kvfreeRcuBarrier: false },
     gfps: ['GFP_KERNEL'],
     fns: {
       ...clientFns,
@@ -54,7 +58,7 @@ export const VERSIONS: readonly VersionDef[] = [
     id: '17c38c88',
     aliases: ['17c38c88294d', '17c38c88294d75506c67cae378c9e940d1ce55e3'],
     summary: '"slab: remove cpu (partial) slabs usage from allocation paths": get_from_partial_node() without freezing, free path still with put_cpu_partial',
-    features: { cpuSlab: false, cpuPartial: true, sheaves: 'all', tidInCmpxchg: true },
+    features: { cpuSlab: false, cpuPartial: true, sheaves: 'all', tidInCmpxchg: true, kvfreeRcuBarrier: true },
     gfps: ['GFP_KERNEL', 'GFP_ATOMIC'],
     fns: {
       ...clientFns,
@@ -72,7 +76,7 @@ export const VERSIONS: readonly VersionDef[] = [
     id: '7.0',
     aliases: ['v7.0', '7.0-rc'],
     summary: 'sheaves for all caches, no cpu slab, no CPU partial lists; __slab_free takes list_lock when the slab was full',
-    features: { cpuSlab: false, cpuPartial: false, sheaves: 'all', tidInCmpxchg: true },
+    features: { cpuSlab: false, cpuPartial: false, sheaves: 'all', tidInCmpxchg: true, kvfreeRcuBarrier: true },
     gfps: ['GFP_KERNEL', 'GFP_ATOMIC'],
     fns: {
       ...clientFns,

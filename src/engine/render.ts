@@ -97,8 +97,12 @@ export function stepCells<S, A extends Action>(model: Model<S, A>, path: Path<S,
 export function renderTable<S, A extends Action>(model: Model<S, A>, path: Path<S, A>, opts: RenderOptions = {}): string {
   const used = new Set(path.actions.map((a) => a.context));
   const columns = [...model.contexts.filter((c) => used.has(c)), ...[...used].filter((c) => !model.contexts.includes(c))];
-  const maxW = opts.maxColumnWidth ?? (columns.length <= 1 ? 76 : columns.length === 2 ? 52 : columns.length === 3 ? 40 : 32);
-  const cells = stepCells(model, path, opts).map((lines) => lines.flatMap((l) => wrap(l, maxW, '    ')));
+  const maxW = opts.maxColumnWidth ?? (columns.length <= 1 ? 76 : columns.length === 2 ? 52 : columns.length === 3 ? 40 : 34);
+  // A column is as wide as its longest step name (never wrapped), or maxW; the changes wrap inside it.
+  const raw = stepCells(model, path, opts);
+  const colW = new Map(columns.map((c) => [c, maxW]));
+  path.actions.forEach((a, i) => colW.set(a.context, Math.max(colW.get(a.context)!, a.step.length)));
+  const cells = raw.map((lines, i) => lines.flatMap((l) => wrap(l, colW.get(path.actions[i]!.context)!, '    ')));
   const width = new Map(columns.map((c) => [c, c.length]));
   path.actions.forEach((a, i) => {
     for (const l of cells[i]!) width.set(a.context, Math.max(width.get(a.context)!, l.length));

@@ -7,6 +7,7 @@
 import type { Env, FnDef } from '../kernel.ts';
 import { seen } from '../mm.ts';
 import { memNode, slabOfObj } from '../helpers.ts';
+import { environmentFrames } from './rcu.ts';
 import { cpuOf, type Ctx, type Frame, type Obj, type Op, type SlubState } from '../state.ts';
 
 export function begin(s: SlubState, ctx: Ctx, op: Op, e: Env): Frame[] {
@@ -23,10 +24,21 @@ export function begin(s: SlubState, ctx: Ctx, op: Op, e: Env): Frame[] {
       { fn: 'get_from_partial_node', pc: 'nr_partial', l: { n: memNode(s, cpu) } },
     ];
   }
+  if (op.op === 'rcu_callback' || op.op === 'work') return environmentFrames(s, cpu, op);
+  if (op.op === 'kmem_cache_destroy') return [{ fn: 'client', pc: 'return', l: {} }, { fn: 'kmem_cache_destroy', pc: 'kvfree_rcu_barrier_on_cache', l: {} }];
+  if (op.op === 'kfree_rcu') {
+    const slab = slabOfObj(e.p, op.obj);
+    const c = s.cpus[cpu]!;
+    // mm/slab_common.c kvfree_call_rcu(): the rcu sheaf only for a cache with sheaves and an object of the local node (§0.5 KR1).
+    const sheaf = sheaves && s.slabs[slab]!.node === c.node && s.nodes[c.node]!.memory;
+    return [{ fn: 'client', pc: 'return', l: {} }, { fn: 'kvfree_call_rcu', pc: sheaf ? 'trylock' : 'batch', l: { held: [op.obj] } }];
+  }
   if (op.op === 'kmem_cache_free') {
     const root: Frame = { fn: 'kmem_cache_free', pc: 'return', l: { obj: op.obj } };
     const slab = slabOfObj(e.p, op.obj);
     const c = s.cpus[cpu]!;
+    // mm/slub.c slab_free() -> slab_free_hook() -> kasan_slab_free(): generic KASAN keeps every freed object.
+    if (s.cache.kasan) return [root, { fn: 'kasan_slab_free', pc: 'quarantine_put', l: { held: [op.obj] } }];
     // mm/slub.c slab_free(): free_to_pcs() when slab_nid(slab) == numa_mem_id() (a memoryless
     // node's CPU never matches, reference §2.3.2 PF3) and the cache has sheaves.
     if (sheaves && s.slabs[slab]!.node === c.node && s.nodes[c.node]!.memory) {
@@ -34,7 +46,7 @@ export function begin(s: SlubState, ctx: Ctx, op: Op, e: Env): Frame[] {
     }
     // v6.19: do_slab_free() fast path. At 17c38c88 do_slab_free() still runs, but c->slab is
     // never set, so its check F2 always sends the free to __slab_free(): folded here.
-    if (e.v.cpuSlab) return [root, { fn: 'do_slab_free', pc: 'read_tid', l: { slab, held: [op.obj] } }];
+    if (e.v.cpuSlab) return [root, { fn: 'do_slab_free', pc: 'read_tid', l: { slab, head: op.obj, tail: op.obj, cnt: 1, held: [op.obj] } }];
     return [root, { fn: '__slab_free', pc: 'snapshot', l: { slab, head: op.obj, tail: op.obj, cnt: 1, held: [op.obj] } }];
   }
   return [
@@ -78,6 +90,20 @@ export const clientFns: { readonly [fn: string]: FnDef } = {
       return: {
         local: true,
         cite: 'include/linux/slab.h kmem_cache_free(): done',
+        reads: [],
+        writes: [],
+        run: (x) => {
+          (x.d.ctx[x.ctx]!.stack as Frame[]).pop();
+        },
+      },
+    },
+  },
+  client: {
+    entry: 'return',
+    steps: {
+      return: {
+        local: true,
+        cite: 'include/linux/slab.h: the call returned to the client',
         reads: [],
         writes: [],
         run: (x) => {

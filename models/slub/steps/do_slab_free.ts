@@ -25,8 +25,8 @@ export const do_slab_free: FnDef = {
       writes: [],
       run: (x) => {
         if (x.d.cpus[x.cpu]!.slab !== x.f.l.slab) {
-          const o = (x.f.l.held as Obj[])[0]!;
-          tailcall(x, '__slab_free', { slab: x.f.l.slab!, head: o, tail: o, cnt: 1, held: [o] });
+          const { slab, head, tail, cnt, held } = x.f.l;
+          tailcall(x, '__slab_free', { slab: slab!, head: head!, tail: tail!, cnt: cnt!, held: held! });
           return;
         }
         goto(x, 'read_freelist');
@@ -39,7 +39,7 @@ export const do_slab_free: FnDef = {
       run: (x) => {
         const fl = x.d.cpus[x.cpu]!.freelist;
         x.f.l.freelist = fl;
-        x.d.fp[(x.f.l.held as Obj[])[0]!] = fl;
+        x.d.fp[x.f.l.tail as Obj] = fl; // set_freepointer(tail, freelist): the objects are still private
         goto(x, 'cmpxchg');
       },
     },
@@ -54,7 +54,7 @@ export const do_slab_free: FnDef = {
           x.d.ghost.seen['cmpxchg_double_cpu_fail'] = true;
           return goto(x, 'read_tid');
         }
-        c.freelist = (x.f.l.held as Obj[])[0]!;
+        c.freelist = x.f.l.head as Obj;
         c.tid++;
         x.f.l.held = [];
         x.d.ghost.seen['free_fastpath'] = true;

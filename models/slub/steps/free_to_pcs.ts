@@ -7,7 +7,7 @@
 import type { FnDef, StepCtx } from '../kernel.ts';
 import { call, goto, ret, tailcall } from '../kernel.ts';
 import { seen } from '../mm.ts';
-import { hasBarn, linkChain, slabOfObj } from '../helpers.ts';
+import { hasBarn, linkChain, slabFreeFn, slabOfObj } from '../helpers.ts';
 import type { Obj } from '../state.ts';
 
 function toSlab(l: { [k: string]: unknown }) {
@@ -30,7 +30,7 @@ function trylock(x: StepCtx, body: string): void {
   if (c.pcs_lock !== null) {
     seen(x.d, 'pcs_trylock_failed');
     if (body === 'install') x.d.nodes[c.node]!.barn.empty++; // RFM7: the empty sheaf goes to the barn
-    return tailcall(x, '__slab_free', toSlab(x.f.l)); // PF3
+    return tailcall(x, slabFreeFn(x.e), toSlab(x.f.l)); // PF3
   }
   c.pcs_lock = x.ctx;
   goto(x, body);
@@ -56,7 +56,7 @@ export const free_to_pcs: FnDef = {
         if (c.main.length < cap) return push(x);
         if (!hasBarn(x.d, x.cpu)) {
           c.pcs_lock = null; // RFM1
-          return tailcall(x, '__slab_free', toSlab(x.f.l));
+          return tailcall(x, slabFreeFn(x.e), toSlab(x.f.l));
         }
         const barn = x.d.nodes[c.node]!.barn;
         if (c.spare === null) {
@@ -145,7 +145,7 @@ export const sheaf_flush_unused: FnDef = {
         x.f.l.held = objs.filter((o) => slabOfObj(x.e.p, o) !== k);
         const { head, tail } = linkChain(x.d, group);
         seen(x.d, 'sheaf_flush');
-        call(x, '__slab_free', { slab: k, head, tail, cnt: group.length, held: group }, 'free_bulk');
+        call(x, slabFreeFn(x.e), { slab: k, head, tail, cnt: group.length, held: group }, 'free_bulk');
       },
     },
   },

@@ -5,9 +5,9 @@ import { MANIFEST } from '../../../models/slub/manifest.ts';
 
 describe('the SLUB manifest', () => {
   for (const row of MANIFEST) {
-    const name = `${row.version} ${row.scenario}${row.patches.length ? ' + ' + row.patches.join(' + ') : ''}`;
+    const name = `${row.version} ${row.scenario}${row.kasan ? ' --kasan' : ''}${row.patches.length ? ' + ' + row.patches.join(' + ') : ''}`;
     it(`${name}: ${row.result === 'ok' ? 'no violation, complete' : `violates ${row.property} in ${row.steps} steps`}, ${row.states} distinct states`, () => {
-      const model = buildSlubModel({ version: row.version, scenario: row.scenario, patches: row.patches, kasan: false });
+      const model = buildSlubModel({ version: row.version, scenario: row.scenario, patches: row.patches, kasan: row.kasan ?? false });
       const r = explore(model);
       expect(r.result).toBe(row.result);
       expect(r.states).toBe(row.states);

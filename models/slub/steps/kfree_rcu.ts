@@ -1,0 +1,66 @@
+// kfree_rcu() of a slab object (reference §2.3.6, KR1-KR3): for a cache with
+// sheaves and an object of the local node, __kfree_rcu_sheaf() collects it
+// in the CPU's rcu_free sheaf and hands a full sheaf to call_rcu() before
+// unlocking; otherwise the object goes to the ordinary kfree_rcu batching,
+// modelled as one call_rcu() of a batch that __kvfree_rcu_barrier() drains.
+import type { FnDef, StepCtx } from '../kernel.ts';
+import { goto, ret } from '../kernel.ts';
+import { seen } from '../mm.ts';
+import { hasBarn } from '../helpers.ts';
+import type { Obj } from '../state.ts';
+import { call_rcu } from './rcu.ts';
+
+function batch(x: StepCtx): void {
+  seen(x.d, 'kvfree_rcu_batch');
+  call_rcu(x, 'kvfree_rcu_bulk', x.f.l.held as Obj[]);
+  x.f.l.held = [];
+  ret(x, null);
+}
+
+export const kvfree_call_rcu: FnDef = {
+  entry: 'trylock',
+  steps: {
+    trylock: {
+      cite: 'mm/slub.c (7.0) __kfree_rcu_sheaf(): local_trylock(pcs), failing -> kfree_rcu batching (free_rcu_sheaf_fail) (KR1)',
+      reads: ['cpu{cpu}.pcs_lock'],
+      writes: ['cpu{cpu}.pcs_lock'],
+      run: (x) => {
+        const c = x.d.cpus[x.cpu]!;
+        if (c.pcs_lock !== null) return batch(x);
+        c.pcs_lock = x.ctx;
+        goto(x, 'push');
+      },
+    },
+    push: {
+      localUnlessIrq: true,
+      cite: 'mm/slub.c (7.0) __kfree_rcu_sheaf(): get an rcu_free sheaf (empty spare, barn, or new); push; a full sheaf goes to call_rcu(rcu_free_sheaf) before unlocking (KR2-KR3)',
+      reads: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
+      writes: ['cpu{cpu}.pcs', 'node{cpunode}.barn', 'cpu{cpu}.rcu_cbs'],
+      run: (x) => {
+        const c = x.d.cpus[x.cpu]!;
+        if (c.rcu_free === null) {
+          if (c.spare !== null && c.spare.length === 0) c.spare = null;
+          else if (hasBarn(x.d, x.cpu) && x.d.nodes[c.node]!.barn.empty > 0) x.d.nodes[c.node]!.barn.empty--;
+          // else alloc_empty_sheaf(GFP_NOWAIT), assumed to succeed
+          c.rcu_free = [];
+        }
+        (c.rcu_free as Obj[]).push((x.f.l.held as Obj[])[0]!);
+        x.f.l.held = [];
+        seen(x.d, 'free_rcu_sheaf');
+        if (c.rcu_free!.length === x.e.p.sheaf_capacity) {
+          const full = c.rcu_free!;
+          c.rcu_free = null;
+          call_rcu(x, 'rcu_free_sheaf', full);
+        }
+        c.pcs_lock = null;
+        ret(x, null);
+      },
+    },
+    batch: {
+      cite: 'mm/slab_common.c kvfree_call_rcu(): no sheaf for this object: queue it for the kfree_rcu batching',
+      reads: [],
+      writes: ['cpu{cpu}.rcu_cbs'],
+      run: batch,
+    },
+  },
+};

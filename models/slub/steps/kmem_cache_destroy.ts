@@ -1,0 +1,221 @@
+// kmem_cache_destroy() (mm/slab_common.c) and __kmem_cache_shutdown()
+// (mm/slub.c), in the order of reference §2.3.7, K1-K8:
+//   K1 kvfree_rcu_barrier_on_cache(): flush_rcu_sheaves_on_cache() (queue
+//      flush_rcu_sheaf on every CPU, flush_work each), then, with the fix,
+//      rcu_barrier(); then __kvfree_rcu_barrier() for the kfree_rcu batches.
+//   K2-K4 (no SLUB_RCU_DEBUG, no kfree_nolock deferrals, refcount 1 -> 0
+//      under slab_mutex) change nothing here and are folded.
+//   K5 kasan_cache_shutdown(): if the cache is not empty, purge its objects
+//      from every CPU's quarantine, once.
+//   K6 __kmem_cache_shutdown(): X1 flush_all_cpus_locked(), X2 rcu_barrier()
+//      ("we might have rcu sheaves in flight"), X3 per node barn_shrink() and
+//      free_partial(): a partial slab with objects in use is reported
+//      ("Objects remaining on __kmem_cache_shutdown()") and the shutdown fails.
+//   K7-K8: a failed shutdown leaks the cache.
+import type { FnDef, StepCtx } from '../kernel.ts';
+import { call, goto, ret, tailcall } from '../kernel.ts';
+import { discard_slab, remove_partial, seen } from '../mm.ts';
+import { lock, lockFree, unlock } from '../helpers.ts';
+import { nodeList, type Obj, type SlabId, type SlubState } from '../state.ts';
+import { call_rcu, queue_work_on, worksDone } from './rcu.ts';
+
+/** __kmem_cache_empty(): no node has partial slabs or slabs at all. */
+const cacheEmpty = (s: SlubState) => s.nodes.every((n) => n.nr_partial === 0 && n.nr_slabs === 0);
+
+/** has_pcs_used(), and while kmem_cache_cpu exists (v6.19, 17c38c88) has_cpu_slab(): a cpu slab or CPU partial slabs. */
+function needsFlush(x: StepCtx, cpu: number): boolean {
+  const c = x.d.cpus[cpu]!;
+  return c.main.length > 0 || (c.spare?.length ?? 0) > 0 || c.rcu_free !== null || c.slab !== null || c.partial !== null;
+}
+
+/** Where an in-use object is, for the "Objects remaining" report. */
+function whereIs(s: SlubState, o: Obj): string {
+  for (let i = 0; i < s.cpus.length; i++) {
+    const c = s.cpus[i]!;
+    if (c.quarantine.includes(o)) return `in cpu${i}'s KASAN quarantine`;
+    if (c.main.includes(o) || c.spare?.includes(o) || c.rcu_free?.includes(o)) return `in a sheaf of cpu${i}`;
+    if (c.rcu_cbs.some((cb) => cb.objs.includes(o))) return `in an RCU callback pending on cpu${i}`;
+  }
+  for (const [name, c] of Object.entries(s.ctx)) if (c.owns.includes(o)) return `owned by ${name}`;
+  return 'in flight';
+}
+
+export const kmem_cache_destroy: FnDef = {
+  entry: 'kvfree_rcu_barrier_on_cache',
+  steps: {
+    kvfree_rcu_barrier_on_cache: {
+      cite: 'mm/slab_common.c kmem_cache_destroy() -> kvfree_rcu_barrier_on_cache() -> flush_rcu_sheaves_on_cache(): queue_work_on(flush_rcu_sheaf) on every CPU (K1, KR7)',
+      reads: [],
+      writes: ['cpu*.work'],
+      run: (x) => {
+        x.d.cache.destroying = true;
+        if (x.e.p.sheaf_capacity === 0) return goto(x, 'kvfree_rcu_barrier');
+        x.f.l.works = x.d.cpus.map((_c, i) => queue_work_on(x, i, 'flush_rcu_sheaf'));
+        goto(x, 'flush_work');
+      },
+    },
+    flush_work: {
+      cite: 'mm/slub.c flush_rcu_sheaves_on_cache(): flush_work() on each CPU: the sheaves are handed to call_rcu(), the callbacks may not have run (K1)',
+      reads: ['cpu*.work'],
+      writes: [],
+      guard: (s, _ctx, l) => worksDone(s, l.works as number[]),
+      run: (x) => {
+        // The fix "mm/slab: add rcu_barrier() to kvfree_rcu_barrier_on_cache()" (SEED1); absent in v6.19 as released.
+        if (x.e.v.kvfreeRcuBarrier) return call(x, 'rcu_barrier', {}, 'kvfree_rcu_barrier');
+        goto(x, 'kvfree_rcu_barrier');
+      },
+    },
+    kvfree_rcu_barrier: {
+      cite: 'mm/slab_common.c __kvfree_rcu_barrier(): drain the kfree_rcu batches (not arbitrary call_rcu callbacks) (K1); K2-K4 change nothing here',
+      reads: ['cpu*.rcu_cbs'],
+      writes: [],
+      guard: (s) => s.cpus.every((c) => c.rcu_cbs.every((cb) => cb.fn !== 'kvfree_rcu_bulk')),
+      run: (x) => goto(x, 'kasan_cache_shutdown'),
+    },
+    kasan_cache_shutdown: {
+      cite: 'mm/kasan/generic.c kasan_cache_shutdown(): if !__kmem_cache_empty() -> kasan_quarantine_remove_cache() (K5)',
+      reads: ['node*.nr_partial', 'node*.nr_slabs'],
+      writes: [],
+      run: (x) => {
+        if (x.d.cache.kasan && !cacheEmpty(x.d)) return call(x, 'kasan_quarantine_remove_cache', { i: 0, held: [] }, 'flush_all_cpus_locked');
+        goto(x, 'flush_all_cpus_locked');
+      },
+    },
+    flush_all_cpus_locked: {
+      cite: 'mm/slub.c (7.0) __kmem_cache_shutdown() -> flush_all_cpus_locked(): queue_work_on(flush_cpu_sheaves) where has_pcs_used() (K6 X1)',
+      reads: ['cpu*.pcs'],
+      writes: ['cpu*.work'],
+      run: (x) => {
+        if (x.d.cache.kasan) x.d.cache.kasan_shutdown_done = true;
+        const works: number[] = [];
+        x.d.cpus.forEach((_c, i) => {
+          if (needsFlush(x, i)) works.push(queue_work_on(x, i, 'flush_cpu_sheaves'));
+        });
+        x.f.l.works = works;
+        goto(x, 'flush_all_wait');
+      },
+    },
+    flush_all_wait: {
+      cite: 'mm/slub.c (7.0) flush_all_cpus_locked(): flush_work() each; then rcu_barrier() if the cache has sheaves (K6 X1-X2)',
+      reads: ['cpu*.work'],
+      writes: [],
+      guard: (s, _ctx, l) => worksDone(s, l.works as number[]),
+      run: (x) => {
+        x.f.l.n = x.d.nodes.findIndex((n) => n.memory);
+        if (x.e.p.sheaf_capacity > 0) return call(x, 'rcu_barrier', {}, 'barn_shrink');
+        goto(x, 'barn_shrink');
+      },
+    },
+    barn_shrink: {
+      cite: 'mm/slub.c (7.0) barn_shrink(): under the barn lock splice out the full and empty sheaves, then flush the full ones to the slabs (K6 X3)',
+      reads: ['node{n}.barn'],
+      writes: ['node{n}.barn'],
+      run: (x) => {
+        const barn = x.d.nodes[x.f.l.n as number]!.barn;
+        const objs = barn.full.flat();
+        barn.full = [];
+        barn.empty = 0;
+        if (objs.length === 0) return goto(x, 'free_partial');
+        call(x, 'sheaf_flush_unused', { held: objs }, 'free_partial');
+      },
+    },
+    free_partial: {
+      cite: 'mm/slub.c free_partial(): under list_lock discard empty partial slabs, list_slab_objects() "Objects remaining" for the others; nr_partial or nr_slabs left -> shutdown fails (K6 X3, K7)',
+      reads: ['node{n}.list_lock', 'node{n}.list', 'slab*.pair'],
+      writes: ['node{n}.list', 'slab*.links'],
+      guard: (s, _ctx, l) => lockFree(s, l.n as number),
+      run: (x) => {
+        const n = x.f.l.n as number;
+        lock(x.d, x.ctx, n);
+        const discard: SlabId[] = [];
+        const remaining: string[] = [];
+        for (const k of nodeList(x.d, n)) {
+          const sl = x.d.slabs[k]!;
+          if (sl.inuse === 0) {
+            remove_partial(x.d, x.ctx, n, k);
+            discard.push(k);
+          } else {
+            const used = Array.from({ length: x.e.p.objects }, (_v, i) => k * x.e.p.objects + i).filter((o) => !objsFree(x.d, k).includes(o));
+            remaining.push(`S${k} (inuse ${sl.inuse}: ${used.map((o) => `object ${o} ${whereIs(x.d, o)}`).join(', ')})`);
+          }
+        }
+        unlock(x.d, x.ctx, n);
+        for (const k of discard) discard_slab(x.d, x.ctx, k);
+        const node = x.d.nodes[n]!;
+        if (remaining.length > 0 || node.nr_partial !== 0 || node.nr_slabs !== 0) {
+          const why = remaining.length > 0 ? `Objects remaining on __kmem_cache_shutdown(): ${remaining.join('; ')}` : `node${n} still has ${node.nr_slabs} slabs in use (full slabs on no list)`;
+          x.d.ghost.destroy_failed = `kmem_cache_destroy: Slab cache still has objects: ${why}`;
+          x.d.cache.destroyed = 'leaked';
+          seen(x.d, 'destroy_failed');
+        } else {
+          x.d.cache.destroyed = 'ok';
+          seen(x.d, 'cache_destroyed');
+        }
+        ret(x, null);
+      },
+    },
+  },
+};
+
+function objsFree(s: SlubState, k: SlabId): Obj[] {
+  const out: Obj[] = [];
+  let o = s.slabs[k]!.freelist;
+  while (o !== null && out.length < s.fp.length) {
+    out.push(o);
+    o = s.fp[o] ?? null;
+  }
+  return out;
+}
+
+export const flush_cpu_sheaves: FnDef = {
+  entry: 'detach',
+  steps: {
+    detach: {
+      cite: 'mm/slub.c (7.0) pcs_flush_all(): local_lock(pcs); detach spare and rcu_free; unlock; flush the spare to the slabs',
+      reads: ['cpu{cpu}.pcs'],
+      writes: ['cpu{cpu}.pcs'],
+      guard: (s, ctx) => s.cpus[Number(ctx.slice(3, ctx.indexOf('/')))]!.pcs_lock === null,
+      run: (x) => {
+        const c = x.d.cpus[x.cpu]!;
+        const spare = c.spare ?? [];
+        x.f.l.held_rcu = c.rcu_free;
+        c.spare = null;
+        c.rcu_free = null;
+        if (spare.length === 0) return goto(x, 'call_rcu');
+        call(x, 'sheaf_flush_unused', { held: spare }, 'call_rcu');
+      },
+    },
+    call_rcu: {
+      cite: 'mm/slub.c (7.0) pcs_flush_all(): call_rcu(rcu_free_sheaf_nobarn) for the detached rcu_free sheaf',
+      reads: [],
+      writes: ['cpu{cpu}.rcu_cbs'],
+      run: (x) => {
+        const sheaf = x.f.l.held_rcu as Obj[] | null;
+        x.f.l.held_rcu = null;
+        if (sheaf !== null) call_rcu(x, 'rcu_free_sheaf_nobarn', sheaf);
+        goto(x, 'sheaf_flush_main');
+      },
+    },
+    sheaf_flush_main: {
+      cite: 'mm/slub.c (7.0) sheaf_flush_main(): local_trylock(pcs), take a batch off main, unlock, __kmem_cache_free_bulk()',
+      reads: ['cpu{cpu}.pcs'],
+      writes: ['cpu{cpu}.pcs'],
+      guard: (s, ctx) => s.cpus[Number(ctx.slice(3, ctx.indexOf('/')))]!.pcs_lock === null,
+      run: (x) => {
+        const c = x.d.cpus[x.cpu]!;
+        const batch = c.main.slice(-32);
+        c.main = c.main.slice(0, c.main.length - batch.length);
+        if (batch.length === 0) return goto(x, 'done');
+        call(x, 'sheaf_flush_unused', { held: batch }, 'sheaf_flush_main');
+      },
+    },
+    done: {
+      local: true,
+      cite: 'mm/slub.c (v6.19, 17c38c88) flush_cpu_slab(): after the sheaves, flush the cpu slab and the CPU partial slabs (FLA)',
+      reads: [],
+      writes: [],
+      // Versions that still have kmem_cache_cpu (v6.19, 17c38c88) flush it too; 7.0 has no flush_cpu_slab.
+      run: (x) => (x.e.fns.flush_cpu_slab ? tailcall(x, 'flush_cpu_slab', {}) : ret(x, null)),
+    },
+  },
+};

@@ -1,0 +1,75 @@
+// Runs a list of checks with expected outcomes and prints one line per
+// check (its labels, verdict, states, seconds, whether it matched), then the
+// shortest counterexample of every violation found. Generic: the rows come
+// from the model families (e.g. the SLUB demonstration).
+import type { Plain, Registry } from '../engine/model.ts';
+import { explore, type CheckResult } from '../engine/explore.ts';
+import { renderTable } from '../engine/render.ts';
+import type { Io } from './main.ts';
+import { replayCommand } from './main.ts';
+
+export interface SuiteRow {
+  /** Display columns, in order (e.g. version, scenario, patch, kasan). */
+  readonly labels: readonly string[];
+  readonly model: string;
+  readonly config: Plain;
+  /** The expected verdict, and the property when a violation is expected. */
+  readonly expect: { readonly result: 'ok' | 'violation' | 'deadlock'; readonly property?: string };
+  /** What the row shows, one line (printed above its trace). */
+  readonly title: string;
+  /** The command that runs this check alone. */
+  readonly command: string;
+}
+
+export interface SuiteOptions {
+  readonly headers: readonly string[];
+  /** Print the counterexample traces under the table. */
+  readonly traces?: boolean;
+}
+
+function verdict(r: CheckResult<any, any>): string {
+  if (r.result === 'ok') return r.complete ? 'no violation (complete)' : `no violation (incomplete: ${r.stopReason})`;
+  if (r.result === 'deadlock') return `DEADLOCK (${r.trace!.steps.length} steps)`;
+  return `VIOLATION ${r.property} (${r.trace!.steps.length} steps)`;
+}
+
+export function runSuite(registry: Registry, rows: readonly SuiteRow[], io: Io, opts: SuiteOptions): number {
+  const results = rows.map((row) => {
+    const entry = registry.resolve(row.model);
+    if (!entry) throw new Error(`suite row names unknown model ${row.model}`);
+    const model = entry.build(row.config);
+    const r = explore(model);
+    const matches = r.result === row.expect.result && (row.expect.property === undefined || r.property === row.expect.property) && (r.result !== 'ok' || r.complete);
+    return { row, model, r, matches };
+  });
+  const cells = results.map(({ row, r, matches }) => [
+    ...row.labels,
+    verdict(r),
+    String(r.states),
+    r.seconds.toFixed(2),
+    matches ? 'as expected' : `UNEXPECTED (expected ${row.expect.result}${row.expect.property ? ' ' + row.expect.property : ''})`,
+  ]);
+  const headers = [...opts.headers, 'verdict', 'states', 'seconds', 'expected?'];
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: readonly string[]) => c.map((x, i) => (i === 5 || i === 6 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!))).join('  ').trimEnd();
+  io.out(line(headers));
+  io.out(widths.map((w) => '-'.repeat(w)).join('  '));
+  cells.forEach((c) => io.out(line(c)));
+  const bad = results.filter((x) => !x.matches).length;
+  io.out('');
+  io.out(bad === 0 ? `all ${results.length} checks as expected` : `${bad} of ${results.length} checks NOT as expected`);
+  if (opts.traces) {
+    for (const { row, model, r } of results) {
+      if (!r.trace || !r.path) continue;
+      io.out('');
+      io.out(`== ${row.title}`);
+      io.out(`   ${row.command}`);
+      io.out(`${verdict(r)}${r.explanation ? `: ${r.explanation}` : ''}`);
+      io.out('');
+      io.out(renderTable(model, r.path));
+      io.out('');
+      io.out(`replay: ${replayCommand(r.trace)}`);
+    }
+  }
+  return bad === 0 ? 0 : 1;
+}
