@@ -103,7 +103,7 @@ export const clientFns: { readonly [fn: string]: FnDef } = {
     steps: {
       return: {
         local: true,
-        cite: 'include/linux/slab.h: the call returned to the client',
+        cite: 'include/linux/slab.h kmem_cache_destroy(), kfree_rcu(): the call returned to the client',
         reads: [],
         writes: [],
         run: (x) => {
