@@ -5,9 +5,10 @@ import type { ModelEntry, Registry } from '../src/engine/model.ts';
 import { entry as incrementRace } from './toy/increment-race.ts';
 import { peterson, petersonBroken } from './toy/peterson.ts';
 import { entry as lockOrder } from './toy/lock-order.ts';
+import { entry as tornRead } from './toy/torn-read.ts';
 import { slubEntries } from './slub/index.ts';
 
-const entries: ModelEntry[] = [...slubEntries, incrementRace, peterson, petersonBroken, lockOrder];
+const entries: ModelEntry[] = [...slubEntries, incrementRace, peterson, petersonBroken, lockOrder, tornRead];
 
 export const registry: Registry = {
   entries,

@@ -16,7 +16,7 @@ function parseConfig(config: Plain, version: string): SlubConfig {
   if (!Array.isArray(patches) || !patches.every((p) => typeof p === 'string')) throw new UsageError('malformed SLUB configuration: patches');
   return {
     version,
-    scenario: typeof c.scenario === 'string' ? c.scenario : DEFAULT_SCENARIO,
+    scenario: typeof c.scenario === 'string' ? c.scenario : c.scenario && typeof c.scenario === 'object' ? (c.scenario as unknown as SlubConfig['scenario']) : DEFAULT_SCENARIO,
     patches,
     kasan: c.kasan === true,
   };

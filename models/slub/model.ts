@@ -20,7 +20,8 @@ import { slubProperties } from '../../properties/slub.ts';
 
 export interface SlubConfig {
   readonly version: string;
-  readonly scenario: string;
+  /** A named scenario, or one given inline as data (property tests, user workloads). */
+  readonly scenario: string | ScenarioDef;
   readonly patches: readonly string[];
   readonly kasan: boolean;
 }
@@ -34,6 +35,18 @@ export interface SlubModelInfo {
 }
 
 export type SlubAction = Action & { readonly op?: Op['op']; readonly gfp?: string; readonly obj?: number };
+
+/** An inline scenario from a configuration (a token, a property test): the shape is checked, the layout by initialState. */
+function checkScenario(x: unknown): ScenarioDef {
+  const sc = x as ScenarioDef;
+  const ok =
+    typeof sc === 'object' && sc !== null && typeof sc.name === 'string' && typeof sc.cache === 'object' && sc.cache !== null &&
+    Array.isArray(sc.nodes) && Array.isArray(sc.cpus) && Array.isArray(sc.slabs) && Array.isArray(sc.contexts) && typeof sc.pool === 'number' &&
+    ['objects', 'cpu_partial_slabs', 'min_partial', 'sheaf_capacity', 'barn_max'].every((k) => typeof (sc.cache as unknown as Record<string, unknown>)[k] === 'number');
+  if (!ok) throw new UsageError('malformed inline scenario in the configuration');
+  if (sc.cache.objects < 1 || sc.cpus.length < 1 || sc.nodes.length < 1) impossible('an inline scenario needs objects, a CPU and a node');
+  return sc;
+}
 
 function impossible(msg: string): never {
   throw new UsageError(`impossible configuration: ${msg}`);
@@ -250,8 +263,8 @@ function fill(template: string, f: Frame, cpu: number, s: SlubState): string {
 export function buildSlubModel(config: SlubConfig): Model<SlubState, SlubAction> & { readonly info: SlubModelInfo } {
   const base = findVersion(config.version);
   if (!base) throw new UsageError(`unknown version '${config.version}'`);
-  const sc = findScenario(config.scenario);
-  if (!sc) throw new UsageError(`unknown scenario '${config.scenario}': try 'slubcheck list'`);
+  const sc = typeof config.scenario === 'string' ? findScenario(config.scenario) : checkScenario(config.scenario);
+  if (!sc) throw new UsageError(`unknown scenario '${String(config.scenario)}': try 'slubcheck list'`);
   if (sc.versions && !sc.versions.includes(base.id)) {
     throw new UsageError(`impossible configuration: scenario ${sc.name} is for ${sc.versions.join(', ')}, not ${base.id}`);
   }
@@ -328,7 +341,7 @@ export function buildSlubModel(config: SlubConfig): Model<SlubState, SlubAction>
 
   return {
     id,
-    config: { version: id, scenario: sc.name, patches: [...config.patches], kasan: config.kasan },
+    config: { version: id, scenario: typeof config.scenario === 'string' ? sc.name : (sc as unknown as Plain), patches: [...config.patches], kasan: config.kasan },
     contexts,
     initStates: () => [init],
     actions,

@@ -156,6 +156,25 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     ],
   },
   {
+    name: 'stress',
+    summary:
+      'for random and PCT runs: two CPUs (cpu1 memoryless) with a task and an irq each, each choosing up to 4 allocations or frees over three slabs; too large to explore exhaustively',
+    cache: { objects: 3, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 2, barn_max: 2 },
+    nodes: [{ memory: true }, { memory: false }],
+    cpus: [{ node: 0 }, { node: 1 }],
+    pool: 4,
+    slabs: [
+      { node: 0, place: { on: 'node_partial' }, free: [0], owners: { 'cpu1/task': [1], 'cpu0/task': [2] } },
+      { node: 0, place: { on: 'node_partial' }, free: [1, 2], owners: { 'cpu1/irq': [0] } },
+    ],
+    contexts: [
+      { name: 'cpu0/task', budget: 4, choices: ALLOC_FREE },
+      { name: 'cpu0/irq', budget: 2, choices: ALLOC_FREE },
+      { name: 'cpu1/task', budget: 4, choices: ALLOC_FREE },
+      { name: 'cpu1/irq', budget: 2, choices: ALLOC_FREE },
+    ],
+  },
+  {
     name: 'destroy-after-kfree-rcu',
     summary:
       'cpu0 frees its object with kfree_rcu() into its rcu_free sheaf, then cpu1 destroys the cache (the kernel test robot case); RCU callbacks in softirq, flush works in workers',

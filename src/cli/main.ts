@@ -6,7 +6,10 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import type { Model, ModelEntry, ModelOptions, Plain, Registry } from '../engine/model.ts';
 import { EngineError, ModelError, UsageError } from '../engine/errors.ts';
-import { explore, type CheckResult, type Strategy } from '../engine/explore.ts';
+import { explore, type CheckResult } from '../engine/explore.ts';
+import { randomSearch } from '../engine/random.ts';
+import { restrict, unwrapResult } from '../engine/preemption.ts';
+import { minimize, type Minimized } from '../engine/minimize.ts';
 import { encodeToken, readTraceArgument, replay, traceToJson, type Trace } from '../engine/trace.ts';
 import { renderTable, traceSteps } from '../engine/render.ts';
 import { holds, propertySets } from '../engine/run.ts';
@@ -30,6 +33,7 @@ commands:
   list                     models, versions and scenarios, one line each
   check <model>            explore a model and report the first violation
   replay <token|file>      re-run a counterexample step by step
+  minimize <token|file>    shrink a counterexample: fewest preemptions, then steps
 
 Run 'slubcheck <command> --help' for a command's options.
 Exit status: 0 no violation, 1 violation or deadlock found, 2 bad input.`,
@@ -46,15 +50,35 @@ options:
   --scenario NAME        the scenario to run (models that have scenarios)
   --patch NAME           apply a built-in patch (repeatable)
   --kasan                enable the generic KASAN quarantine (SLUB models)
-  --strategy bfs|dfs     breadth-first (shortest traces) or depth-first
+  --strategy S           bfs (shortest traces, default), dfs, random (random
+                         walks) or pct (probabilistic concurrency testing)
   --max-states N         stop after N distinct states (search incomplete)
-  --max-depth N          do not expand states deeper than N steps
+  --max-depth N          do not expand states deeper than N steps (random, pct:
+                         the longest run, default 1000)
   --max-seconds S        stop after S seconds
+  --preemptions K        bfs/dfs: only interleavings with at most K preemptions
+  --runs N               random, pct: number of runs (default 1000)
+  --seed S               random, pct: the seed (default: from the clock; printed)
+  --depth D              pct: the bug depth d, with d-1 priority change points
+                         per run (default 3)
+  --minimize             minimize a counterexample before printing it
   --json                 print one JSON object instead of text
   --trace-out FILE       write the counterexample as a JSON trace file
   --check-collisions     keep exact state encodings, fail on a fingerprint
                          collision (slow; for debugging the engine)
   --quiet                no progress lines on stderr`,
+  minimize: `usage: slubcheck minimize <token|file> [--json] [--max-states N]
+
+Takes any counterexample (a replay token or a JSON trace file) and returns a
+smaller one that violates the same property: the fewest preemptions first
+(iterative context bounding, K = 0, 1, 2, ...), then the fewest steps, with
+no more operations per context and no new context. Each candidate is
+replayed on the model, so the output always reproduces. Prints before and
+after, the trace and its replay token. Exit 1 (the output is a violation).
+
+options:
+  --json           one JSON object: property, before, after, trace, token
+  --max-states N   budget of each bounded search (default 300000)`,
   replay: `usage: slubcheck replay <token|file> [--json]
 
 Re-runs a counterexample (a replay token, or a JSON trace file written by
@@ -81,6 +105,11 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[]
 function positiveInt(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   if (!/^[0-9]+$/.test(v) || Number(v) <= 0) throw new UsageError(`--${name} needs a positive whole number, not '${v}'`);
+  return Number(v);
+}
+
+function nonNegativeInt(name: string, v: string): number {
+  if (!/^[0-9]+$/.test(v)) throw new UsageError(`--${name} needs a whole number, not '${v}'`);
   return Number(v);
 }
 
@@ -178,10 +207,62 @@ function cmdList(registry: Registry, io: Io): number {
   return 0;
 }
 
+function statsLine(m: Minimized<any, any>): string {
+  const f = (t: Minimized<any, any>['before']) =>
+    `${t.steps} steps, ${t.preemptions} preemption${t.preemptions === 1 ? '' : 's'}, ${t.contexts} context${t.contexts === 1 ? '' : 's'}, ${t.operations} operation${t.operations === 1 ? '' : 's'}`;
+  return `${f(m.before)} -> ${f(m.after)}`;
+}
+
+function minimizedJson(m: Minimized<any, any>): Record<string, unknown> {
+  return {
+    property: m.property,
+    property_kind: m.kind,
+    explanation: m.explanation ?? null,
+    before: m.before,
+    after: m.after,
+    preemption_bound: m.bound,
+    note: m.note ?? null,
+    trace: traceSteps(m.path),
+    token: encodeToken(m.trace),
+    replay: replayCommand(m.trace),
+  };
+}
+
+function cmdMinimize(registry: Registry, args: string[], io: Io): number {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' }, 'max-states': { type: 'string' } });
+  if (values.help) return io.out(HELP.minimize!), 0;
+  if (positionals.length !== 1) throw new UsageError('minimize takes one replay token or trace file');
+  const trace = readTraceArgument(positionals[0]!);
+  const entry = registry.resolve(trace.model);
+  if (!entry) throw new UsageError(`the trace is for unknown model '${trace.model}'`);
+  const model = entry.build(trace.config);
+  const maxStates = positiveInt('max-states', values['max-states']);
+  const m = minimize(model, trace, maxStates !== undefined ? { maxStates } : {});
+  if (values.json) {
+    io.out(JSON.stringify({ model: model.id, config: model.config, ...minimizedJson(m) }));
+    return 1;
+  }
+  io.out(`slubcheck: minimizing a counterexample of ${model.id}${describeConfig(model.config)}`);
+  io.out(`VIOLATION of ${m.property} (${m.kind})`);
+  if (m.explanation) io.out(`  ${m.explanation}`);
+  io.out(statsLine(m));
+  if (m.note) io.out(`note: ${m.note}`);
+  io.out('');
+  io.out(renderTable(model, m.path));
+  io.out('');
+  io.out(`replay: ${replayCommand(m.trace)}`);
+  return 1;
+}
+
 function cmdCheck(registry: Registry, args: string[], io: Io): number {
   const { values, positionals } = parse(args, {
     ...MODEL_OPTIONS,
     strategy: { type: 'string' },
+    runs: { type: 'string' },
+    seed: { type: 'string' },
+    depth: { type: 'string' },
+    preemptions: { type: 'string' },
+    minimize: { type: 'boolean' },
     'max-states': { type: 'string' },
     'max-depth': { type: 'string' },
     'max-seconds': { type: 'string' },
@@ -193,25 +274,53 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
   if (values.help) return io.out(HELP.check!), 0;
   if (positionals.length > 1) throw new UsageError(`check takes one model, got ${positionals.length}: ${positionals.join(' ')}`);
   const entry = resolveEntry(registry, positionals[0]);
-  const strategy = (values.strategy ?? 'bfs') as Strategy;
-  if (strategy !== 'bfs' && strategy !== 'dfs') throw new UsageError(`unknown strategy '${values.strategy}': use bfs or dfs`);
+  const strategy = values.strategy ?? 'bfs';
+  if (!['bfs', 'dfs', 'random', 'pct'].includes(strategy)) throw new UsageError(`unknown strategy '${strategy}': use bfs, dfs, random or pct`);
+  const randomised = strategy === 'random' || strategy === 'pct';
+  for (const flag of ['runs', 'seed'] as const) {
+    if (values[flag] !== undefined && !randomised) throw new UsageError(`--${flag} goes with --strategy random or pct`);
+  }
+  if (values.depth !== undefined && strategy !== 'pct') throw new UsageError('--depth is the bug depth of --strategy pct (bound a search with --max-depth)');
+  if (values.preemptions !== undefined && randomised) throw new UsageError('--preemptions bounds the exhaustive strategies (bfs, dfs)');
   const model = buildModel(entry, modelOptions(values));
   const maxStates = positiveInt('max-states', values['max-states']);
   const maxDepth = positiveInt('max-depth', values['max-depth']);
   const maxSeconds = positiveNumber('max-seconds', values['max-seconds']);
-  const r = explore(model, {
-    strategy,
-    ...(maxStates !== undefined ? { maxStates } : {}),
-    ...(maxDepth !== undefined ? { maxDepth } : {}),
-    ...(maxSeconds !== undefined ? { maxSeconds } : {}),
-    checkCollisions: !!values['check-collisions'],
-    ...(values.quiet
-      ? {}
-      : {
-          onProgress: (p) =>
-            io.err(`progress: ${p.states} states, ${p.statesPerSecond} states/s, queue ${p.queue}, depth ${p.depth}, ${p.seconds.toFixed(0)} s`),
-        }),
-  });
+  const preemptions = values.preemptions === undefined ? undefined : nonNegativeInt('preemptions', values.preemptions);
+  const onProgress = values.quiet
+    ? undefined
+    : (p: { states: number; statesPerSecond: number; queue: number; depth: number; seconds: number }) =>
+        io.err(`progress: ${p.states} states, ${p.statesPerSecond} states/s, ${randomised ? 'runs left' : 'queue'} ${p.queue}, depth ${p.depth}, ${p.seconds.toFixed(0)} s`);
+  let seedNote = '';
+  let r: CheckResult<any, any>;
+  if (randomised) {
+    const seed = values.seed === undefined ? Date.now() % 1_000_000_007 : nonNegativeInt('seed', values.seed);
+    seedNote = ` seed ${seed}`;
+    r = randomSearch(model, {
+      strategy: strategy as 'random' | 'pct',
+      runs: positiveInt('runs', values.runs) ?? 1000,
+      seed,
+      ...(maxDepth !== undefined ? { maxSteps: maxDepth } : {}),
+      ...(values.depth !== undefined ? { depth: positiveInt('depth', values.depth)! } : {}),
+      ...(maxSeconds !== undefined ? { maxSeconds } : {}),
+      ...(onProgress ? { onProgress } : {}),
+    });
+  } else {
+    const opts = {
+      strategy: strategy as 'bfs' | 'dfs',
+      ...(maxStates !== undefined ? { maxStates } : {}),
+      ...(maxDepth !== undefined ? { maxDepth } : {}),
+      ...(maxSeconds !== undefined ? { maxSeconds } : {}),
+      checkCollisions: !!values['check-collisions'],
+      ...(onProgress ? { onProgress } : {}),
+    };
+    r = preemptions === undefined ? explore(model, opts) : unwrapResult(model, explore(restrict(model, { preemptions }), opts), preemptions);
+  }
+  let min: Minimized<any, any> | undefined;
+  if (values.minimize && r.trace) {
+    min = minimize(model, r.trace);
+    r = { ...r, trace: min.trace, path: min.path, ...(min.explanation !== undefined ? { explanation: min.explanation } : {}) };
+  }
   if (values['trace-out'] && r.trace) {
     try {
       writeFileSync(values['trace-out'], traceToJson(r.trace) + '\n');
@@ -219,9 +328,10 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
       throw new UsageError(`cannot write --trace-out ${values['trace-out']}: ${(e as Error).message}`);
     }
   }
-  if (values.json) io.out(JSON.stringify(resultJson(r, model.config)));
+  if (values.json) io.out(JSON.stringify({ ...resultJson(r, model.config), ...(randomised ? { seed: Number(seedNote.trim().split(' ')[1]) } : {}), ...(min ? { minimized: { before: min.before, after: min.after } } : {}) }));
   else {
-    io.out(`slubcheck: ${model.id}${describeConfig(model.config)} (${strategy})`);
+    io.out(`slubcheck: ${model.id}${describeConfig(model.config)} (${strategy}${seedNote})`);
+    if (min) io.out(`minimized: ${statsLine(min)}`);
     reportText(model, r, io);
     if (values['trace-out'] && r.trace) io.out(`trace written to ${values['trace-out']}`);
   }
@@ -322,6 +432,7 @@ export function runCli(registry: Registry, argv: string[], io: Io = defaultIo, d
     }
     if (cmd === 'check') return cmdCheck(registry, rest, io);
     if (cmd === 'replay') return cmdReplay(registry, rest, io);
+    if (cmd === 'minimize') return cmdMinimize(registry, rest, io);
     const extra = extraCommands.get(cmd);
     if (extra) return extra.run(registry, rest, io);
     if (cmd.startsWith('-')) throw new UsageError(`unknown option '${cmd}': try 'slubcheck --help'`);

@@ -113,3 +113,47 @@ describe('the installed slubcheck command', () => {
     expect(execFileSync(process.execPath, [bin, 'list'], { encoding: 'utf8' })).toMatch(/toy\/peterson/);
   });
 });
+
+describe('random strategies and minimization on the command line', () => {
+  it('finds the race with the README command, prints the seed, and minimizes its token', () => {
+    const c = cli('check', '17c38c88', '--scenario', 'generic', '--strategy', 'random', '--runs', '2000', '--seed', '1', '--json');
+    expect(c.code).toBe(1);
+    const j = JSON.parse(c.out);
+    expect(j).toMatchObject({ strategy: 'random', result: 'violation', complete: false, seed: 1, property: 'link_words_written_by_owner' });
+    const m = cli('minimize', j.token, '--json');
+    expect(m.code).toBe(1);
+    const mj = JSON.parse(m.out);
+    for (const k of ['property', 'before', 'after', 'trace', 'token']) expect(mj).toHaveProperty(k);
+    for (const k of ['steps', 'preemptions', 'contexts']) expect(mj.after).toHaveProperty(k);
+    expect(mj.after.preemptions).toBeLessThanOrEqual(2);
+    expect(mj.after.steps).toBeLessThanOrEqual(10);
+  });
+
+  it('says a random search is incomplete and names its runs and seed', () => {
+    const c = cli('check', '7.0', '--scenario', 'generic', '--strategy', 'pct', '--runs', '50', '--seed', '3', '--quiet');
+    expect(c.code).toBe(0);
+    expect(c.out).toMatch(/no violation \(incomplete: PCT \(d=3\): 50 runs from seed 3/);
+  });
+
+  it('rejects flags that do not fit the strategy, with one line and exit 2', () => {
+    for (const argv of [
+      ['check', '7.0', '--runs', '5'],
+      ['check', '7.0', '--strategy', 'random', '--depth', '2'],
+      ['check', '7.0', '--strategy', 'pct', '--preemptions', '1'],
+      ['check', '7.0', '--preemptions', 'x'],
+      ['minimize'],
+      ['minimize', 'sc1.zzz'],
+    ]) {
+      const c = cli(...argv);
+      expect(c.code, argv.join(' ')).toBe(2);
+      expect(c.err.split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('bounds an exhaustive search by preemptions and says so', () => {
+    const c = cli('check', '17c38c88', '--scenario', 'generic', '--preemptions', '0', '--quiet');
+    expect(c.code).toBe(0);
+    expect(c.out).toMatch(/no violation \(incomplete: every interleaving with at most 0 preemptions/);
+    expect(cli('check', '17c38c88', '--scenario', 'generic', '--preemptions', '1', '--quiet').code).toBe(1);
+  });
+});

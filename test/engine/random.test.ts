@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { randomSearch } from '../../src/engine/random.ts';
+import { explore } from '../../src/engine/explore.ts';
+import { restrict, unwrapResult, countPreemptions } from '../../src/engine/preemption.ts';
+import { model as tornRead } from '../../models/toy/torn-read.ts';
+import { petersonBroken } from '../../models/toy/peterson.ts';
+import { model as incrementRace } from '../../models/toy/increment-race.ts';
+
+describe('PCT', () => {
+  it('finds the torn read of toy/torn-read within 200 runs, for every seed tried', () => {
+    // PCT's guarantee (Burckhardt et al. 2010): a bug of depth d in a program of
+    // n threads and k steps is found by one run with probability at least
+    // 1 / (n k^(d-1)). Here n = 2, k = 12, d = 2 (one ordering constraint
+    // besides the start: the writer runs inside the reader's window), so
+    // p >= 1/24 and 200 runs miss it with probability at most (23/24)^200 < 2e-4.
+    // A random walk needs the writer's ten steps in a row (about 2^-11 a run).
+    for (let seed = 1; seed <= 5; seed++) {
+      const r = randomSearch(tornRead, { strategy: 'pct', runs: 200, seed, depth: 2 });
+      expect(r.result, `seed ${seed}`).toBe('violation');
+      expect(r.property).toBe('reads_not_torn');
+      expect(r.complete).toBe(false);
+    }
+  });
+
+  it('is exactly reproducible from its seed', () => {
+    const a = randomSearch(tornRead, { strategy: 'pct', runs: 200, seed: 9, depth: 2 });
+    const b = randomSearch(tornRead, { strategy: 'pct', runs: 200, seed: 9, depth: 2 });
+    expect(b.trace).toEqual(a.trace);
+    expect((b as { run?: number }).run).toBe((a as { run?: number }).run);
+  });
+});
+
+describe('the random walk', () => {
+  it('says how many runs and states it saw, and that it is incomplete', () => {
+    const r = randomSearch(tornRead, { strategy: 'random', runs: 20, seed: 3 });
+    expect(r.complete).toBe(false);
+    if (r.result === 'ok') expect(r.stopReason).toMatch(/random walk: 20 runs from seed 3; \d+ distinct states seen/);
+  });
+
+  it('finds the lost update of toy/increment-race', () => {
+    expect(randomSearch(incrementRace, { strategy: 'random', runs: 100, seed: 1 }).result).toBe('violation');
+  });
+});
+
+describe('preemption bounding', () => {
+  const broken = petersonBroken.build(null);
+  it('counts the preemptions of a trace', () => {
+    const r = explore(incrementRace);
+    expect(countPreemptions(incrementRace, r.path!)).toBe(2);
+  });
+
+  it('misses the lost update with no preemption, finds it with one, and never calls a bounded search complete', () => {
+    const none = unwrapResult(incrementRace, explore(restrict(incrementRace, { preemptions: 0 })), 0);
+    expect(none.result).toBe('ok');
+    expect(none.complete).toBe(false);
+    expect(none.stopReason).toMatch(/at most 0 preemptions/);
+    const one = unwrapResult(incrementRace, explore(restrict(incrementRace, { preemptions: 1 })), 1);
+    expect(one.result).toBe('violation');
+    expect(one.trace!.model).toBe('toy/increment-race');
+  });
+
+  it('returns traces of the real model, which replay', () => {
+    const r = unwrapResult(broken, explore(restrict(broken, { preemptions: 2 })), 2);
+    expect(r.result).toBe('violation');
+    expect(countPreemptions(broken, r.path!)).toBeLessThanOrEqual(2);
+  });
+});
