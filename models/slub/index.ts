@@ -4,7 +4,7 @@ import type { ModelEntry, ModelOptions, Plain } from '../../src/engine/model.ts'
 import { UsageError } from '../../src/engine/errors.ts';
 import { VERSIONS } from './versions.ts';
 import { SCENARIOS } from './scenarios.ts';
-import { PATCHES } from './patches.ts';
+import { PATCHES, findPatch } from './patches.ts';
 import { buildSlubModel, type SlubConfig } from './model.ts';
 
 export const DEFAULT_SCENARIO = 'generic';
@@ -26,7 +26,17 @@ export const slubEntries: ModelEntry[] = VERSIONS.map((v) => ({
   id: v.id,
   aliases: v.aliases,
   summary: v.summary,
-  configurations: SCENARIOS.filter((s) => !s.versions || s.versions.includes(v.id)).map((s) => ({ name: s.name, summary: s.summary })),
+  configurations: SCENARIOS.filter((s) => !s.versions || s.versions.includes(v.id)).map((s) => ({ name: s.name, summary: s.summary, ...(s.exhaustive === false ? { exhaustive: false } : {}) })),
+  describeSteps: (config) => {
+    const model = buildSlubModel(parseConfig(config, v.id));
+    return Object.entries(model.info.version.fns).flatMap(([fn, def]) =>
+      Object.entries(def.steps).map(([pc, st]) => `${`${fn}/${pc}`.padEnd(48)} ${st.local ? '(private) ' : ''}${st.cite}`),
+    );
+  },
+  describePatch: (name) => {
+    const p = findPatch(name);
+    return p ? `${name}${p.source !== 'built-in' ? '' : ' (built-in)'}: ${p.summary}` : name;
+  },
   build: (config) => buildSlubModel(parseConfig(config, v.id)),
   configFromOptions: (o: ModelOptions) => ({
     scenario: o.scenario ?? DEFAULT_SCENARIO,

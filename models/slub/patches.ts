@@ -1,61 +1,77 @@
-// Built-in patches: a patch is a change to a model version (step variants of
-// named kernel functions, switches). Later issues load the same shape from
-// user files.
+// The patches slubcheck knows: the ones shipped in patches/ (ordinary patch
+// files, the same shape a user writes), and the files a user loaded with
+// `--patch ./file.ts`.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { UsageError } from '../../src/engine/errors.ts';
 import type { VersionDef } from './versions.ts';
-import { __slab_free_cpu_partial, __slab_free_no_cpu_partial, list_lock_barrier } from './steps/__slab_free.ts';
+import { findVersion } from './versions.ts';
+import { patchFromModule, type Patch } from './patch-api.ts';
+import * as haoLi from '../../patches/hao-li-list-lock-barrier.ts';
+import * as removeCpuPartial from '../../patches/remove-slub-cpu-partial.ts';
+import * as kvfreeBarrier from '../../patches/kvfree-rcu-barrier-on-cache.ts';
+import * as brokenRemove from '../../patches/broken-unlocked-remove-partial.ts';
 
-export interface Patch {
-  readonly name: string;
-  readonly summary: string;
-  /** Versions it applies to. */
-  readonly appliesTo: readonly string[];
-  /** A patch shipped to show a violation the checker must find. */
-  readonly deliberatelyBroken?: boolean;
-  readonly apply: (v: VersionDef) => VersionDef;
-}
+export type { Patch };
 
 export const PATCHES: readonly Patch[] = [
-  {
-    name: 'hao-li-list-lock-barrier',
-    summary: "Hao Li's workaround from the thread: take and release n->list_lock in __slab_free() before put_cpu_partial()",
-    appliesTo: ['17c38c88'],
-    apply: (v) => ({
-      ...v,
-      fns: {
-        ...v.fns,
-        __slab_free: { ...__slab_free_cpu_partial, steps: { ...__slab_free_cpu_partial.steps, list_lock_barrier } },
-      },
-    }),
-  },
-  {
-    name: 'remove-slub-cpu-partial',
-    summary: 'e323b52cf00f "slab: remove SLUB_CPU_PARTIAL": __slab_free() takes list_lock whenever the slab was full and uses add_partial()',
-    appliesTo: ['17c38c88'],
-    apply: (v) => ({
-      ...v,
-      features: { ...v.features, cpuPartial: false },
-      fns: { ...v.fns, __slab_free: __slab_free_no_cpu_partial },
-    }),
-  },
-  {
-    name: 'kvfree-rcu-barrier-on-cache',
-    summary: '"mm/slab: add rcu_barrier() to kvfree_rcu_barrier_on_cache()": wait for the rcu sheaf callbacks before kasan_cache_shutdown()',
-    appliesTo: ['v6.19'],
-    apply: (v) => ({ ...v, features: { ...v.features, kvfreeRcuBarrier: true } }),
-  },
+  patchFromModule(haoLi, 'built-in'),
+  patchFromModule(removeCpuPartial, 'built-in'),
+  patchFromModule(kvfreeBarrier, 'built-in'),
+  patchFromModule(brokenRemove, 'built-in'),
 ];
 
+/** Patch files loaded this run, by the argument that named them. */
+const loaded = new Map<string, Patch>();
+
+/** Does a --patch argument name a file rather than a built-in patch? */
+export const isPatchFile = (arg: string): boolean => /[/\\]/.test(arg) || /\.(m?[jt]s)$/.test(arg);
+
+function firstLine(e: unknown): string {
+  const msg = String((e as Error)?.message ?? e);
+  const err = msg.split('\n').find((l) => /ERROR: /.test(l)); // esbuild: file:line:col: ERROR: message
+  return (err ?? msg.split('\n')[0] ?? msg).trim();
+}
+
+/** Loads a patch file (TypeScript through tsx, no build step); every failure is one UsageError line. */
+export async function loadPatchFile(arg: string): Promise<Patch> {
+  const hit = loaded.get(arg);
+  if (hit) return hit;
+  const abs = resolve(arg);
+  try {
+    readFileSync(abs);
+  } catch {
+    throw new UsageError(`no such patch file: ${arg}`);
+  }
+  let mod: unknown;
+  try {
+    // tsx's loader for one file: TypeScript or JavaScript, ESM or CommonJS, wherever the file is.
+    const { tsImport } = await import('tsx/esm/api');
+    mod = await tsImport(pathToFileURL(abs).href, import.meta.url);
+  } catch (e) {
+    throw new UsageError(`cannot load patch ${arg}: ${firstLine(e)}`);
+  }
+  const patch = patchFromModule(mod, arg);
+  for (const v of patch.appliesTo) if (!findVersion(v)) throw new UsageError(`patch ${arg} applies to unknown version '${v}'`);
+  loaded.set(arg, patch);
+  return patch;
+}
+
 export function findPatch(name: string): Patch | undefined {
-  return PATCHES.find((p) => p.name === name);
+  return loaded.get(name) ?? PATCHES.find((p) => p.name === name);
 }
 
 export function applyPatches(v: VersionDef, names: readonly string[]): VersionDef {
   let out = v;
   for (const name of names) {
     const p = findPatch(name);
-    if (!p) throw new UsageError(`unknown patch '${name}': known patches are ${PATCHES.map((x) => x.name).join(', ')}`);
-    if (!p.appliesTo.includes(v.id)) throw new UsageError(`patch ${name} applies to ${p.appliesTo.join(', ')}, not ${v.id}`);
+    if (!p) {
+      if (isPatchFile(name)) throw new UsageError(`patch file ${name} is not loaded (give it with --patch on the command line)`);
+      throw new UsageError(`unknown patch '${name}': the built-in patches are ${PATCHES.map((x) => x.name).join(', ')}, or give a file (./my-fix.ts)`);
+    }
+    const applies = p.appliesTo.some((a) => findVersion(a)?.id === v.id);
+    if (!applies) throw new UsageError(`patch ${name} applies to ${p.appliesTo.join(', ')}, not ${v.id}`);
     out = p.apply(out);
   }
   return out;

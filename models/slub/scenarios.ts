@@ -52,6 +52,8 @@ export interface ScenarioDef {
   readonly brokenNoTid?: boolean;
   /** The cache asks for sheaves at creation (what makes a v6.19 cache have them). */
   readonly sheavesOptIn?: boolean;
+  /** False for workloads only random searches should take (too large to explore). */
+  readonly exhaustive?: boolean;
 }
 
 const ALLOC_FREE: Op['op'][] = ['kmem_cache_alloc', 'kmem_cache_free'];
@@ -159,6 +161,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     name: 'stress',
     summary:
       'for random and PCT runs: two CPUs (cpu1 memoryless) with a task and an irq each, each choosing up to 4 allocations or frees over three slabs; too large to explore exhaustively',
+    exhaustive: false,
     cache: { objects: 3, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 2, barn_max: 2 },
     nodes: [{ memory: true }, { memory: false }],
     cpus: [{ node: 0 }, { node: 1 }],

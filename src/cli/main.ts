@@ -10,6 +10,7 @@ import { explore, type CheckResult } from '../engine/explore.ts';
 import { randomSearch } from '../engine/random.ts';
 import { restrict, unwrapResult } from '../engine/preemption.ts';
 import { minimize, type Minimized } from '../engine/minimize.ts';
+import { verify, verifyJson, verifyText } from './verify.ts';
 import { encodeToken, readTraceArgument, replay, traceToJson, type Trace } from '../engine/trace.ts';
 import { renderTable, traceSteps } from '../engine/render.ts';
 import { holds, propertySets } from '../engine/run.ts';
@@ -34,6 +35,9 @@ commands:
   check <model>            explore a model and report the first violation
   replay <token|file>      re-run a counterexample step by step
   minimize <token|file>    shrink a counterexample: fewest preemptions, then steps
+  verify <model> --patch P compare the model with and without a patch
+  steps <model>            every step of a model (kernel function/label and
+                           the source it models): what a patch can change
 
 Run 'slubcheck <command> --help' for a command's options.
 Exit status: 0 no violation, 1 violation or deadlock found, 2 bad input.`,
@@ -79,6 +83,29 @@ after, the trace and its replay token. Exit 1 (the output is a violation).
 options:
   --json           one JSON object: property, before, after, trace, token
   --max-states N   budget of each bounded search (default 300000)`,
+  verify: `usage: slubcheck verify <model> --patch P [--patch Q ...] [options]
+
+Runs the model with and without the patches on the same scenarios, with the
+same strategy and bounds, and reports per scenario which property
+violations the patches fix, which they introduce and which remain, whether
+each side's search was complete, and the distinct-state counts of both.
+A patch is a built-in name ('slubcheck list') or a TypeScript file
+(./my-fix.ts; see docs/patch-tutorial.md). Exit 0 when the patches
+introduce no violation, 1 when they do.
+
+options:
+  --scenario NAME     check this scenario (repeatable; default: every scenario
+                      of the version that an exhaustive search can finish)
+  --kasan             generic KASAN on, on both sides
+  --strategy S        bfs (default), dfs, random or pct
+  --max-states N      bound each search (default 500000)
+  --max-depth N       bound each search's depth
+  --max-seconds S     bound each search's time
+  --runs N, --seed S  random and pct: runs per search (default 1000) and seed
+  --report            a plain-text block to paste into a review: the version,
+                      patches, scenarios and bounds, the verdict, and each
+                      violation's minimized two-column trace
+  --json              one JSON object: version, patches, verdict, scenarios`,
   replay: `usage: slubcheck replay <token|file> [--json]
 
 Re-runs a counterexample (a replay token, or a JSON trace file written by
@@ -252,6 +279,46 @@ function cmdMinimize(registry: Registry, args: string[], io: Io): number {
   io.out('');
   io.out(`replay: ${replayCommand(m.trace)}`);
   return 1;
+}
+
+function cmdVerify(registry: Registry, args: string[], io: Io): number {
+  const { values, positionals } = parse(args, {
+    scenario: { type: 'string', multiple: true },
+    patch: { type: 'string', multiple: true },
+    kasan: { type: 'boolean' },
+    strategy: { type: 'string' },
+    'max-states': { type: 'string' },
+    'max-depth': { type: 'string' },
+    'max-seconds': { type: 'string' },
+    runs: { type: 'string' },
+    seed: { type: 'string' },
+    report: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  if (values.help) return io.out(HELP.verify!), 0;
+  if (positionals.length > 1) throw new UsageError(`verify takes one model, got ${positionals.join(' ')}`);
+  const entry = resolveEntry(registry, positionals[0]);
+  const patches = values.patch ?? [];
+  if (patches.length === 0) throw new UsageError('verify needs at least one --patch (a built-in name or a file)');
+  const strategy = (values.strategy ?? 'bfs') as 'bfs' | 'dfs' | 'random' | 'pct';
+  if (!['bfs', 'dfs', 'random', 'pct'].includes(strategy)) throw new UsageError(`unknown strategy '${strategy}': use bfs, dfs, random or pct`);
+  const known = new Set((entry.configurations ?? []).map((c) => c.name));
+  const scenarios = values.scenario ?? (entry.configurations ?? []).filter((c) => c.exhaustive !== false || strategy === 'random' || strategy === 'pct').map((c) => c.name);
+  for (const s of scenarios) if (!known.has(s)) throw new UsageError(`unknown scenario '${s}' for ${entry.id}: try 'slubcheck list'`);
+  const maxStates = positiveInt('max-states', values['max-states']) ?? 500_000;
+  const maxDepth = positiveInt('max-depth', values['max-depth']);
+  const maxSeconds = positiveNumber('max-seconds', values['max-seconds']);
+  const opts = {
+    strategy,
+    explore: { maxStates, ...(maxDepth !== undefined ? { maxDepth } : {}), ...(maxSeconds !== undefined ? { maxSeconds } : {}) },
+    runs: positiveInt('runs', values.runs) ?? 1000,
+    seed: values.seed === undefined ? 1 : nonNegativeInt('seed', values.seed),
+  };
+  const kasan = !!values.kasan;
+  const results = verify(entry, scenarios, patches, kasan, opts);
+  if (values.json) io.out(JSON.stringify(verifyJson(entry.id, patches, kasan, opts, results)));
+  else verifyText(io, entry.id, patches.map((p) => (entry.describePatch ? entry.describePatch(p) : p)), kasan, opts, results, !!values.report);
+  return results.some((r) => r.introduced.length > 0) ? 1 : 0;
 }
 
 function cmdCheck(registry: Registry, args: string[], io: Io): number {
@@ -433,6 +500,15 @@ export function runCli(registry: Registry, argv: string[], io: Io = defaultIo, d
     if (cmd === 'check') return cmdCheck(registry, rest, io);
     if (cmd === 'replay') return cmdReplay(registry, rest, io);
     if (cmd === 'minimize') return cmdMinimize(registry, rest, io);
+    if (cmd === 'verify') return cmdVerify(registry, rest, io);
+    if (cmd === 'steps') {
+      const { values, positionals } = parse(rest, MODEL_OPTIONS);
+      if (values.help) return io.out('usage: slubcheck steps <model> [--patch P ...]\n\nLists every step of the model, as kernel-function/label and the source it models.'), 0;
+      const entry = resolveEntry(registry, positionals[0]);
+      if (!entry.describeSteps || !entry.configFromOptions) throw new UsageError(`model ${entry.id} does not describe its steps`);
+      for (const line of entry.describeSteps(entry.configFromOptions(modelOptions(values)))) io.out(line);
+      return 0;
+    }
     const extra = extraCommands.get(cmd);
     if (extra) return extra.run(registry, rest, io);
     if (cmd.startsWith('-')) throw new UsageError(`unknown option '${cmd}': try 'slubcheck --help'`);

@@ -82,8 +82,12 @@ export interface ModelEntry {
   readonly summary: string;
   /** Other names accepted on the command line (e.g. `17c38c88294d`). */
   readonly aliases?: readonly string[];
-  /** Configurations worth listing (e.g. scenarios), one line each. */
-  readonly configurations?: readonly { readonly name: string; readonly summary: string }[];
+  /** Configurations worth listing (e.g. scenarios), one line each; `exhaustive: false` for those only random searches should take. */
+  readonly configurations?: readonly { readonly name: string; readonly summary: string; readonly exhaustive?: boolean }[];
+  /** One line describing a patch (for reports). */
+  readonly describePatch?: (name: string) => string;
+  /** The model's steps, one line each (`slubcheck steps`): what a patch can change. */
+  readonly describeSteps?: (config: Plain) => readonly string[];
   /** Build the model for a configuration; throws UsageError on an impossible configuration. */
   readonly build: (config: Plain) => Model<any, any>;
   /** The configuration implied by command-line options (scenario, patches, switches). */

@@ -7,8 +7,10 @@
 //   SLUB_CPU_PARTIAL"; reference §2.3.5, SF7-1..SF7-7): list_lock is taken
 //   before the cmpxchg whenever the slab was full or becomes empty, and a
 //   full slab goes back with add_partial(TAIL).
-// Hao Li's workaround (hao-li-list-lock-barrier) adds `list_lock_barrier`:
-// take and release list_lock before put_cpu_partial.
+// The call of put_cpu_partial() is its own labelled point
+// (`__slab_free/put_cpu_partial`), so that a patch can change exactly that
+// line: Hao Li's workaround (patches/hao-li-list-lock-barrier.ts) takes and
+// releases list_lock there.
 import type { FnDef, StepCtx } from '../kernel.ts';
 import { call, goto, ret } from '../kernel.ts';
 import { add_partial, discard_slab, remove_partial, seen } from '../mm.ts';
@@ -115,9 +117,7 @@ export const __slab_free_cpu_partial: FnDef = {
         }
         if (x.e.p.cpu_partial_slabs > 0 && x.f.l.was_full) {
           seen(x.d, 'cpu_partial_free');
-          // The fix-up steps of a patch may add a step here (e.g. list_lock_barrier).
-          if (x.e.fns.__slab_free!.steps.list_lock_barrier) return goto(x, 'list_lock_barrier');
-          return call(x, 'put_cpu_partial', { slab: x.f.l.slab!, drain: true }, 'done');
+          return goto(x, 'put_cpu_partial');
         }
         ret(x, null);
       },
@@ -127,6 +127,13 @@ export const __slab_free_cpu_partial: FnDef = {
       reads: ['node.list', 'node.nr_partial'],
       writes: ['node.list', 'slab{slab}.links', 'node.list_lock'],
       run: (x) => listUpdate(x, x.e.p.cpu_partial_slabs > 0),
+    },
+    put_cpu_partial: {
+      local: true,
+      cite: 'mm/slub.c (v6.19, 17c38c88) __slab_free(): put_cpu_partial(s, slab, 1) for a full, unfrozen slab, without list_lock (SF6)',
+      reads: [],
+      writes: [],
+      run: (x) => call(x, 'put_cpu_partial', { slab: x.f.l.slab!, drain: true }, 'done'),
     },
     done: {
       local: true,
@@ -164,17 +171,5 @@ export const __slab_free_no_cpu_partial: FnDef = {
       writes: ['node.list', 'slab{slab}.links', 'node.list_lock'],
       run: (x) => listUpdate(x, false),
     },
-  },
-};
-
-/** Hao Li's workaround (SEED0, reference §3.4): an empty list_lock section before put_cpu_partial. */
-export const list_lock_barrier = {
-  cite: 'mm/slub.c (17c38c88 + Hao Li) __slab_free(): spin_lock_irqsave(&n->list_lock); spin_unlock_irqrestore() before put_cpu_partial',
-  reads: ['node.list_lock'],
-  writes: [],
-  guard: (s: import('../state.ts').SlubState, _ctx: string, l: import('../state.ts').Locals) => lockFree(s, s.slabs[l.slab as SlabId]!.node),
-  run: (x: StepCtx) => {
-    seen(x.d, 'list_lock_barrier');
-    call(x, 'put_cpu_partial', { slab: x.f.l.slab!, drain: true }, 'done');
   },
 };

@@ -1,0 +1,160 @@
+// The API a patch file is written against.
+//
+// A patch is a change to a model version: it replaces step variants of named
+// kernel functions, adds functions, or flips version switches, reusing the
+// model's own steps and helpers. A patch file is a TypeScript module (loaded
+// with tsx: no build step) whose default export is a function of this API:
+//
+//   import type { PatchApi } from 'slubcheck/patch';   // types only: erased at run time
+//
+//   export default ({ definePatch, stock, call, lockFree }: PatchApi) =>
+//     definePatch({
+//       name: 'my-fix',
+//       summary: 'one line, as in the commit subject',
+//       appliesTo: ['17c38c88'],
+//       functions: { __slab_free: (old) => ({ ...old, steps: { ...old.steps, ... } }) },
+//     });
+//
+// Because the API arrives as an argument, a patch file needs no import at run
+// time and works from any directory; `import type` still gives the editor and
+// `tsc` every type (install slubcheck next to the file, or map the path).
+import { UsageError } from '../../src/engine/errors.ts';
+import type { FnDef, FnTable, StepCtx, StepDef, VersionFeatures } from './kernel.ts';
+import { call, goto, ret, tailcall } from './kernel.ts';
+import { add_partial, discard_slab, oops, remove_partial, seen, writeLink } from './mm.ts';
+import { allocate_slab, hasBarn, linkChain, lock, lockFree, memNode, slabFreeFn, unlock } from './helpers.ts';
+import { chain, cpuChain, nodeList } from './state.ts';
+import type { Locals, SlubState } from './state.ts';
+import type { VersionDef } from './versions.ts';
+import { __slab_free_cpu_partial, __slab_free_no_cpu_partial } from './steps/__slab_free.ts';
+import { get_from_partial_node } from './steps/get_from_partial_node.ts';
+import { get_partial_node } from './steps/get_partial_node.ts';
+import { put_cpu_partial, __put_partials } from './steps/put_cpu_partial.ts';
+import { kmem_cache_destroy } from './steps/kmem_cache_destroy.ts';
+
+export type { FnDef, FnTable, StepCtx, StepDef, VersionFeatures, VersionDef, SlubState, Locals };
+
+/** A step set, or a function of the version's current one. */
+export type FnChange = FnDef | ((old: FnDef) => FnDef);
+
+export interface PatchSpec {
+  /** A short name, as used on the command line (`--patch NAME`). */
+  readonly name: string;
+  /** One line: what the patch does, as in the commit subject. */
+  readonly summary: string;
+  /** The versions it applies to (ids or aliases). */
+  readonly appliesTo: readonly string[];
+  /** Replace (or change) kernel functions the version already has. Naming an unknown one is an error. */
+  readonly functions?: { readonly [fn: string]: FnChange };
+  /** Kernel functions the patch adds. */
+  readonly addFunctions?: { readonly [fn: string]: FnDef };
+  /** Version switches the patch flips (e.g. kvfreeRcuBarrier). */
+  readonly features?: Partial<VersionFeatures>;
+  /** Shipped to show a violation the checker must find. */
+  readonly deliberatelyBroken?: boolean;
+}
+
+export interface Patch extends PatchSpec {
+  readonly apply: (v: VersionDef) => VersionDef;
+  /** Where it came from: 'built-in' or the file it was loaded from. */
+  readonly source: string;
+}
+
+function checkFn(patch: string, fn: string, def: unknown): FnDef {
+  const d = def as FnDef;
+  if (typeof d !== 'object' || d === null || typeof d.entry !== 'string' || typeof d.steps !== 'object' || d.steps === null) {
+    throw new UsageError(`patch ${patch}: ${fn} is not a step set ({ entry, steps })`);
+  }
+  if (!d.steps[d.entry]) throw new UsageError(`patch ${patch}: ${fn} has no step '${d.entry}', its entry`);
+  for (const [pc, st] of Object.entries(d.steps)) {
+    if (typeof st?.run !== 'function') throw new UsageError(`patch ${patch}: step ${fn}/${pc} has no run function`);
+  }
+  return d;
+}
+
+/** Checks a patch's shape and builds its `apply`. */
+export function definePatch(spec: PatchSpec, source = 'built-in'): Patch {
+  if (typeof spec !== 'object' || spec === null) throw new UsageError('a patch must be an object made by definePatch({ ... })');
+  if (typeof spec.name !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/i.test(spec.name)) throw new UsageError(`a patch needs a name of letters, digits, '.', '_' and '-' (got ${JSON.stringify(spec.name)})`);
+  if (typeof spec.summary !== 'string') throw new UsageError(`patch ${spec.name} needs a one-line summary`);
+  if (!Array.isArray(spec.appliesTo) || spec.appliesTo.length === 0) throw new UsageError(`patch ${spec.name} must name the versions it applies to (appliesTo)`);
+  return {
+    ...spec,
+    source,
+    apply: (v) => {
+      const fns: Record<string, FnDef> = { ...v.fns };
+      for (const [fn, change] of Object.entries(spec.functions ?? {})) {
+        const old = fns[fn];
+        if (!old) throw new UsageError(`patch ${spec.name} names unknown kernel function ${fn} in ${v.id}`);
+        fns[fn] = checkFn(spec.name, fn, typeof change === 'function' ? change(old) : change);
+      }
+      for (const [fn, def] of Object.entries(spec.addFunctions ?? {})) {
+        if (fns[fn]) throw new UsageError(`patch ${spec.name} adds ${fn}, which ${v.id} already has (change it under functions)`);
+        fns[fn] = checkFn(spec.name, fn, def);
+      }
+      return { ...v, features: { ...v.features, ...(spec.features ?? {}) }, fns };
+    },
+  };
+}
+
+/** The model's own steps, for patches to reuse or extend. */
+export const stock = {
+  __slab_free_cpu_partial,
+  __slab_free_no_cpu_partial,
+  get_from_partial_node,
+  get_partial_node,
+  put_cpu_partial,
+  __put_partials,
+  kmem_cache_destroy,
+};
+
+/** Everything a patch file receives. */
+export const patchApi = {
+  definePatch,
+  stock,
+  // control flow
+  goto,
+  call,
+  ret,
+  tailcall,
+  // memory, lists and locks
+  add_partial,
+  remove_partial,
+  discard_slab,
+  writeLink,
+  oops,
+  seen,
+  lock,
+  unlock,
+  lockFree,
+  allocate_slab,
+  linkChain,
+  memNode,
+  hasBarn,
+  slabFreeFn,
+  chain,
+  cpuChain,
+  nodeList,
+};
+
+export type PatchApi = typeof patchApi;
+
+/** A patch module's default export: a patch, or a function of the API that returns one. */
+export function patchFromModule(mod: unknown, source: string): Patch {
+  const m = mod as { default?: unknown };
+  let exp = m && typeof m === 'object' && 'default' in m ? m.default : undefined;
+  // A file compiled as CommonJS (outside an ESM package) arrives as { default: module.exports }.
+  if (exp && typeof exp === 'object' && 'default' in exp) exp = (exp as { default: unknown }).default;
+  else if (exp && typeof exp === 'object' && !('name' in exp) && !('apply' in exp)) exp = undefined;
+  if (exp === undefined) throw new UsageError(`patch file ${source} has no default export (export default ({ definePatch }) => definePatch({ ... }))`);
+  let spec: unknown;
+  try {
+    spec = typeof exp === 'function' ? (exp as (api: PatchApi) => unknown)(patchApi) : exp;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`patch file ${source} threw while building its patch: ${String((e as Error)?.message ?? e).split('\n')[0]}`);
+  }
+  const p = spec as Patch;
+  if (p && typeof p === 'object' && typeof p.apply === 'function' && typeof p.source === 'string') return { ...p, source };
+  return definePatch(spec as PatchSpec, source);
+}
