@@ -1,8 +1,8 @@
 // Small shared pieces of the SLUB steps: the page allocator pool, node
 // choice, and the slab cmpxchg-double comparison.
 import type { Ctx, Obj, SlabId, SlubState } from './state.ts';
-import type { D } from './mm.ts';
-import type { CacheParams, Env } from './kernel.ts';
+import { add_partial, type D } from './mm.ts';
+import { call, ret, type CacheParams, type Env, type StepCtx } from './kernel.ts';
 
 /** The memory node an allocation on `cpu` uses (numa_mem_id(); a memoryless CPU's nearest node with memory). */
 export function memNode(s: SlubState, cpu: number): number {
@@ -60,7 +60,30 @@ export function unlock(d: D, ctx: Ctx, n: number): void {
 
 export const lockFree = (s: SlubState, n: number): boolean => s.nodes[n]!.list_lock === null;
 
+/** alloc_from_new_slab(): a new slab with objects left goes on its node's partial list (HEAD) under list_lock; then inc_slabs_node. */
+export function addNewSlabToPartial(d: D, ctx: Ctx, k: SlabId): void {
+  const n = d.slabs[k]!.node;
+  lock(d, ctx, n);
+  add_partial(d, ctx, n, k, false);
+  unlock(d, ctx, n);
+  d.nodes[n]!.nr_slabs++;
+}
+
 /** Where a free that bypasses the sheaves goes: do_slab_free() in v6.19 (cpu slab fast path), __slab_free() after. */
 export function slabFreeFn(e: Env): string {
   return e.v.cpuSlab ? 'do_slab_free' : '__slab_free';
+}
+
+/**
+ * Frees the first object of the frame's `held` list to its slab (the slab
+ * path of a bulk free: ___cache_free(), kmem_cache_free_bulk()), coming back
+ * to `cont` for the next one; returns when none is left.
+ */
+export function freeNextHeld(x: StepCtx, cont: string, event?: string): void {
+  const objs = x.f.l.held as Obj[];
+  const o = objs[0];
+  if (o === undefined) return ret(x, null);
+  x.f.l.held = objs.slice(1);
+  if (event) x.d.ghost.seen[event] = true;
+  call(x, slabFreeFn(x.e), { slab: Math.floor(o / x.e.p.objects), head: o, tail: o, cnt: 1, held: [o] }, cont);
 }

@@ -2,7 +2,7 @@
 // --scenario generic [--patch NAME]`.
 import type { ModelEntry, ModelOptions, Plain } from '../../src/engine/model.ts';
 import { UsageError } from '../../src/engine/errors.ts';
-import { VERSIONS } from './versions.ts';
+import { VERSIONS, findVersion } from './versions.ts';
 import { SCENARIOS } from './scenarios.ts';
 import { PATCHES, findPatch } from './patches.ts';
 import { buildSlubModel, type SlubConfig } from './model.ts';
@@ -27,6 +27,7 @@ export const slubEntries: ModelEntry[] = VERSIONS.map((v) => ({
   aliases: v.aliases,
   summary: v.summary,
   configurations: SCENARIOS.filter((s) => !s.versions || s.versions.includes(v.id)).map((s) => ({ name: s.name, summary: s.summary, ...(s.exhaustive === false ? { exhaustive: false } : {}) })),
+  patches: PATCHES.filter((p) => p.appliesTo.some((a) => findVersion(a)?.id === v.id)).map((p) => ({ name: p.name, summary: p.summary })),
   describeSteps: (config) => {
     const model = buildSlubModel(parseConfig(config, v.id));
     return Object.entries(model.info.version.fns).flatMap(([fn, def]) =>

@@ -58,16 +58,39 @@ export interface ScenarioDef {
 
 const ALLOC_FREE: Op['op'][] = ['kmem_cache_alloc', 'kmem_cache_free'];
 
+/** Harry Yoo's first hypothesis (reference §5), shared by the real scenario and its broken variant. */
+const HARRY: ScenarioDef = {
+  name: 'harry-flush-vs-free',
+  summary:
+    "Harry Yoo's first hypothesis (v6.19): flush_slab() in a worker on cpu0 races a preemptible do_slab_free() of the task and a free from cpu0's interrupt into the cpu slab",
+  versions: ['v6.19'],
+  cache: { objects: 3, cpu_partial_slabs: 2, min_partial: 5, sheaf_capacity: 0, barn_max: 10 },
+  nodes: [{ memory: true }],
+  cpus: [{ node: 0 }],
+  pool: 1,
+  slabs: [{ node: 0, place: { on: 'cpu_slab', cpu: 0, cpuFree: [] }, free: [0], owners: { 'cpu0/task': [1], 'cpu0/irq': [2] } }],
+  contexts: [
+    { name: 'cpu0/task', ops: [{ op: 'kmem_cache_free', obj: 1 }] },
+    { name: 'cpu0/worker', ops: [{ op: 'flush_cpu_slab' }] },
+    { name: 'cpu0/irq', ops: [{ op: 'kmem_cache_free', obj: 2 }] },
+  ],
+};
+
+/** The generic layout: cpu1 on a memoryless node owns one object of a partial slab with one free object. */
+const GENERIC = {
+  cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 2, barn_max: 10 },
+  nodes: [{ memory: true }, { memory: false }],
+  cpus: [{ node: 0 }, { node: 1 }],
+  pool: 2,
+  slabs: [{ node: 0, place: { on: 'node_partial' }, free: [0], owners: { 'cpu1/task': [1] } }],
+} as const satisfies Partial<ScenarioDef>;
+
 export const SCENARIOS: readonly ScenarioDef[] = [
   {
     name: 'generic',
     summary:
       'two CPUs, each choosing up to 2 allocations or frees; cpu1 sits on a memoryless node (as in the thread) and owns an object of a partial slab with one free object',
-    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 2, barn_max: 10 },
-    nodes: [{ memory: true }, { memory: false }],
-    cpus: [{ node: 0 }, { node: 1 }],
-    pool: 2,
-    slabs: [{ node: 0, place: { on: 'node_partial' }, free: [0], owners: { 'cpu1/task': [1] } }],
+    ...GENERIC,
     contexts: [
       { name: 'cpu0/task', budget: 2, choices: ALLOC_FREE },
       { name: 'cpu1/task', budget: 2, choices: ALLOC_FREE },
@@ -76,11 +99,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
   {
     name: 'generic-irq',
     summary: 'generic, with an interrupt context on each CPU: every context chooses one allocation or free',
-    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 2, barn_max: 10 },
-    nodes: [{ memory: true }, { memory: false }],
-    cpus: [{ node: 0 }, { node: 1 }],
-    pool: 2,
-    slabs: [{ node: 0, place: { on: 'node_partial' }, free: [0], owners: { 'cpu1/task': [1] } }],
+    ...GENERIC,
     contexts: [
       { name: 'cpu0/task', budget: 1, choices: ALLOC_FREE },
       { name: 'cpu0/irq', budget: 1, choices: ALLOC_FREE },
@@ -106,36 +125,11 @@ export const SCENARIOS: readonly ScenarioDef[] = [
       { name: 'cpu1/task', ops: [{ op: 'kmem_cache_free', obj: 1 }] },
     ],
   },
+  HARRY,
   {
-    name: 'harry-flush-vs-free',
-    summary:
-      "Harry Yoo's first hypothesis (v6.19): flush_slab() in a worker on cpu0 races a preemptible do_slab_free() of the task and a free from cpu0's interrupt into the cpu slab",
-    versions: ['v6.19'],
-    cache: { objects: 3, cpu_partial_slabs: 2, min_partial: 5, sheaf_capacity: 0, barn_max: 10 },
-    nodes: [{ memory: true }],
-    cpus: [{ node: 0 }],
-    pool: 1,
-    slabs: [{ node: 0, place: { on: 'cpu_slab', cpu: 0, cpuFree: [] }, free: [0], owners: { 'cpu0/task': [1], 'cpu0/irq': [2] } }],
-    contexts: [
-      { name: 'cpu0/task', ops: [{ op: 'kmem_cache_free', obj: 1 }] },
-      { name: 'cpu0/worker', ops: [{ op: 'flush_cpu_slab' }] },
-      { name: 'cpu0/irq', ops: [{ op: 'kmem_cache_free', obj: 2 }] },
-    ],
-  },
-  {
+    ...HARRY,
     name: 'harry-flush-vs-free-no-tid',
     summary: 'harry-flush-vs-free with a deliberately broken per-CPU cmpxchg that compares c->freelist but not c->tid',
-    versions: ['v6.19'],
-    cache: { objects: 3, cpu_partial_slabs: 2, min_partial: 5, sheaf_capacity: 0, barn_max: 10 },
-    nodes: [{ memory: true }],
-    cpus: [{ node: 0 }],
-    pool: 1,
-    slabs: [{ node: 0, place: { on: 'cpu_slab', cpu: 0, cpuFree: [] }, free: [0], owners: { 'cpu0/task': [1], 'cpu0/irq': [2] } }],
-    contexts: [
-      { name: 'cpu0/task', ops: [{ op: 'kmem_cache_free', obj: 1 }] },
-      { name: 'cpu0/worker', ops: [{ op: 'flush_cpu_slab' }] },
-      { name: 'cpu0/irq', ops: [{ op: 'kmem_cache_free', obj: 2 }] },
-    ],
     brokenNoTid: true,
   },
   {

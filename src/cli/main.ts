@@ -230,6 +230,7 @@ function cmdList(registry: Registry, io: Io): number {
   for (const e of registry.entries) {
     io.out(`${e.id.padEnd(w)}  ${e.summary}`);
     for (const c of e.configurations ?? []) io.out(`${' '.repeat(w)}    --scenario ${c.name}: ${c.summary}`);
+    for (const p of e.patches ?? []) io.out(`${' '.repeat(w)}    --patch ${p.name}: ${p.summary}`);
   }
   return 0;
 }

@@ -84,6 +84,8 @@ export interface ModelEntry {
   readonly aliases?: readonly string[];
   /** Configurations worth listing (e.g. scenarios), one line each; `exhaustive: false` for those only random searches should take. */
   readonly configurations?: readonly { readonly name: string; readonly summary: string; readonly exhaustive?: boolean }[];
+  /** Built-in patches that apply to this model, one line each (`slubcheck list`). */
+  readonly patches?: readonly { readonly name: string; readonly summary: string }[];
   /** One line describing a patch (for reports). */
   readonly describePatch?: (name: string) => string;
   /** The model's steps, one line each (`slubcheck steps`): what a patch can change. */

@@ -7,8 +7,8 @@
 // Runs with preemption disabled in v6.19 (`preempt_off` in the frame).
 import type { FnDef, StepCtx } from '../kernel.ts';
 import { call, goto, ret } from '../kernel.ts';
-import { add_partial, oops, seen } from '../mm.ts';
-import { allocate_slab, lock, lockFree, memNode, unlock } from '../helpers.ts';
+import { oops, seen } from '../mm.ts';
+import { addNewSlabToPartial, allocate_slab, lockFree, memNode } from '../helpers.ts';
 import { slabOfStruct, type Obj, type SlabId } from '../state.ts';
 
 /** load_freelist(): hand out `first`, the rest of its chain becomes c->freelist. */
@@ -195,12 +195,7 @@ export const ___slab_alloc_nocpuslab: FnDef = {
       writes: ['node{node}.list', 'slab{slab}.links', 'node{node}.nr_slabs'],
       guard: (s, _ctx, l) => lockFree(s, s.slabs[l.slab as SlabId]!.node),
       run: (x) => {
-        const k = x.f.l.slab as SlabId;
-        const n = x.d.slabs[k]!.node;
-        lock(x.d, x.ctx, n);
-        add_partial(x.d, x.ctx, n, k, false);
-        unlock(x.d, x.ctx, n);
-        x.d.nodes[n]!.nr_slabs++;
+        addNewSlabToPartial(x.d, x.ctx, x.f.l.slab as SlabId);
         const X = (x.f.l.held as Obj[])[0]!;
         x.f.l.held = [];
         ret(x, X);

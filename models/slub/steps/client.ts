@@ -55,6 +55,24 @@ export function begin(s: SlubState, ctx: Ctx, op: Op, e: Env): Frame[] {
   ];
 }
 
+/** A root frame whose `return` step just ends the operation. */
+function root(cite: string): FnDef {
+  return {
+    entry: 'return',
+    steps: {
+      return: {
+        local: true,
+        cite,
+        reads: [],
+        writes: [],
+        run: (x) => {
+          (x.d.ctx[x.ctx]!.stack as Frame[]).pop();
+        },
+      },
+    },
+  };
+}
+
 export const clientFns: { readonly [fn: string]: FnDef } = {
   kmem_cache_alloc: {
     entry: 'return',
@@ -84,46 +102,7 @@ export const clientFns: { readonly [fn: string]: FnDef } = {
       },
     },
   },
-  kmem_cache_free: {
-    entry: 'return',
-    steps: {
-      return: {
-        local: true,
-        cite: 'include/linux/slab.h kmem_cache_free(): done',
-        reads: [],
-        writes: [],
-        run: (x) => {
-          (x.d.ctx[x.ctx]!.stack as Frame[]).pop();
-        },
-      },
-    },
-  },
-  client: {
-    entry: 'return',
-    steps: {
-      return: {
-        local: true,
-        cite: 'include/linux/slab.h kmem_cache_destroy(), kfree_rcu(): the call returned to the client',
-        reads: [],
-        writes: [],
-        run: (x) => {
-          (x.d.ctx[x.ctx]!.stack as Frame[]).pop();
-        },
-      },
-    },
-  },
-  queue_work_on: {
-    entry: 'return',
-    steps: {
-      return: {
-        local: true,
-        cite: 'kernel/workqueue.c process_one_work(): the work function returned',
-        reads: [],
-        writes: [],
-        run: (x) => {
-          (x.d.ctx[x.ctx]!.stack as Frame[]).pop();
-        },
-      },
-    },
-  },
+  kmem_cache_free: root('include/linux/slab.h kmem_cache_free(): done'),
+  client: root('include/linux/slab.h kmem_cache_destroy(), kfree_rcu(): the call returned to the client'),
+  queue_work_on: root('kernel/workqueue.c process_one_work(): the work function returned'),
 };

@@ -9,9 +9,9 @@
 // scan of remove_cache finds nothing. kasan_quarantine_remove_cache() is a
 // point in time per CPU: an object put after that CPU's purge stays there.
 import type { FnDef, StepCtx } from '../kernel.ts';
-import { call, goto, ret } from '../kernel.ts';
+import { goto, ret } from '../kernel.ts';
 import { seen } from '../mm.ts';
-import { slabFreeFn } from '../helpers.ts';
+import { freeNextHeld } from '../helpers.ts';
 import { cpuOf, type Obj, type SlubState } from '../state.ts';
 
 // mm/kasan/quarantine.c kasan_quarantine_put(): with local irqs off, append to this CPU's queue.
@@ -66,15 +66,7 @@ export const kasanFns: { readonly [fn: string]: FnDef } = {
         cite: 'mm/kasan/quarantine.c kasan_quarantine_remove_cache(): qlist_free_all() -> ___cache_free() of each purged object; synchronize_srcu()',
         reads: [],
         writes: [],
-        run: (x) => {
-          const objs = x.f.l.held as Obj[];
-          const o = objs[0];
-          if (o === undefined) return ret(x, null);
-          x.f.l.held = objs.slice(1);
-          seen(x.d, 'quarantine_purge_freed');
-          const slab = Math.floor(o / x.e.p.objects);
-          call(x, slabFreeFn(x.e), { slab, head: o, tail: o, cnt: 1, held: [o] }, 'free');
-        },
+        run: (x) => freeNextHeld(x, 'free', 'quarantine_purge_freed'),
       },
     },
   },

@@ -15,7 +15,7 @@
 import type { FnDef, StepCtx } from '../kernel.ts';
 import { call, goto, ret } from '../kernel.ts';
 import { seen } from '../mm.ts';
-import { hasBarn, slabFreeFn } from '../helpers.ts';
+import { freeNextHeld, hasBarn } from '../helpers.ts';
 import type { Frame, Obj, RcuCb, RcuFn, SlubState, Work, WorkFn } from '../state.ts';
 import { kasan_quarantine_put } from './kasan.ts';
 
@@ -193,15 +193,7 @@ export const rcuFns: { readonly [fn: string]: FnDef } = {
         cite: 'mm/slub.c kmem_cache_free_bulk(): free each object to its slab',
         reads: [],
         writes: [],
-        run: (x) => {
-          const objs = x.f.l.held as Obj[];
-          const o = objs[0];
-          if (o === undefined) return ret(x, null);
-          x.f.l.held = objs.slice(1);
-          const slab = Math.floor(o / x.e.p.objects);
-          x.d.fp[o] = null;
-          call(x, slabFreeFn(x.e), { slab, head: o, tail: o, cnt: 1, held: [o] }, 'free_one');
-        },
+        run: (x) => freeNextHeld(x, 'free_one'),
       },
     },
   },

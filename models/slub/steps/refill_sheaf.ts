@@ -7,7 +7,7 @@
 import type { FnDef } from '../kernel.ts';
 import { call, goto, ret } from '../kernel.ts';
 import { add_partial, discard_slab, release, remove_partial, seen, takePrivate } from '../mm.ts';
-import { allocate_slab, lock, lockFree, memNode, unlock } from '../helpers.ts';
+import { addNewSlabToPartial, allocate_slab, lock, lockFree, memNode, unlock } from '../helpers.ts';
 import { chain, nodeList, type Obj, type SlabId } from '../state.ts';
 
 const need = (l: { [k: string]: unknown }) => (l.need as number) - (l.held as Obj[]).length;
@@ -120,12 +120,7 @@ export const refill_sheaf: FnDef = {
       writes: ['node.list', 'slab{slab}.links', 'node.nr_slabs'],
       guard: (s, _ctx, l) => lockFree(s, s.slabs[l.slab as SlabId]!.node),
       run: (x) => {
-        const k = x.f.l.slab as SlabId;
-        const n = x.d.slabs[k]!.node;
-        lock(x.d, x.ctx, n);
-        add_partial(x.d, x.ctx, n, k, false);
-        unlock(x.d, x.ctx, n);
-        x.d.nodes[n]!.nr_slabs++;
+        addNewSlabToPartial(x.d, x.ctx, x.f.l.slab as SlabId);
         ret(x, x.f.l.held!);
       },
     },
