@@ -254,6 +254,11 @@ export function slubProperties(info: SlubModelInfo): P[] {
     props.push({ name: 'kmem_cache_destroy_returned', kind: 'sometimes', description: 'kmem_cache_destroy() ran to the end', check: (s) => s.cache.destroyed !== null });
     if (info.env.p.sheaf_capacity > 0) props.push(seen('rcu_sheaf_callback_ran', 'rcu_sheaf_callback', 'an rcu_free_sheaf callback ran in softirq'));
     if (info.kasan) props.push(seen('quarantine_purge_freed_an_object', 'quarantine_purge_freed', 'kasan_quarantine_remove_cache() freed a quarantined object back to its slab'));
+    // Without the rcu_barrier() in kvfree_rcu_barrier_on_cache() this is the interleaving to reach; with it,
+    // it cannot happen (that is the fix), and no_quarantine_put_after_purge states the consequence.
+    if (info.kasan && !f.kvfreeRcuBarrier) {
+      props.push(seen('rcu_callback_ran_after_kasan_cache_shutdown', 'rcu_callback_after_kasan_cache_shutdown', 'an RCU callback ran after kasan_cache_shutdown() had returned'));
+    }
     return props;
   }
   props.push(seen('cmpxchg_lost_a_race', 'cmpxchg_double_fail', 'a slab cmpxchg failed because another context changed the slab'));

@@ -26,6 +26,7 @@ describe('the kmem_cache_destroy rcu_barrier ordering leak (Bug 2)', () => {
     expect(lastPurge).toBeGreaterThan(0);
     expect(callback).toBeGreaterThan(lastPurge);
     expect(callback).toBeLessThan(steps.length - 1);
+    expect(r.witnesses.find((w) => w.name === 'rcu_callback_ran_after_kasan_cache_shutdown')?.reached).toBe(true);
   });
 
   it('also breaks "no object enters the quarantine after its purge", at the end', () => {
