@@ -9,7 +9,7 @@
 // still on the node partial list.
 import type { Property } from '../src/engine/model.ts';
 import type { SlubModelInfo } from '../models/slub/model.ts';
-import { chain, cpuChain, nodeOfPtr, nodePtr, slabOfLink, slabPtr, type Obj, type SlubState } from '../models/slub/state.ts';
+import { chain, cpuChain, nodePtr, slabOfLink, slabPtr, type Obj, type SlubState } from '../models/slub/state.ts';
 
 type P = Property<SlubState>;
 
@@ -55,7 +55,7 @@ function inGetFromPartialWindow(s: SlubState, k: number): boolean {
   return f !== undefined && f.fn === 'get_from_partial_node' && f.pc === 'remove_partial' && f.l.slab === k;
 }
 
-function listProblem(info: SlubModelInfo, s: SlubState): string | undefined {
+function listProblem(s: SlubState): string | undefined {
   for (let n = 0; n < s.nodes.length; n++) {
     const node = s.nodes[n]!;
     if (!node.memory || node.list_lock !== null) continue;
@@ -105,7 +105,7 @@ function chainProblem(s: SlubState): string | undefined {
   return undefined;
 }
 
-function stateTableProblem(info: SlubModelInfo, s: SlubState): string | undefined {
+function stateTableProblem(s: SlubState): string | undefined {
   const cpuSlabs = s.cpus.map((c) => c.slab);
   for (let k = 0; k < s.slabs.length; k++) {
     const sl = s.slabs[k]!;
@@ -210,8 +210,8 @@ export function slubProperties(info: SlubModelInfo): P[] {
     prop('link_words_written_by_owner', "only the list that owns a slab's link words, under its lock, writes them (§6.2)", (s) => s.ghost.bad_link_write ?? undefined),
     prop('no_oops', 'no NULL or poison pointer dereference', (s) => s.ghost.oops ?? undefined),
     prop('no_wild_list_write', 'list operations write only through list_head pointers', (s) => s.ghost.wild_write ?? undefined),
-    prop('node_partial_list_well_formed', 'n->partial is a well-formed circular list of SL_partial slabs and nr_partial is its length, when list_lock is free', (s) => listProblem(info, s)),
-    prop('slab_state_table', 'every slab is in a row of the state table of its version (§6.1), allowing the GP2-GP3 window', (s) => stateTableProblem(info, s)),
+    prop('node_partial_list_well_formed', 'n->partial is a well-formed circular list of SL_partial slabs and nr_partial is its length, when list_lock is free', (s) => listProblem(s)),
+    prop('slab_state_table', 'every slab is in a row of the state table of its version (§6.1), allowing the GP2-GP3 window', (s) => stateTableProblem(s)),
     prop('counters_consistent', 'inuse + free objects == objects, the freelist is acyclic and holds only its own objects', (s) => counterProblem(info, s)),
     prop('object_conservation', 'every object of a live slab is in exactly one place (no double free, no double allocation)', (s) => conservationProblem(info, s)),
     prop('no_double_alloc', 'no object is handed to a client while a client owns it', (s) => s.ghost.double_alloc ?? undefined),

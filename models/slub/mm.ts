@@ -151,7 +151,3 @@ export function discard_slab(d: D, ctx: Ctx, k: SlabId): void {
   sl.L1 = null;
   seen(d, 'slab_discarded');
 }
-
-export function lockHeldBy(holder: Ctx | null, ctx: Ctx): boolean {
-  return holder === ctx;
-}

@@ -5,7 +5,7 @@
 // complete. All the violated properties of a side are collected, not only
 // the first: after a violation the property is set aside and the search
 // runs again.
-import type { Model, ModelEntry, Plain, Registry } from '../engine/model.ts';
+import type { Model, ModelEntry, Plain } from '../engine/model.ts';
 import { UsageError } from '../engine/errors.ts';
 import { explore, type CheckResult, type ExploreOptions } from '../engine/explore.ts';
 import { randomSearch } from '../engine/random.ts';

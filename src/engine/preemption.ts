@@ -11,7 +11,7 @@
 import type { Action, Model, Plain, Property } from './model.ts';
 import { canonicalJson } from './fingerprint.ts';
 import { EngineError } from './errors.ts';
-import { actionsChecked, holds, produceChecked } from './run.ts';
+import { actionsChecked, produceChecked } from './run.ts';
 import { traceOf, type Path, type Trace } from './trace.ts';
 import type { CheckResult } from './explore.ts';
 
@@ -103,10 +103,3 @@ export function unwrapResult<S, A extends Action>(model: Model<S, A>, r: CheckRe
   const u = unwrap(model, r.path, r.trace.init, r.property);
   return { ...base, trace: u.trace, path: u.path };
 }
-
-/** True when the last state of `path` has no enabled action and is not terminal. */
-export function endsInDeadlock<S, A extends Action>(model: Model<S, A>, s: S): boolean {
-  return !model.terminal(s) && actionsChecked(model, s).length === 0;
-}
-
-export { holds };

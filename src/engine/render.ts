@@ -101,7 +101,7 @@ export function renderTable<S, A extends Action>(model: Model<S, A>, path: Path<
   // A column is as wide as its longest step name (never wrapped), or maxW; the changes wrap inside it.
   const raw = stepCells(model, path, opts);
   const colW = new Map(columns.map((c) => [c, maxW]));
-  path.actions.forEach((a, i) => colW.set(a.context, Math.max(colW.get(a.context)!, a.step.length)));
+  for (const a of path.actions) colW.set(a.context, Math.max(colW.get(a.context)!, a.step.length));
   const cells = raw.map((lines, i) => lines.flatMap((l) => wrap(l, colW.get(path.actions[i]!.context)!, '    ')));
   const width = new Map(columns.map((c) => [c, c.length]));
   path.actions.forEach((a, i) => {
