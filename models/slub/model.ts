@@ -281,7 +281,7 @@ export function buildSlubModel(config: SlubConfig): Model<SlubState, SlubAction>
   const env: Env = { p, fns: v.fns, v: { ...v.features, tidInCmpxchg: v.features.tidInCmpxchg && !sc.brokenNoTid }, irqCpus };
   const choices: Record<string, readonly Op['op'][]> = Object.fromEntries(sc.contexts.map((c) => [c.name, c.choices ?? []]));
   const info: SlubModelInfo = { kasan: config.kasan, version: v, scenario: sc, env, contexts };
-  const init = initialState(sc, v, p, config.kasan);
+  const init = (v.initTransforms ?? []).reduce((s, f) => f(s), initialState(sc, v, p, config.kasan));
   const id = base.id;
 
   const actions = (s: SlubState): SlubAction[] => {
@@ -346,7 +346,7 @@ export function buildSlubModel(config: SlubConfig): Model<SlubState, SlubAction>
     initStates: () => [init],
     actions,
     next,
-    properties: slubProperties(info),
+    properties: [...slubProperties(info), ...(v.extraProperties ?? [])],
     // Quiescence: every context idle with nothing scripted left, no RCU callback and no work item pending.
     terminal: (s) =>
       sc.contexts.every((c) => s.ctx[c.name]!.stack.length === 0 && s.ctx[c.name]!.ops.length === 0) &&

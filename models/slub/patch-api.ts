@@ -25,6 +25,7 @@ import { add_partial, discard_slab, oops, remove_partial, seen, writeLink } from
 import { allocate_slab, hasBarn, linkChain, lock, lockFree, memNode, slabFreeFn, unlock } from './helpers.ts';
 import { chain, cpuChain, nodeList } from './state.ts';
 import type { Locals, SlubState } from './state.ts';
+import type { Property } from '../../src/engine/model.ts';
 import type { VersionDef } from './versions.ts';
 import { __slab_free_cpu_partial, __slab_free_no_cpu_partial } from './steps/__slab_free.ts';
 import { get_from_partial_node } from './steps/get_from_partial_node.ts';
@@ -32,7 +33,7 @@ import { get_partial_node } from './steps/get_partial_node.ts';
 import { put_cpu_partial, __put_partials } from './steps/put_cpu_partial.ts';
 import { kmem_cache_destroy } from './steps/kmem_cache_destroy.ts';
 
-export type { FnDef, FnTable, StepCtx, StepDef, VersionFeatures, VersionDef, SlubState, Locals };
+export type { FnDef, FnTable, StepCtx, StepDef, VersionFeatures, VersionDef, SlubState, Locals, Property };
 
 /** A step set, or a function of the version's current one. */
 export type FnChange = FnDef | ((old: FnDef) => FnDef);
@@ -50,6 +51,10 @@ export interface PatchSpec {
   readonly addFunctions?: { readonly [fn: string]: FnDef };
   /** Version switches the patch flips (e.g. kvfreeRcuBarrier). */
   readonly features?: Partial<VersionFeatures>;
+  /** Properties the patch adds (its own invariants and witnesses), named in snake_case. */
+  readonly properties?: readonly Property<SlubState>[];
+  /** Adds the state fields the patch's steps use, e.g. (s) => ({ ...s, my_counter: 0 }). */
+  readonly initState?: (s: SlubState) => SlubState;
   /** Shipped to show a violation the checker must find. */
   readonly deliberatelyBroken?: boolean;
 }
@@ -92,7 +97,18 @@ export function definePatch(spec: PatchSpec, source = 'built-in'): Patch {
         if (fns[fn]) throw new UsageError(`patch ${spec.name} adds ${fn}, which ${v.id} already has (change it under functions)`);
         fns[fn] = checkFn(spec.name, fn, def);
       }
-      return { ...v, features: { ...v.features, ...(spec.features ?? {}) }, fns };
+      for (const p of spec.properties ?? []) {
+        if (typeof p?.name !== 'string' || typeof p.check !== 'function' || !['always', 'sometimes', 'at_end'].includes(p.kind)) {
+          throw new UsageError(`patch ${spec.name}: a property needs a name, a kind (always, sometimes, at_end) and a check function`);
+        }
+      }
+      return {
+        ...v,
+        features: { ...v.features, ...(spec.features ?? {}) },
+        fns,
+        extraProperties: [...(v.extraProperties ?? []), ...(spec.properties ?? [])],
+        initTransforms: [...(v.initTransforms ?? []), ...(spec.initState ? [spec.initState] : [])],
+      };
     },
   };
 }

@@ -2,7 +2,8 @@
 // function, and the version switches shared steps read. Shared steps are
 // written once in steps/; a version only picks among them.
 import type { FnTable, VersionFeatures } from './kernel.ts';
-import type { Gfp } from './state.ts';
+import type { Gfp, SlubState } from './state.ts';
+import type { Property } from '../../src/engine/model.ts';
 import { clientFns } from './steps/client.ts';
 import { slab_alloc_node } from './steps/slab_alloc_node.ts';
 import { ___slab_alloc_nocpuslab, ___slab_alloc_v619 } from './steps/___slab_alloc.ts';
@@ -29,6 +30,10 @@ export interface VersionDef {
   /** The gfp choices that change the path in this version. */
   readonly gfps: readonly Gfp[];
   readonly fns: FnTable;
+  /** Properties added by patches. */
+  readonly extraProperties?: readonly Property<SlubState>[];
+  /** Changes to the initial state made by patches (e.g. a field the patch's steps use). */
+  readonly initTransforms?: readonly ((s: SlubState) => SlubState)[];
 }
 
 const sheafFns = { alloc_from_pcs, refill_sheaf, free_to_pcs, sheaf_flush_unused, kvfree_call_rcu, ...rcuFns, rcu_barrier, ...kasanFns, kmem_cache_destroy, flush_cpu_sheaves };

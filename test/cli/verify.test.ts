@@ -94,6 +94,14 @@ describe('patch files', () => {
     expect(r.stdout).toMatch(/VIOLATION of link_words_written_by_owner/);
   });
 
+  it('can add a state field and a property of their own', () => {
+    const dir = outside();
+    writeFileSync(join(dir, 'counting.ts'), readFileSync(join(import.meta.dirname, 'fixture-counting-patch.ts.txt'), 'utf8'));
+    const r = run(dir, 'check', '17c38c88', '--scenario', 'put-cpu-partial-recipe', '--patch', './counting.ts', '--json', '--quiet');
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout).property).toBe('no_put_cpu_partial_call');
+  });
+
   it('that are broken get one line naming the problem and exit 2', () => {
     const dir = outside();
     const files: Record<string, [string, RegExp]> = {
