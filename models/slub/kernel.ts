@@ -40,6 +40,8 @@ export interface Env {
   readonly v: VersionFeatures;
   /** Per CPU: does the scenario have an interrupt context (irq, softirq) on it? */
   readonly irqCpus: readonly boolean[];
+  /** v6.19 TID_STEP: roundup_pow_of_two(NR_CPUS); each CPU's tid starts at its number, so tids of different CPUs never meet. */
+  readonly tidStep: number;
 }
 
 export interface VersionFeatures {

@@ -63,12 +63,12 @@ export function initialState(sc: ScenarioDef, v: VersionDef, p: CacheParams, kas
     placed[o] = where;
   };
   const fp: (Obj | null)[] = new Array(nObj).fill(null);
-  const cpus: Cpu[] = sc.cpus.map((c) => ({
+  const cpus: Cpu[] = sc.cpus.map((c, i) => ({
     node: c.node,
     freelist: null,
     slab: null,
     partial: null,
-    tid: 0,
+    tid: i, // init_tid(cpu): the tid starts at the CPU number
     lock: null,
     pcs_lock: null,
     main: [],
@@ -278,7 +278,8 @@ export function buildSlubModel(config: SlubConfig): Model<SlubState, SlubAction>
   // The environment: grace periods end whenever RCU callbacks are waiting (a context on no CPU).
   const contexts = [...sc.contexts.map((c) => c.name), ...(sc.contexts.some((c) => c.name.endsWith('/softirq')) ? ['rcu/gp'] : [])];
   const irqCpus = sc.cpus.map((_c, i) => contexts.some((c) => cpuOf(c) === i && isInterrupt(c)));
-  const env: Env = { p, fns: v.fns, v: { ...v.features, tidInCmpxchg: v.features.tidInCmpxchg && !sc.brokenNoTid }, irqCpus };
+  const tidStep = 2 ** Math.ceil(Math.log2(Math.max(1, sc.cpus.length)));
+  const env: Env = { p, fns: v.fns, v: { ...v.features, tidInCmpxchg: v.features.tidInCmpxchg && !sc.brokenNoTid }, irqCpus, tidStep };
   const choices: Record<string, readonly Op['op'][]> = Object.fromEntries(sc.contexts.map((c) => [c.name, c.choices ?? []]));
   const info: SlubModelInfo = { kasan: config.kasan, version: v, scenario: sc, env, contexts };
   const init = (v.initTransforms ?? []).reduce((s, f) => f(s), initialState(sc, v, p, config.kasan));

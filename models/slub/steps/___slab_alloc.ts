@@ -15,7 +15,7 @@ import { slabOfStruct, type Obj, type SlabId } from '../state.ts';
 function load_freelist(x: StepCtx, first: Obj): void {
   const c = x.d.cpus[x.cpu]!;
   c.freelist = x.d.fp[first] ?? null;
-  c.tid++;
+  c.tid += x.e.tidStep;
   ret(x, first);
 }
 
@@ -40,7 +40,7 @@ export const ___slab_alloc_v619: FnDef = {
           // deactivate_bypass: the slab is now unfrozen, full and on no list.
           seen(x.d, 'deactivate_bypass');
           c.slab = null;
-          c.tid++;
+          c.tid += x.e.tidStep;
           return goto(x, 'new_slab');
         }
         seen(x.d, 'alloc_refill');
@@ -73,7 +73,7 @@ export const ___slab_alloc_v619: FnDef = {
         seen(x.d, 'cpu_partial_alloc');
         if (F === null) {
           c.slab = null;
-          c.tid++;
+          c.tid += x.e.tidStep;
           return goto(x, 'new_slab');
         }
         load_freelist(x, F);
@@ -137,7 +137,7 @@ export const ___slab_alloc_v619: FnDef = {
           const fl = c.freelist;
           c.slab = null;
           c.freelist = null;
-          c.tid++;
+          c.tid += x.e.tidStep;
           seen(x.d, 'cpuslab_flush');
           call(x, 'deactivate_slab', { slab: old, held_chain: fl }, 'retry_load_slab');
           return;

@@ -55,7 +55,7 @@ export const do_slab_free: FnDef = {
           return goto(x, 'read_tid');
         }
         c.freelist = x.f.l.head as Obj;
-        c.tid++;
+        c.tid += x.e.tidStep;
         x.f.l.held = [];
         x.d.ghost.seen['free_fastpath'] = true;
         ret(x, null);

@@ -20,7 +20,7 @@ export const flush_cpu_slab: FnDef = {
         const fl = c.freelist;
         c.slab = null;
         c.freelist = null;
-        c.tid++;
+        c.tid += x.e.tidStep;
         if (slab === null) return goto(x, 'put_partials');
         seen(x.d, 'cpuslab_flush');
         call(x, 'deactivate_slab', { slab, held_chain: fl }, 'put_partials');

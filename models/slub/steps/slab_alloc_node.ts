@@ -55,7 +55,7 @@ export const slab_alloc_node: FnDef = {
           return;
         }
         c.freelist = x.f.l.next as Obj | null;
-        c.tid++;
+        c.tid += x.e.tidStep;
         ret(x, x.f.l.object!);
       },
     },
