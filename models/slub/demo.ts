@@ -25,6 +25,8 @@ export const DEMO: readonly SuiteRow[] = [
   row('17c38c88', 'generic', ['remove-slub-cpu-partial'], false, { result: 'ok' }, RACE),
   row('v6.19', 'generic', [], false, { result: 'ok' }, RACE),
   row('7.0', 'generic', [], false, { result: 'ok' }, RACE),
+  row('17c38c88', 'generic-3', ['hao-li-list-lock-barrier'], false, { result: 'ok' }, RACE),
+  row('7.0', 'generic-3', [], false, { result: 'ok' }, RACE),
   row('v6.19', 'generic-irq', [], false, { result: 'ok' }, RACE),
   row('7.0', 'generic-irq', [], false, { result: 'ok' }, RACE),
   row('v6.19', 'destroy-after-kfree-rcu', [], true, { result: 'violation', property: 'kmem_cache_destroy_leaves_no_objects' }, LEAK),

@@ -55,4 +55,9 @@ export const MANIFEST: readonly ManifestRow[] = [
   { version: '17c38c88', scenario: 'destroy-mixed', patches: [], kasan: true, result: 'ok', states: 146, depth: 35, unreached: [] },
   { version: '7.0', scenario: 'destroy-mixed', patches: [], kasan: true, result: 'ok', states: 128, depth: 29, unreached: [] },
   { version: '7.0', scenario: 'destroy-mixed', patches: [], result: 'ok', states: 505, depth: 35, unreached: [] },
+  { version: 'v6.19', scenario: 'generic-3', patches: [], result: 'ok', states: 8307, depth: 40, unreached: [] },
+  { version: '17c38c88', scenario: 'generic-3', patches: [], result: 'violation', states: 195, depth: 7, property: 'link_words_written_by_owner', steps: 7 },
+  { version: '17c38c88', scenario: 'generic-3', patches: ['hao-li-list-lock-barrier'], result: 'ok', states: 27102, depth: 32, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
+  { version: '17c38c88', scenario: 'generic-3', patches: ['remove-slub-cpu-partial'], result: 'ok', states: 34532, depth: 33, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
+  { version: '7.0', scenario: 'generic-3', patches: [], result: 'ok', states: 34532, depth: 33, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
 ];

@@ -97,6 +97,15 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     ],
   },
   {
+    name: 'generic-3',
+    summary: 'generic with up to three allocations or frees per CPU: a larger all-clear, still explored completely in seconds',
+    ...GENERIC,
+    contexts: [
+      { name: 'cpu0/task', budget: 3, choices: ALLOC_FREE },
+      { name: 'cpu1/task', budget: 3, choices: ALLOC_FREE },
+    ],
+  },
+  {
     name: 'generic-irq',
     summary: 'generic, with an interrupt context on each CPU: every context chooses one allocation or free',
     ...GENERIC,

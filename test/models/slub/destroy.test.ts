@@ -85,7 +85,7 @@ describe('npx slubcheck with no arguments', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/17c38c88\s+generic\s+-\s+off\s+VIOLATION link_words_written_by_owner/);
     expect(r.stdout).toMatch(/v6\.19\s+destroy-after-kfree-rcu\s+-\s+on\s+VIOLATION kmem_cache_destroy_leaves_no_objects/);
-    expect(r.stdout).toMatch(/all 12 checks as expected/);
+    expect(r.stdout).toMatch(/all 14 checks as expected/);
     expect(r.stdout.match(/^replay: npx slubcheck replay sc1\./gm)).toHaveLength(2);
   });
 });
