@@ -94,39 +94,30 @@ const done = {
   run: (x: StepCtx) => ret(x, null),
 } as const;
 
+/** The root of an environment job: when it returns, the callback or work item (id in the frame's `key`) leaves its CPU's queue. */
+function finished(queue: 'rcu_cbs' | 'work', key: 'cb' | 'work', cite: string): FnDef {
+  return {
+    entry: 'return',
+    steps: {
+      return: {
+        local: true,
+        cite,
+        reads: [],
+        writes: [],
+        run: (x) => {
+          const c = x.d.cpus[x.cpu]! as { rcu_cbs: RcuCb[]; work: Work[] };
+          if (queue === 'rcu_cbs') c.rcu_cbs = c.rcu_cbs.filter((cb) => cb.id !== x.f.l[key]);
+          else c.work = c.work.filter((w) => w.id !== x.f.l[key]);
+          (x.d.ctx[x.ctx]!.stack as Frame[]).pop();
+        },
+      },
+    },
+  };
+}
+
 export const rcuFns: { readonly [fn: string]: FnDef } = {
-  rcu_do_batch: {
-    entry: 'return',
-    steps: {
-      return: {
-        local: true,
-        cite: 'kernel/rcu/tree.c rcu_do_batch(): the callback returned; it leaves the queue',
-        reads: [],
-        writes: [],
-        run: (x) => {
-          const c = x.d.cpus[x.cpu]!;
-          c.rcu_cbs = c.rcu_cbs.filter((cb) => cb.id !== x.f.l.cb);
-          (x.d.ctx[x.ctx]!.stack as Frame[]).pop();
-        },
-      },
-    },
-  },
-  process_one_work: {
-    entry: 'return',
-    steps: {
-      return: {
-        local: true,
-        cite: 'kernel/workqueue.c process_one_work(): the work function returned; flush_work() may return',
-        reads: [],
-        writes: [],
-        run: (x) => {
-          const c = x.d.cpus[x.cpu]!;
-          c.work = c.work.filter((w) => w.id !== x.f.l.work);
-          (x.d.ctx[x.ctx]!.stack as Frame[]).pop();
-        },
-      },
-    },
-  },
+  rcu_do_batch: finished('rcu_cbs', 'cb', 'kernel/rcu/tree.c rcu_do_batch(): the callback returned; it leaves the queue'),
+  process_one_work: finished('work', 'work', 'kernel/workqueue.c process_one_work(): the work function returned; flush_work() may return'),
   rcu_free_sheaf_nobarn: {
     entry: 'prepare',
     steps: {
