@@ -122,6 +122,29 @@ export function ret(x: StepCtx, value: Plain): void {
   if (caller) (caller.l as { [k: string]: Plain }).ret = value;
 }
 
+/**
+ * The function of a root frame: its `return` step ends the operation (after
+ * `onReturn`, e.g. taking a finished RCU callback off its queue). A private
+ * step, fused into the step that returned to it.
+ */
+export function rootFn(cite: string, onReturn?: (x: StepCtx) => void): FnDef {
+  return {
+    entry: 'return',
+    steps: {
+      return: {
+        local: true,
+        cite,
+        reads: [],
+        writes: [],
+        run: (x) => {
+          onReturn?.(x);
+          (x.d.ctx[x.ctx]!.stack as Frame[]).pop();
+        },
+      },
+    },
+  };
+}
+
 export function top(s: SlubState, ctx: Ctx): Frame | undefined {
   const st = s.ctx[ctx]!.stack;
   return st[st.length - 1];

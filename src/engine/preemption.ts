@@ -47,8 +47,16 @@ export interface RestrictOptions {
 
 /** The model restricted to at most K preemptions and the given choice caps. */
 export function restrict<S, A extends Action>(model: Model<S, A>, opts: RestrictOptions): Model<Wrapped<S>, A> {
+  // actions, next and terminal all need the model's enabled actions of the same state: compute them once.
+  const cache = new WeakMap<object, readonly A[]>();
+  const enabledOf = (s: S): readonly A[] => {
+    if (typeof s !== 'object' || s === null) return actionsChecked(model, s);
+    let e = cache.get(s);
+    if (!e) cache.set(s, (e = actionsChecked(model, s)));
+    return e;
+  };
   const allowed = (w: Wrapped<S>): { a: A; p: number }[] => {
-    const enabled = actionsChecked(model, w.s);
+    const enabled = enabledOf(w.s);
     const lastCanRun = w.last !== null && enabled.some((a) => a.context === w.last);
     const out: { a: A; p: number }[] = [];
     for (const a of enabled) {
@@ -79,7 +87,7 @@ export function restrict<S, A extends Action>(model: Model<S, A>, opts: Restrict
     properties: opts.properties ?? model.properties.map(lift),
     // A state whose every action the bound cut is not a deadlock: only a real
     // dead end (no action at all, not terminal) keeps the engine's check.
-    terminal: (w) => model.terminal(w.s) || actionsChecked(model, w.s).length > 0,
+    terminal: (w) => model.terminal(w.s) || enabledOf(w.s).length > 0,
     view: (w) => (model.view ? model.view(w.s) : (w.s as Plain)),
   };
 }

@@ -4,7 +4,7 @@
 // e.g. slab_free()'s choice between free_to_pcs and __slab_free, reads only
 // constant data); the `return` step of each root hands the result to the
 // client.
-import type { Env, FnDef } from '../kernel.ts';
+import { rootFn, type Env, type FnDef } from '../kernel.ts';
 import { seen } from '../mm.ts';
 import { memNode, slabOfObj } from '../helpers.ts';
 import { environmentFrames } from './rcu.ts';
@@ -55,24 +55,6 @@ export function begin(s: SlubState, ctx: Ctx, op: Op, e: Env): Frame[] {
   ];
 }
 
-/** A root frame whose `return` step just ends the operation. */
-function root(cite: string): FnDef {
-  return {
-    entry: 'return',
-    steps: {
-      return: {
-        local: true,
-        cite,
-        reads: [],
-        writes: [],
-        run: (x) => {
-          (x.d.ctx[x.ctx]!.stack as Frame[]).pop();
-        },
-      },
-    },
-  };
-}
-
 export const clientFns: { readonly [fn: string]: FnDef } = {
   kmem_cache_alloc: {
     entry: 'return',
@@ -102,7 +84,7 @@ export const clientFns: { readonly [fn: string]: FnDef } = {
       },
     },
   },
-  kmem_cache_free: root('include/linux/slab.h kmem_cache_free(): done'),
-  client: root('include/linux/slab.h kmem_cache_destroy(), kfree_rcu(): the call returned to the client'),
-  queue_work_on: root('kernel/workqueue.c process_one_work(): the work function returned'),
+  kmem_cache_free: rootFn('include/linux/slab.h kmem_cache_free(): done'),
+  client: rootFn('include/linux/slab.h kmem_cache_destroy(), kfree_rcu(): the call returned to the client'),
+  queue_work_on: rootFn('kernel/workqueue.c process_one_work(): the work function returned'),
 };

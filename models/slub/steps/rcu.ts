@@ -13,7 +13,7 @@
 //   returns when the work function has returned: whatever it passed to
 //   call_rcu() may still be pending.
 import type { FnDef, StepCtx } from '../kernel.ts';
-import { call, goto, ret } from '../kernel.ts';
+import { call, goto, ret, rootFn } from '../kernel.ts';
 import { seen } from '../mm.ts';
 import { freeNextHeld, hasBarn } from '../helpers.ts';
 import type { Frame, Obj, RcuCb, RcuFn, SlubState, Work, WorkFn } from '../state.ts';
@@ -94,30 +94,15 @@ const done = {
   run: (x: StepCtx) => ret(x, null),
 } as const;
 
-/** The root of an environment job: when it returns, the callback or work item (id in the frame's `key`) leaves its CPU's queue. */
-function finished(queue: 'rcu_cbs' | 'work', key: 'cb' | 'work', cite: string): FnDef {
-  return {
-    entry: 'return',
-    steps: {
-      return: {
-        local: true,
-        cite,
-        reads: [],
-        writes: [],
-        run: (x) => {
-          const c = x.d.cpus[x.cpu]! as { rcu_cbs: RcuCb[]; work: Work[] };
-          if (queue === 'rcu_cbs') c.rcu_cbs = c.rcu_cbs.filter((cb) => cb.id !== x.f.l[key]);
-          else c.work = c.work.filter((w) => w.id !== x.f.l[key]);
-          (x.d.ctx[x.ctx]!.stack as Frame[]).pop();
-        },
-      },
-    },
-  };
-}
-
 export const rcuFns: { readonly [fn: string]: FnDef } = {
-  rcu_do_batch: finished('rcu_cbs', 'cb', 'kernel/rcu/tree.c rcu_do_batch(): the callback returned; it leaves the queue'),
-  process_one_work: finished('work', 'work', 'kernel/workqueue.c process_one_work(): the work function returned; flush_work() may return'),
+  rcu_do_batch: rootFn('kernel/rcu/tree.c rcu_do_batch(): the callback returned; it leaves the queue', (x) => {
+    const c = x.d.cpus[x.cpu]!;
+    c.rcu_cbs = c.rcu_cbs.filter((cb) => cb.id !== x.f.l.cb);
+  }),
+  process_one_work: rootFn('kernel/workqueue.c process_one_work(): the work function returned; flush_work() may return', (x) => {
+    const c = x.d.cpus[x.cpu]!;
+    c.work = c.work.filter((w) => w.id !== x.f.l.work);
+  }),
   rcu_free_sheaf_nobarn: {
     entry: 'prepare',
     steps: {
