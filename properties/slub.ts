@@ -88,6 +88,11 @@ function listProblem(s: SlubState): string | undefined {
 }
 
 function chainProblem(s: SlubState): string | undefined {
+  for (let k = 0; k < s.slabs.length; k++) {
+    const sl = s.slabs[k]!;
+    const m = /^cpu(\d+)$/.exec(sl.owner);
+    if (sl.live && m && !cpuChain(s, s.cpus[Number(m[1])]!.partial).includes(k)) return `S${k}'s link words belong to cpu${m[1]}'s partial chain, but the chain does not reach it`;
+  }
   for (let c = 0; c < s.cpus.length; c++) {
     const head = s.cpus[c]!.partial;
     if (head === null) continue;
@@ -123,6 +128,71 @@ function stateTableProblem(s: SlubState): string | undefined {
   return undefined;
 }
 
+/** A context's frames name slab k as the one they work on (in flight between two steps of a kernel path). */
+function heldByContext(s: SlubState, k: number): boolean {
+  for (const c of Object.values(s.ctx)) {
+    for (const f of c.stack) {
+      const l = f.l;
+      if (l.slab === k || l.cur === k) return true;
+      for (const key of ['slabs', 'discard'] as const) {
+        const v = l[key];
+        if (Array.isArray(v) && v.includes(k)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Every live slab is somewhere the allocator can find it again: on its
+ * node's partial list, on a CPU partial chain, the cpu slab of a CPU, full
+ * on no list (a free brings it back), or in flight in a context that is
+ * working on it. A slab with free objects that no list and no context
+ * reaches is lost until the cache is destroyed.
+ */
+function droppedSlabProblem(s: SlubState): string | undefined {
+  for (let k = 0; k < s.slabs.length; k++) {
+    const sl = s.slabs[k]!;
+    if (!sl.live || sl.partial || sl.owner.startsWith('cpu')) continue;
+    if (sl.owner.startsWith('priv:')) {
+      const ctx = sl.owner.slice(5);
+      if ((s.ctx[ctx]?.stack.length ?? 0) > 0) continue;
+      return `S${k} is on ${ctx}'s private list, but ${ctx} has finished`;
+    }
+    if (heldByContext(s, k)) continue;
+    if (sl.frozen) {
+      if (s.cpus.some((c) => c.slab === k)) continue;
+      return `S${k} is frozen, but it is no CPU's cpu slab and no context holds it`;
+    }
+    if (sl.freelist !== null) return `S${k} has free objects but is on no list, no CPU's slab, and no context holds it: nobody can allocate from it again`;
+  }
+  return undefined;
+}
+
+/**
+ * The percpu sheaves of a CPU hold only objects of slabs on its local memory
+ * node, and a node's barn only objects of that node: free_to_pcs() and
+ * __kfree_rcu_sheaf() take an object only when slab_nid(slab) ==
+ * numa_mem_id(), and a refill takes slabs of the local node (17c38c88,
+ * 7.0-rc before "refill sheaves from all nodes"; v6.19 opt-in sheaves).
+ */
+function sheafLocalityProblem(info: SlubModelInfo, s: SlubState): string | undefined {
+  const nodeOf = (o: Obj) => s.slabs[slabOf(info, o)]!.node;
+  for (let i = 0; i < s.cpus.length; i++) {
+    const c = s.cpus[i]!;
+    const local = s.nodes[c.node]!.memory ? c.node : s.nodes.findIndex((n) => n.memory);
+    for (const [name, sheaf] of [['main', c.main], ['spare', c.spare], ['rcu_free', c.rcu_free]] as const) {
+      const o = sheaf?.find((x) => nodeOf(x) !== local);
+      if (o !== undefined) return `cpu${i}'s ${name} sheaf holds object ${o} of node ${nodeOf(o)}, but cpu${i}'s memory node is ${local}`;
+    }
+  }
+  for (let n = 0; n < s.nodes.length; n++) {
+    const o = s.nodes[n]!.barn.full.flat().find((x) => nodeOf(x) !== n);
+    if (o !== undefined) return `node${n}'s barn holds object ${o} of node ${nodeOf(o)}`;
+  }
+  return undefined;
+}
+
 function counterProblem(info: SlubModelInfo, s: SlubState): string | undefined {
   const objects = info.env.p.objects;
   for (let k = 0; k < s.slabs.length; k++) {
@@ -143,7 +213,7 @@ function conservationProblem(info: SlubModelInfo, s: SlubState): string | undefi
   for (let o = 0; o < places.length; o++) {
     const live = s.slabs[slabOf(info, o)]!.live;
     const at = places[o]!;
-    if (live && at.length === 0) return `object ${o} is nowhere (leaked)`;
+    if (live && at.length === 0) return `object ${o} is nowhere (leaked${s.ghost.leak ? `: ${s.ghost.leak}` : ''})`;
     if (at.length > 1) return `object ${o} is in ${at.length} places at once: ${at.join(', ')}`;
     if (!live && at.length > 0) return `object ${o} of a freed slab is in ${at[0]}`;
   }
@@ -161,11 +231,30 @@ function cpuFreelistProblem(s: SlubState, info: SlubModelInfo): string | undefin
   return undefined;
 }
 
+/**
+ * What the kernel itself would object to about the locks: a spinlock held by
+ * a context that is not inside an operation (a lock leaked past its unlock),
+ * an irqsave lock held with irqs on (lockdep's inconsistent-lock-state
+ * report: list_lock is taken from interrupts too), irqs left disabled by a
+ * finished operation, or an unbalanced irq restore. It does not assume that
+ * irqs are off only while a list_lock is held: a patch may disable irqs
+ * around more than the lock.
+ */
 function lockProblem(s: SlubState): string | undefined {
+  const holders: [string, string | null][] = [
+    ...s.nodes.map((n, i): [string, string | null] => [`node${i}.list_lock`, n.list_lock]),
+    ...s.cpus.map((c, i): [string, string | null] => [`cpu${i}'s pcs lock`, c.pcs_lock]),
+  ];
+  for (const [lock, holder] of holders) {
+    if (holder === null) continue;
+    const c = s.ctx[holder];
+    if (!c) return `${lock} is held by ${holder}, which is not a context`;
+    if (c.stack.length === 0) return `${holder} finished its operation still holding ${lock}`;
+    if (lock.endsWith('list_lock') && c.irqoff === 0) return `${holder} holds ${lock} with irqs enabled`;
+  }
   for (const [name, c] of Object.entries(s.ctx)) {
-    const held = s.nodes.filter((n) => n.list_lock === name).length;
-    if (held > 1) return `${name} holds ${held} list_locks`;
-    if (c.irqoff !== held) return `${name} has irqs disabled ${c.irqoff} times but holds ${held} irqsave locks`;
+    if (c.irqoff < 0) return `${name} restored irqs more often than it disabled them`;
+    if (c.stack.length === 0 && c.irqoff > 0) return `${name} finished its operation with irqs disabled`;
   }
   return undefined;
 }
@@ -209,15 +298,18 @@ export function slubProperties(info: SlubModelInfo): P[] {
   const props: P[] = [
     prop('link_words_written_by_owner', "only the list that owns a slab's link words, under its lock, writes them (§6.2)", (s) => s.ghost.bad_link_write ?? undefined),
     prop('no_oops', 'no NULL or poison pointer dereference', (s) => s.ghost.oops ?? undefined),
+    prop('no_kernel_warning', "no WARN_ON() or VM_BUG_ON() of the kernel's own in the modelled paths fires", (s) => s.ghost.warning ?? undefined),
     prop('no_wild_list_write', 'list operations write only through list_head pointers', (s) => s.ghost.wild_write ?? undefined),
     prop('node_partial_list_well_formed', 'n->partial is a well-formed circular list of SL_partial slabs and nr_partial is its length, when list_lock is free', (s) => listProblem(s)),
     prop('slab_state_table', 'every slab is in a row of the state table of its version (§6.1), allowing the GP2-GP3 window', (s) => stateTableProblem(s)),
+    prop('no_slab_dropped_off_lists', 'every live slab is on a list, a cpu slab, full on no list, or held by a context working on it: none with free objects is lost', droppedSlabProblem),
     prop('counters_consistent', 'inuse + free objects == objects, the freelist is acyclic and holds only its own objects', (s) => counterProblem(info, s)),
     prop('object_conservation', 'every object of a live slab is in exactly one place (no double free, no double allocation)', (s) => conservationProblem(info, s)),
     prop('no_double_alloc', 'no object is handed to a client while a client owns it', (s) => s.ghost.double_alloc ?? undefined),
-    prop('lock_sanity', 'no context holds two list_locks; irqs are off exactly while a list_lock is held', lockProblem),
+    prop('lock_sanity', 'every held lock belongs to a context inside an operation, list_lock is held with irqs off, and irqs are enabled again when an operation ends', lockProblem),
   ];
-  if (f.cpuPartial) props.push(prop('cpu_partial_chain_well_formed', 'each CPU partial chain is acyclic, ends in NULL, its head counts it, and its slabs are neither SL_partial nor frozen', chainProblem));
+  if (f.cpuPartial) props.push(prop('cpu_partial_chain_well_formed', "each CPU partial chain is acyclic, ends in NULL, its head counts it, its slabs are neither SL_partial nor frozen, and every slab whose link words a CPU's chain owns is on that chain", chainProblem));
+  if (info.env.p.sheaf_capacity > 0) props.push(prop('sheaf_objects_node_local', "a CPU's sheaves hold only objects of its memory node, a barn only objects of its node", (s) => sheafLocalityProblem(info, s)));
   if (f.cpuSlab) props.push(prop('cpu_freelist_belongs_to_cpu_slab', "c->freelist holds only objects of c->slab", (s) => cpuFreelistProblem(s, info)));
   const destroys = info.scenario.contexts.some((c) => c.ops?.some((op) => op.op === 'kmem_cache_destroy'));
   if (destroys) {

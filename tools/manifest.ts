@@ -2,8 +2,7 @@
 // differ, ready to paste. Run it after an intended change to a step, a
 // property or a scenario (`npm run manifest`; `-- --write` rewrites the rows),
 // and explain the new counts in the commit message.
-import { explore } from '../src/engine/explore.ts';
-import { buildSlubModel } from '../models/slub/model.ts';
+import { runManifestRow } from '../models/slub/manifest-run.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { MANIFEST, type ManifestRow } from '../models/slub/manifest.ts';
 
@@ -13,25 +12,29 @@ let text = readFileSync(FILE, 'utf8');
 
 function row(r: ManifestRow): string {
   const q = (s: string) => `'${s}'`;
-  const parts = [`version: ${q(r.version)}`, `scenario: ${q(r.scenario)}`, `patches: [${r.patches.map(q).join(', ')}]`, ...(r.kasan ? ['kasan: true'] : []), `result: ${q(r.result)}`, `states: ${r.states}`, `depth: ${r.depth}`];
+  const parts = [`version: ${q(r.version)}`, `scenario: ${q(r.scenario)}`, `patches: [${r.patches.map(q).join(', ')}]`, ...(r.kasan ? ['kasan: true'] : [])];
+  if (r.bound !== undefined) parts.push(`bound: ${r.bound}`);
+  if (r.pct) parts.push(`pct: { runs: ${r.pct.runs}, seed: ${r.pct.seed} }`);
+  parts.push(`result: ${q(r.result)}`, `states: ${r.states}`, `depth: ${r.depth}`);
   if (r.property !== undefined) parts.push(`property: ${q(r.property)}`, `steps: ${r.steps}`);
-  else parts.push(`unreached: [${(r.unreached ?? []).map(q).join(', ')}]`);
+  else if (r.bound === undefined && !r.pct) parts.push(`unreached: [${(r.unreached ?? []).map(q).join(', ')}]`);
   return `  { ${parts.join(', ')} },`;
 }
 
 let changed = 0;
 for (const old of MANIFEST) {
-  const m = buildSlubModel({ version: old.version, scenario: old.scenario, patches: old.patches, kasan: old.kasan ?? false });
-  const r = explore(m);
+  const r = runManifestRow(old);
   const now: ManifestRow = {
     version: old.version,
     scenario: old.scenario,
     patches: old.patches,
     ...(old.kasan ? { kasan: true } : {}),
+    ...(old.bound !== undefined ? { bound: old.bound } : {}),
+    ...(old.pct ? { pct: old.pct } : {}),
     result: r.result,
     states: r.states,
-    depth: r.depth,
-    ...(r.property !== undefined ? { property: r.property, steps: r.trace!.steps.length } : { unreached: r.witnesses.filter((w) => !w.reached).map((w) => w.name) }),
+    depth: old.pct ? 0 : r.depth,
+    ...(r.property !== undefined ? { property: r.property, steps: old.pct ? 0 : r.trace!.steps.length } : { unreached: r.witnesses.filter((w) => !w.reached).map((w) => w.name) }),
   };
   const a = row(old), b = row(now);
   if (a !== b) {

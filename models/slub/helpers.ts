@@ -1,7 +1,8 @@
 // Small shared pieces of the SLUB steps: the page allocator pool, node
 // choice, and the slab cmpxchg-double comparison.
 import type { Ctx, Obj, SlabId, SlubState } from './state.ts';
-import { add_partial, type D } from './mm.ts';
+import { UsageError } from '../../src/engine/errors.ts';
+import { add_partial, seen, type D } from './mm.ts';
 import { call, ret, type CacheParams, type Env, type StepCtx } from './kernel.ts';
 
 /** The memory node an allocation on `cpu` uses (numa_mem_id(); a memoryless CPU's nearest node with memory). */
@@ -21,11 +22,21 @@ export const slabOfObj = (p: CacheParams, o: Obj): SlabId => Math.floor(o / p.ob
 /**
  * new_slab(): take a page from the model's pool and make a private slab of
  * it: every object free and chained in order, on no list. Returns the slab,
- * or null when the pool is empty (the allocation fails).
+ * or null when the pool is empty and the scenario lets page allocations
+ * fail (`pageAllocCanFail`); a scenario that does not has a pool too small
+ * for its workload, which is an error in the scenario, not a verdict.
  */
-export function allocate_slab(d: D, p: CacheParams, node: number): SlabId | null {
+export function allocate_slab(x: { d: D; e: Env }, node: number): SlabId | null {
+  const d = x.d;
+  const p = x.e.p;
   const k = d.slabs.findIndex((sl) => !sl.live);
-  if (k < 0) return null;
+  if (k < 0) {
+    if (x.e.pageAllocCanFail) {
+      seen(d, 'page_alloc_failed');
+      return null;
+    }
+    throw new UsageError(`scenario ${x.e.scenario}: the page pool of ${d.slabs.length} slabs ran out, but the scenario does not let page allocations fail: give it a larger pool, or pageAllocCanFail: true`);
+  }
   const sl = d.slabs[k]!;
   sl.live = true;
   sl.node = node;
@@ -38,7 +49,6 @@ export function allocate_slab(d: D, p: CacheParams, node: number): SlabId | null
   const first = k * p.objects;
   for (let i = 0; i < p.objects; i++) d.fp[first + i] = i + 1 < p.objects ? first + i + 1 : null;
   sl.freelist = first;
-  d.ghost.seen['new_slab'] = true;
   return k;
 }
 

@@ -42,6 +42,10 @@ export interface Env {
   readonly irqCpus: readonly boolean[];
   /** v6.19 TID_STEP: roundup_pow_of_two(NR_CPUS); each CPU's tid starts at its number, so tids of different CPUs never meet. */
   readonly tidStep: number;
+  /** The scenario's name (for error messages). */
+  readonly scenario: string;
+  /** Page allocations fail when the pool is empty (otherwise running out is an error in the scenario). */
+  readonly pageAllocCanFail: boolean;
 }
 
 export interface VersionFeatures {
@@ -168,10 +172,9 @@ export const isInterrupt = (ctx: Ctx): boolean => {
 function preemptOff(s: SlubState, ctx: Ctx): boolean {
   const c = s.ctx[ctx]!;
   if (c.stack.length === 0) return false;
-  if (c.irqoff > 0) return true;
-  const cpu = s.cpus[cpuOf(ctx)]!;
-  if (cpu.pcs_lock === ctx || cpu.lock === ctx) return true;
-  return c.stack.some((f) => f.l.preempt_off === true);
+  if (c.irqoff > 0 || c.preempt > 0) return true;
+  // local_trylock() of the pcs lock disables preemption while held.
+  return s.cpus[cpuOf(ctx)]!.pcs_lock === ctx;
 }
 
 /** Can `ctx` take a step (or start an operation) now, by the per-CPU rules? */

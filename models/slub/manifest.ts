@@ -1,13 +1,17 @@
-// The manifest: for every version, scenario and patch combination the tests
-// run, the expected verdict (including expected violations and the property
-// they violate), the exact number of distinct states BFS explores, the depth,
-// and the witnesses the scenario is known not to reach. test/models/slub/
-// manifest.test.ts checks every row, so a change to a step, a property or the
-// explorer that adds or loses states fails a test until the row is updated
-// (and the change explained in its commit).
+// The manifest: for every version and scenario, and the patch combinations
+// the tests run, the expected verdict (including expected violations and the
+// property they violate), the exact number of distinct states the search
+// explores, the depth, and the witnesses the scenario is known not to reach.
+// test/models/slub/manifest.test.ts checks every row, so a change to a step,
+// a property or the explorer that adds or loses states fails a test until the
+// row is updated (and the change explained in its commit).
 //
-// For a violation, `states` is the count when BFS stopped at it and `steps`
-// is the length of the shortest counterexample.
+// Every scenario of every version has rows: exhaustive ones a complete BFS;
+// scenarios meant for random search (`stress`) a BFS bounded by `bound`
+// states and a PCT run (`pct`), never called complete.
+//
+// For a violation, `states` is the count when the search stopped at it and
+// `steps` is the length of the counterexample (for BFS the shortest).
 
 export interface ManifestRow {
   readonly version: string;
@@ -20,44 +24,103 @@ export interface ManifestRow {
   readonly depth: number;
   readonly property?: string;
   readonly steps?: number;
-  /** `sometimes` witnesses this scenario does not reach (the rest must be reached). */
+  /** `sometimes` witnesses this scenario does not reach (the rest must be reached). Only for complete searches. */
   readonly unreached?: readonly string[];
+  /** BFS bounded at this many states (the search is incomplete by design). */
+  readonly bound?: number;
+  /** A PCT search with these runs and seed instead of BFS. */
+  readonly pct?: { readonly runs: number; readonly seed: number };
 }
 
 export const MANIFEST: readonly ManifestRow[] = [
-  { version: 'v6.19', scenario: 'generic', patches: [], result: 'ok', states: 1351, depth: 28, unreached: [] },
-  { version: 'v6.19', scenario: 'generic-irq', patches: [], result: 'ok', states: 19970, depth: 34, unreached: [] },
+  { version: '17c38c88', scenario: 'generic', patches: [], result: 'violation', states: 195, depth: 7, property: 'link_words_written_by_owner', steps: 7 },
+  { version: 'v6.19', scenario: 'generic', patches: [], result: 'ok', states: 1400, depth: 29, unreached: [] },
+  { version: '7.0', scenario: 'generic', patches: [], result: 'ok', states: 2911, depth: 23, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
+  { version: '17c38c88', scenario: 'generic-3', patches: [], result: 'violation', states: 196, depth: 7, property: 'link_words_written_by_owner', steps: 7 },
+  { version: 'v6.19', scenario: 'generic-3', patches: [], result: 'ok', states: 9620, depth: 39, unreached: [] },
+  { version: 'v6.19', scenario: 'generic-irq', patches: [], result: 'ok', states: 24978, depth: 38, unreached: [] },
+  { version: '17c38c88', scenario: 'generic-irq', patches: [], result: 'violation', states: 3304, depth: 8, property: 'link_words_written_by_owner', steps: 8 },
+  { version: '7.0', scenario: 'generic-3', patches: [], result: 'ok', states: 44126, depth: 32, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
   { version: 'v6.19', scenario: 'put-cpu-partial-recipe', patches: [], result: 'ok', states: 73, depth: 15, unreached: ['put_cpu_partial_reached'] },
+  { version: '17c38c88', scenario: 'put-cpu-partial-recipe', patches: [], result: 'violation', states: 21, depth: 6, property: 'link_words_written_by_owner', steps: 6 },
   { version: 'v6.19', scenario: 'harry-flush-vs-free', patches: [], result: 'ok', states: 1114, depth: 21, unreached: ['put_cpu_partial_reached'] },
   { version: 'v6.19', scenario: 'harry-flush-vs-free-no-tid', patches: [], result: 'violation', states: 48, depth: 5, property: 'cpu_freelist_belongs_to_cpu_slab', steps: 5 },
-  { version: '17c38c88', scenario: 'generic', patches: [], result: 'violation', states: 194, depth: 7, property: 'link_words_written_by_owner', steps: 7 },
-  { version: '17c38c88', scenario: 'generic-irq', patches: [], result: 'violation', states: 3304, depth: 8, property: 'link_words_written_by_owner', steps: 8 },
-  { version: '17c38c88', scenario: 'put-cpu-partial-recipe', patches: [], result: 'violation', states: 21, depth: 6, property: 'link_words_written_by_owner', steps: 6 },
   { version: '17c38c88', scenario: 'sheaf-churn', patches: [], result: 'ok', states: 195, depth: 12, unreached: ['cmpxchg_lost_a_race', 'irq_found_pcs_locked'] },
-  { version: '17c38c88', scenario: 'generic', patches: ['hao-li-list-lock-barrier'], result: 'ok', states: 2735, depth: 24, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
-  { version: '17c38c88', scenario: 'generic-irq', patches: ['hao-li-list-lock-barrier'], result: 'ok', states: 62248, depth: 28, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },
-  { version: '17c38c88', scenario: 'put-cpu-partial-recipe', patches: ['hao-li-list-lock-barrier'], result: 'ok', states: 31, depth: 11, unreached: [] },
-  { version: '17c38c88', scenario: 'generic', patches: ['remove-slub-cpu-partial'], result: 'ok', states: 2887, depth: 24, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
-  { version: '17c38c88', scenario: 'generic-irq', patches: ['remove-slub-cpu-partial'], result: 'ok', states: 59341, depth: 29, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },
-  { version: '7.0', scenario: 'generic', patches: [], result: 'ok', states: 2887, depth: 24, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
-  { version: '7.0', scenario: 'generic-irq', patches: [], result: 'ok', states: 59341, depth: 29, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },
   { version: '7.0', scenario: 'sheaf-churn', patches: [], result: 'ok', states: 206, depth: 13, unreached: ['cmpxchg_lost_a_race', 'irq_found_pcs_locked'] },
-  { version: 'v6.19', scenario: 'destroy-after-kfree-rcu', patches: [], kasan: true, result: 'violation', states: 45, depth: 17, property: 'kmem_cache_destroy_leaves_no_objects', steps: 17 },
-  { version: 'v6.19', scenario: 'destroy-after-kfree-rcu', patches: ['kvfree-rcu-barrier-on-cache'], kasan: true, result: 'ok', states: 30, depth: 24, unreached: [] },
+  { version: 'v6.19', scenario: 'irq-same-cpu', patches: [], result: 'ok', states: 5331, depth: 39, unreached: [] },
+  { version: '17c38c88', scenario: 'irq-same-cpu', patches: [], result: 'ok', states: 7556, depth: 28, unreached: ['cmpxchg_lost_a_race', 'sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },
+  { version: '7.0', scenario: 'irq-same-cpu', patches: [], result: 'ok', states: 7782, depth: 29, unreached: ['cmpxchg_lost_a_race', 'sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },
+  { version: 'v6.19', scenario: 'irq-same-cpu-sheaves', patches: [], result: 'ok', states: 4483, depth: 44, unreached: ['cmpxchg_lost_a_race', 'free_to_frozen_slab', 'sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },
+  { version: 'v6.19', scenario: 'barn-sharing', patches: [], result: 'ok', states: 1965, depth: 40, unreached: ['cmpxchg_lost_a_race', 'put_cpu_partial_reached', 'free_to_frozen_slab', 'sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
+  { version: '7.0', scenario: 'generic-irq', patches: [], result: 'ok', states: 96317, depth: 29, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },
+  { version: '17c38c88', scenario: 'barn-sharing', patches: [], result: 'ok', states: 14029, depth: 24, unreached: ['cmpxchg_lost_a_race', 'put_cpu_partial_reached', 'sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
+  { version: 'v6.19', scenario: 'cpu-partial-drain', patches: [], result: 'ok', states: 5986, depth: 30, unreached: [] },
+  { version: '7.0', scenario: 'barn-sharing', patches: [], result: 'ok', states: 14029, depth: 24, unreached: ['cmpxchg_lost_a_race', 'sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
+  { version: 'v6.19', scenario: 'refill-page-alloc-fails', patches: [], result: 'ok', states: 49, depth: 34, unreached: ['cmpxchg_lost_a_race', 'free_to_frozen_slab', 'sheaf_refilled_from_slabs', 'sheaf_traded_at_barn', 'irq_found_pcs_locked'] },
+  { version: '17c38c88', scenario: 'cpu-partial-drain', patches: [], result: 'violation', states: 2944, depth: 13, property: 'link_words_written_by_owner', steps: 13 },
+  { version: '7.0', scenario: 'refill-page-alloc-fails', patches: [], result: 'violation', states: 18, depth: 4, property: 'object_conservation', steps: 4 },
+  { version: '17c38c88', scenario: 'refill-page-alloc-fails', patches: [], result: 'violation', states: 18, depth: 4, property: 'object_conservation', steps: 4 },
+  { version: 'v6.19', scenario: 'destroy-barn-full-slab', patches: [], kasan: true, result: 'violation', states: 17, depth: 16, property: 'kmem_cache_destroy_leaves_no_objects', steps: 16 },
+  { version: 'v6.19', scenario: 'destroy-barn-full-slab', patches: [], result: 'violation', states: 16, depth: 15, property: 'kmem_cache_destroy_leaves_no_objects', steps: 15 },
+  { version: '17c38c88', scenario: 'destroy-barn-full-slab', patches: [], kasan: true, result: 'violation', states: 16, depth: 15, property: 'kmem_cache_destroy_leaves_no_objects', steps: 15 },
+  { version: '17c38c88', scenario: 'destroy-barn-full-slab', patches: [], result: 'violation', states: 15, depth: 14, property: 'kmem_cache_destroy_leaves_no_objects', steps: 14 },
+  { version: '7.0', scenario: 'destroy-barn-full-slab', patches: [], result: 'ok', states: 16, depth: 15, unreached: ['rcu_sheaf_callback_ran'] },
+  { version: '7.0', scenario: 'destroy-barn-full-slab', patches: [], kasan: true, result: 'ok', states: 17, depth: 16, unreached: ['rcu_sheaf_callback_ran', 'quarantine_purge_freed_an_object'] },
+  { version: 'v6.19', scenario: 'kfree-rcu-wq-destroy', patches: [], result: 'ok', states: 40, depth: 17, unreached: [] },
+  { version: 'v6.19', scenario: 'kfree-rcu-wq-destroy', patches: [], kasan: true, result: 'ok', states: 36, depth: 18, unreached: ['rcu_callback_ran_after_kasan_cache_shutdown'] },
+  { version: '17c38c88', scenario: 'kfree-rcu-wq-destroy', patches: [], result: 'ok', states: 26, depth: 19, unreached: [] },
+  { version: '17c38c88', scenario: 'kfree-rcu-wq-destroy', patches: [], kasan: true, result: 'ok', states: 23, depth: 20, unreached: [] },
+  { version: '7.0', scenario: 'kfree-rcu-wq-destroy', patches: [], result: 'ok', states: 26, depth: 19, unreached: [] },
+  { version: '7.0', scenario: 'kfree-rcu-wq-destroy', patches: [], kasan: true, result: 'ok', states: 23, depth: 20, unreached: [] },
   { version: 'v6.19', scenario: 'destroy-after-kfree-rcu', patches: [], result: 'ok', states: 71, depth: 21, unreached: [] },
+  { version: 'v6.19', scenario: 'destroy-after-kfree-rcu', patches: [], kasan: true, result: 'violation', states: 46, depth: 17, property: 'kmem_cache_destroy_leaves_no_objects', steps: 17 },
+  { version: '17c38c88', scenario: 'destroy-after-kfree-rcu', patches: [], result: 'ok', states: 34, depth: 20, unreached: [] },
   { version: '17c38c88', scenario: 'destroy-after-kfree-rcu', patches: [], kasan: true, result: 'ok', states: 28, depth: 22, unreached: [] },
-  { version: '7.0', scenario: 'destroy-after-kfree-rcu', patches: [], kasan: true, result: 'ok', states: 28, depth: 22, unreached: [] },
   { version: '7.0', scenario: 'destroy-after-kfree-rcu', patches: [], result: 'ok', states: 34, depth: 20, unreached: [] },
-  { version: 'v6.19', scenario: 'destroy-mixed', patches: [], kasan: true, result: 'violation', states: 331, depth: 20, property: 'kmem_cache_destroy_leaves_no_objects', steps: 20 },
-  { version: 'v6.19', scenario: 'destroy-mixed', patches: ['kvfree-rcu-barrier-on-cache'], kasan: true, result: 'ok', states: 158, depth: 39, unreached: [] },
+  { version: '7.0', scenario: 'destroy-after-kfree-rcu', patches: [], kasan: true, result: 'ok', states: 28, depth: 22, unreached: [] },
   { version: 'v6.19', scenario: 'destroy-mixed', patches: [], result: 'violation', states: 2163, depth: 29, property: 'kmem_cache_destroy_leaves_no_objects', steps: 29 },
-  { version: 'v6.19', scenario: 'destroy-mixed', patches: ['kvfree-rcu-barrier-on-cache'], result: 'ok', states: 1093, depth: 43, unreached: [] },
+  { version: 'v6.19', scenario: 'destroy-mixed', patches: [], kasan: true, result: 'violation', states: 322, depth: 20, property: 'kmem_cache_destroy_leaves_no_objects', steps: 20 },
   { version: '17c38c88', scenario: 'destroy-mixed', patches: [], kasan: true, result: 'ok', states: 146, depth: 35, unreached: [] },
-  { version: '7.0', scenario: 'destroy-mixed', patches: [], kasan: true, result: 'ok', states: 128, depth: 29, unreached: [] },
+  { version: '17c38c88', scenario: 'destroy-mixed', patches: [], result: 'ok', states: 889, depth: 39, unreached: [] },
   { version: '7.0', scenario: 'destroy-mixed', patches: [], result: 'ok', states: 505, depth: 35, unreached: [] },
-  { version: 'v6.19', scenario: 'generic-3', patches: [], result: 'ok', states: 8307, depth: 40, unreached: [] },
-  { version: '17c38c88', scenario: 'generic-3', patches: [], result: 'violation', states: 195, depth: 7, property: 'link_words_written_by_owner', steps: 7 },
-  { version: '17c38c88', scenario: 'generic-3', patches: ['hao-li-list-lock-barrier'], result: 'ok', states: 27102, depth: 32, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
-  { version: '17c38c88', scenario: 'generic-3', patches: ['remove-slub-cpu-partial'], result: 'ok', states: 34532, depth: 33, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
-  { version: '7.0', scenario: 'generic-3', patches: [], result: 'ok', states: 34532, depth: 33, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
+  { version: '7.0', scenario: 'destroy-mixed', patches: [], kasan: true, result: 'ok', states: 128, depth: 29, unreached: [] },
+  { version: '17c38c88', scenario: 'generic', patches: ['hao-li-list-lock-barrier'], result: 'ok', states: 2728, depth: 22, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
+  { version: '17c38c88', scenario: 'generic', patches: ['remove-slub-cpu-partial'], result: 'ok', states: 2911, depth: 23, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
+  { version: '17c38c88', scenario: 'generic-3', patches: ['hao-li-list-lock-barrier'], result: 'ok', states: 39858, depth: 33, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
+  { version: '17c38c88', scenario: 'generic-3', patches: ['remove-slub-cpu-partial'], result: 'ok', states: 44126, depth: 32, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
+  { version: '17c38c88', scenario: 'generic-irq', patches: ['remove-slub-cpu-partial'], result: 'ok', states: 96317, depth: 29, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },
+  { version: '17c38c88', scenario: 'put-cpu-partial-recipe', patches: ['hao-li-list-lock-barrier'], result: 'ok', states: 31, depth: 11, unreached: [] },
+  { version: '17c38c88', scenario: 'generic-irq', patches: ['hao-li-list-lock-barrier'], result: 'ok', states: 101482, depth: 29, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },
+  { version: '17c38c88', scenario: 'cpu-partial-drain', patches: ['hao-li-list-lock-barrier'], result: 'ok', states: 5988, depth: 23, unreached: [] },
+  { version: '17c38c88', scenario: 'irq-same-cpu', patches: ['hao-li-list-lock-barrier'], result: 'ok', states: 7699, depth: 29, unreached: ['cmpxchg_lost_a_race', 'sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },
+  { version: '7.0', scenario: 'refill-page-alloc-fails', patches: ['sheaf-flush-on-failed-refill'], result: 'ok', states: 51, depth: 16, unreached: ['cmpxchg_lost_a_race', 'sheaf_refilled_from_slabs', 'sheaf_traded_at_barn', 'irq_found_pcs_locked'] },
+  { version: '17c38c88', scenario: 'irq-same-cpu', patches: ['remove-slub-cpu-partial'], result: 'ok', states: 7782, depth: 29, unreached: ['cmpxchg_lost_a_race', 'sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },
+  { version: '17c38c88', scenario: 'refill-page-alloc-fails', patches: ['sheaf-flush-on-failed-refill'], result: 'ok', states: 47, depth: 13, unreached: ['cmpxchg_lost_a_race', 'sheaf_refilled_from_slabs', 'sheaf_traded_at_barn', 'irq_found_pcs_locked'] },
+  { version: '7.0', scenario: 'irq-same-cpu', patches: ['broken-free-to-pcs-unlocked'], result: 'violation', states: 84, depth: 4, property: 'object_conservation', steps: 4 },
+  { version: 'v6.19', scenario: 'destroy-barn-full-slab', patches: ['shutdown-flush-after-barn-shrink'], result: 'ok', states: 25, depth: 24, unreached: ['rcu_sheaf_callback_ran'] },
+  { version: 'v6.19', scenario: 'destroy-mixed', patches: ['shutdown-flush-after-barn-shrink'], result: 'ok', states: 2685, depth: 45, unreached: [] },
+  { version: 'v6.19', scenario: 'destroy-mixed', patches: ['shutdown-flush-after-barn-shrink'], kasan: true, result: 'violation', states: 368, depth: 22, property: 'kmem_cache_destroy_leaves_no_objects', steps: 22 },
+  { version: 'v6.19', scenario: 'destroy-barn-full-slab', patches: ['shutdown-barn-shrink-first'], result: 'ok', states: 23, depth: 22, unreached: ['rcu_sheaf_callback_ran'] },
+  { version: 'v6.19', scenario: 'destroy-mixed', patches: ['shutdown-barn-shrink-first'], kasan: true, result: 'violation', states: 337, depth: 20, property: 'kmem_cache_destroy_leaves_no_objects', steps: 20 },
+  { version: 'v6.19', scenario: 'destroy-mixed', patches: ['shutdown-barn-shrink-first'], result: 'violation', states: 2246, depth: 29, property: 'kmem_cache_destroy_leaves_no_objects', steps: 29 },
+  { version: '17c38c88', scenario: 'destroy-barn-full-slab', patches: ['shutdown-flush-after-barn-shrink'], result: 'ok', states: 24, depth: 23, unreached: ['rcu_sheaf_callback_ran'] },
+  { version: '17c38c88', scenario: 'destroy-mixed', patches: ['shutdown-flush-after-barn-shrink'], result: 'ok', states: 909, depth: 41, unreached: [] },
+  { version: '17c38c88', scenario: 'destroy-mixed', patches: ['shutdown-flush-after-barn-shrink'], kasan: true, result: 'ok', states: 152, depth: 37, unreached: [] },
+  { version: '17c38c88', scenario: 'destroy-barn-full-slab', patches: ['shutdown-barn-shrink-first'], result: 'ok', states: 22, depth: 21, unreached: ['rcu_sheaf_callback_ran'] },
+  { version: '17c38c88', scenario: 'destroy-mixed', patches: ['shutdown-barn-shrink-first'], result: 'ok', states: 886, depth: 39, unreached: [] },
+  { version: '17c38c88', scenario: 'destroy-mixed', patches: ['shutdown-barn-shrink-first'], kasan: true, result: 'ok', states: 146, depth: 35, unreached: [] },
+  { version: 'v6.19', scenario: 'destroy-after-kfree-rcu', patches: ['kvfree-rcu-barrier-on-cache'], kasan: true, result: 'ok', states: 30, depth: 24, unreached: [] },
+  { version: 'v6.19', scenario: 'destroy-mixed', patches: ['kvfree-rcu-barrier-on-cache'], kasan: true, result: 'ok', states: 158, depth: 39, unreached: [] },
+  { version: 'v6.19', scenario: 'destroy-mixed', patches: ['kvfree-rcu-barrier-on-cache', 'shutdown-flush-after-barn-shrink'], kasan: true, result: 'ok', states: 164, depth: 41, unreached: [] },
+  { version: 'v6.19', scenario: 'destroy-mixed', patches: ['kvfree-rcu-barrier-on-cache'], result: 'ok', states: 1093, depth: 43, unreached: [] },
+  { version: 'v6.19', scenario: 'destroy-mixed', patches: ['kvfree-rcu-barrier-on-cache', 'shutdown-barn-shrink-first'], kasan: true, result: 'ok', states: 158, depth: 39, unreached: [] },
+  { version: 'v6.19', scenario: 'stress', patches: [], bound: 20000, result: 'ok', states: 20000, depth: 14 },
+  { version: 'v6.19', scenario: 'stress', patches: [], pct: { runs: 300, seed: 1 }, result: 'ok', states: 12708, depth: 0 },
+  { version: '17c38c88', scenario: 'stress', patches: [], bound: 20000, result: 'violation', states: 7649, depth: 8, property: 'link_words_written_by_owner', steps: 8 },
+  { version: '17c38c88', scenario: 'stress', patches: [], pct: { runs: 300, seed: 1 }, result: 'violation', states: 260, depth: 0, property: 'link_words_written_by_owner', steps: 0 },
+  { version: '17c38c88', scenario: 'stress', patches: ['hao-li-list-lock-barrier'], bound: 20000, result: 'ok', states: 20000, depth: 9 },
+  { version: '17c38c88', scenario: 'stress', patches: ['hao-li-list-lock-barrier'], pct: { runs: 300, seed: 1 }, result: 'ok', states: 11940, depth: 0 },
+  { version: '17c38c88', scenario: 'stress', patches: ['remove-slub-cpu-partial'], bound: 20000, result: 'ok', states: 20000, depth: 9 },
+  { version: '7.0', scenario: 'stress', patches: [], bound: 20000, result: 'ok', states: 20000, depth: 9 },
+  { version: '7.0', scenario: 'stress', patches: [], pct: { runs: 300, seed: 1 }, result: 'ok', states: 12178, depth: 0 },
 ];

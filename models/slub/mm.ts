@@ -34,6 +34,16 @@ export function oops(d: D, ctx: Ctx, msg: string): void {
   d.ctx[ctx]!.budget = 0;
 }
 
+/** A WARN_ON() / VM_BUG_ON() of the kernel fired in context `ctx`: the first one is kept. */
+export function kernelWarning(x: { d: D; ctx: Ctx }, msg: string): void {
+  if (x.d.ghost.warning === null) x.d.ghost.warning = `${x.ctx}: ${msg}`;
+}
+
+/** Objects dropped by the code without being freed (a kernel memory leak): they vanish from the state, and `object_conservation` says where they went. */
+export function leak(x: { d: D; ctx: Ctx }, objs: readonly number[], how: string): void {
+  if (x.d.ghost.leak === null) x.d.ghost.leak = `${x.ctx}: ${how}, holding object${objs.length === 1 ? '' : 's'} ${objs.join(', ')}`;
+}
+
 function badWrite(d: D, msg: string): void {
   if (d.ghost.bad_link_write === null) d.ghost.bad_link_write = msg;
 }

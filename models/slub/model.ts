@@ -8,13 +8,14 @@
 // explicit field), the next state (one produce per action: the step, plus
 // any local steps fused after it), the trace view and the footprints.
 import { produce } from '../../src/engine/immer.ts';
-import { UsageError } from '../../src/engine/errors.ts';
+import { ModelError, UsageError } from '../../src/engine/errors.ts';
 import type { Action, Model, Plain } from '../../src/engine/model.ts';
 import { begin } from './steps/client.ts';
 import { isInterrupt, mayRun, runLocals, startable, stepOf, type CacheParams, type Env, type StepCtx } from './kernel.ts';
 import { applyPatches } from './patches.ts';
 import { findScenario, type ScenarioDef } from './scenarios.ts';
 import { findVersion, type VersionDef } from './versions.ts';
+import type { D } from './mm.ts';
 import { chain, cpuChain, cpuOf, nodeList, nodePtr, slabPtr, structPtr, type Cpu, type CtxState, type Frame, type NodeState, type Obj, type Op, type Slab, type SlubState } from './state.ts';
 import { slubProperties } from '../../properties/slub.ts';
 
@@ -69,7 +70,6 @@ export function initialState(sc: ScenarioDef, v: VersionDef, p: CacheParams, kas
     slab: null,
     partial: null,
     tid: i, // init_tid(cpu): the tid starts at the CPU number
-    lock: null,
     pcs_lock: null,
     main: [],
     spare: null,
@@ -84,7 +84,7 @@ export function initialState(sc: ScenarioDef, v: VersionDef, p: CacheParams, kas
     head: { next: nodePtr(i), prev: nodePtr(i) },
     nr_partial: 0,
     nr_slabs: 0,
-    barn: { lock: null, full: [], empty: 0 },
+    barn: { full: [], empty: 0 },
   }));
   const ctxNames = sc.contexts.map((c) => c.name);
   const owns: Record<string, Obj[]> = Object.fromEntries(ctxNames.map((c) => [c, []]));
@@ -175,14 +175,14 @@ export function initialState(sc: ScenarioDef, v: VersionDef, p: CacheParams, kas
   const ctx: Record<string, CtxState> = {};
   for (const c of sc.contexts) {
     const cpu = cpuOf(c.name);
-    if (!/^cpu\d+\/(task|irq|softirq|worker)$/.test(c.name) || cpu >= sc.cpus.length) impossible(`bad context name ${c.name}`);
+    if (!/^cpu\d+\/(task|irq|softirq|worker|unbound)$/.test(c.name) || cpu >= sc.cpus.length) impossible(`bad context name ${c.name}`);
     for (const op of c.ops ?? []) {
       if ((op.op === 'kmem_cache_free' || op.op === 'kfree_rcu' || op.op === 'free_any') && placed[op.obj] !== c.name) {
         impossible(`${c.name} frees object ${op.obj}, which it does not own`);
       }
       if (op.op === 'flush_cpu_slab' && !v.fns.flush_cpu_slab) impossible(`${v.id} has no flush_cpu_slab`);
     }
-    ctx[c.name] = { stack: [], ops: c.ops ?? [], budget: c.budget ?? 0, owns: owns[c.name]!.sort((a, b) => a - b), irqoff: 0, failed: 0 };
+    ctx[c.name] = { stack: [], ops: c.ops ?? [], budget: c.budget ?? 0, owns: owns[c.name]!.sort((a, b) => a - b), irqoff: 0, preempt: 0 };
   }
   return {
     slabs: mslabs,
@@ -191,7 +191,7 @@ export function initialState(sc: ScenarioDef, v: VersionDef, p: CacheParams, kas
     cpus: mcpus,
     ctx,
     cache: { seq: 0, purged: cpus.map(() => false), kasan_shutdown_done: false, destroying: false, destroyed: null, kasan },
-    ghost: { bad_link_write: null, oops: null, wild_write: null, double_alloc: null, destroy_failed: null, late_quarantine: null, seen: {} },
+    ghost: { bad_link_write: null, oops: null, wild_write: null, double_alloc: null, destroy_failed: null, late_quarantine: null, warning: null, leak: null, seen: {} },
   };
 }
 
@@ -246,7 +246,7 @@ export function slubView(info: SlubModelInfo, s: SlubState): Plain {
     };
   }
   const g = s.ghost;
-  for (const k of ['bad_link_write', 'oops', 'wild_write', 'double_alloc', 'destroy_failed', 'late_quarantine'] as const) if (g[k] !== null) out[k] = g[k];
+  for (const k of ['bad_link_write', 'oops', 'wild_write', 'double_alloc', 'destroy_failed', 'late_quarantine', 'warning', 'leak'] as const) if (g[k] !== null) out[k] = g[k];
   return out;
 }
 
@@ -279,11 +279,39 @@ export function buildSlubModel(config: SlubConfig): Model<SlubState, SlubAction>
   const contexts = [...sc.contexts.map((c) => c.name), ...(sc.contexts.some((c) => c.name.endsWith('/softirq')) ? ['rcu/gp'] : [])];
   const irqCpus = sc.cpus.map((_c, i) => contexts.some((c) => cpuOf(c) === i && isInterrupt(c)));
   const tidStep = 2 ** Math.ceil(Math.log2(Math.max(1, sc.cpus.length)));
-  const env: Env = { p, fns: v.fns, v: { ...v.features, tidInCmpxchg: v.features.tidInCmpxchg && !sc.brokenNoTid }, irqCpus, tidStep };
+  const env: Env = { p, fns: v.fns, v: { ...v.features, tidInCmpxchg: v.features.tidInCmpxchg && !sc.brokenNoTid }, irqCpus, tidStep, scenario: sc.name, pageAllocCanFail: sc.pageAllocCanFail === true };
   const choices: Record<string, readonly Op['op'][]> = Object.fromEntries(sc.contexts.map((c) => [c.name, c.choices ?? []]));
   const info: SlubModelInfo = { kasan: config.kasan, version: v, scenario: sc, env, contexts };
   const init = (v.initTransforms ?? []).reduce((s, f) => f(s), initialState(sc, v, p, config.kasan));
   const id = base.id;
+
+  /** Starts an operation: bookkeeping, the root frame at its function's entry, and the private dispatch steps up to the first shared one. */
+  const startOp = (d: D, ctx: string, op: Op): void => {
+    const c = d.ctx[ctx]!;
+    const cpu = d.cpus[cpuOf(ctx)]!;
+    const frame = begin(d as SlubState, env.fns, cpuOf(ctx), op);
+    if (op.op === 'rcu_callback') {
+      // The callback now holds its objects (the root frame took them).
+      const cb = cpu.rcu_cbs.find((x) => x.id === op.cb)!;
+      cb.running = true;
+      cb.objs = [];
+    } else if (op.op === 'work') cpu.work.find((w) => w.id === op.work)!.running = true;
+    else if (c.ops.length > 0) c.ops.shift();
+    else c.budget--;
+    if (op.op === 'kmem_cache_free' || op.op === 'kfree_rcu') c.owns = c.owns.filter((o) => o !== op.obj);
+    c.stack = [frame] as typeof c.stack;
+    runLocals(d, ctx, env, () => {});
+  };
+  // actions() and next() both need the state with an operation started: computed once per state and operation.
+  const startedCache = new WeakMap<SlubState, Map<string, SlubState>>();
+  const started = (s: SlubState, ctx: string, op: Op): SlubState => {
+    let m = startedCache.get(s);
+    if (!m) startedCache.set(s, (m = new Map()));
+    const key = ctx + JSON.stringify(op);
+    let t = m.get(key);
+    if (!t) m.set(key, (t = produce(s, (d) => startOp(d, ctx, op))));
+    return t;
+  };
 
   const actions = (s: SlubState): SlubAction[] => {
     const out: SlubAction[] = [];
@@ -301,44 +329,37 @@ export function buildSlubModel(config: SlubConfig): Model<SlubState, SlubAction>
         continue;
       }
       for (const op of startable(s, ctx, choices[ctx]!, v.gfps)) {
-        const frames = begin(s, ctx, op, env);
-        const first = frames[frames.length - 1]!;
+        const t = started(s, ctx, op);
+        const first = t.ctx[ctx]!.stack.at(-1);
+        if (!first) throw new ModelError(id, `operation ${op.op} of ${ctx} ends without a shared step`);
         const st = stepOf(env, first);
-        if (st.guard && !st.guard(s, ctx, first.l)) continue;
+        if (st.guard && !st.guard(t, ctx, first.l)) continue;
         out.push({ context: ctx, step: `${first.fn}/${first.pc}`, ...op });
       }
     }
     return out;
   };
 
-  const next = (s: SlubState, a: SlubAction): SlubState =>
-    produce(s, (d) => {
-      if (a.context === 'rcu/gp') {
-        // kernel/rcu: a grace period ends; every callback queued so far may now run.
+  const next = (s: SlubState, a: SlubAction): SlubState => {
+    if (a.context === 'rcu/gp') {
+      // kernel/rcu: a grace period ends; every callback queued so far may now run.
+      return produce(s, (d) => {
         for (const c of d.cpus) for (const cb of c.rcu_cbs) cb.ready = true;
-        return;
-      }
+      });
+    }
+    let from = s;
+    if (a.op !== undefined) {
+      const { context: _c, step: _s, ...op } = a;
+      from = started(s, a.context, op as Op);
+    }
+    return produce(from, (d) => {
       const c = d.ctx[a.context]!;
-      if (a.op !== undefined) {
-        const { context: _c, step: _s, ...op } = a;
-        const cpu = d.cpus[cpuOf(a.context)]!;
-        if (op.op === 'rcu_callback') {
-          // The callback now holds its objects (environmentFrames put them in its frame).
-          const cb = cpu.rcu_cbs.find((x) => x.id === op.cb)!;
-          cb.running = true;
-          cb.objs = [];
-        }
-        else if (op.op === 'work') cpu.work.find((w) => w.id === op.work)!.running = true;
-        else if (c.ops.length > 0) c.ops.shift();
-        else c.budget--;
-        if (op.op === 'kmem_cache_free' || op.op === 'kfree_rcu') c.owns = c.owns.filter((o) => o !== op.obj);
-        c.stack = begin(s, a.context, op as Op, env) as typeof c.stack;
-      }
       const f = c.stack[c.stack.length - 1]!;
       const x: StepCtx = { d, ctx: a.context, cpu: cpuOf(a.context), f: f as StepCtx['f'], e: env };
       stepOf(env, f).run(x);
       if (d.ghost.oops === null || d.ctx[a.context]!.stack.length > 0) runLocals(d, a.context, env, () => {});
     });
+  };
 
   return {
     id,
@@ -355,7 +376,8 @@ export function buildSlubModel(config: SlubConfig): Model<SlubState, SlubAction>
     view: (s) => slubView(info, s),
     footprint: (s, a) => {
       const c = s.ctx[a.context]!;
-      const f = c.stack[c.stack.length - 1] ?? (a.op ? begin(s, a.context, a as unknown as Op, env).at(-1) : undefined);
+      const { context: _c, step: _s, ...op } = a;
+      const f = c.stack[c.stack.length - 1] ?? (a.op ? started(s, a.context, op as Op).ctx[a.context]!.stack.at(-1) : undefined);
       if (!f) return undefined;
       const st = stepOf(env, f);
       const cpu = cpuOf(a.context);

@@ -31,7 +31,8 @@ import { __slab_free_cpu_partial, __slab_free_no_cpu_partial } from './steps/__s
 import { get_from_partial_node } from './steps/get_from_partial_node.ts';
 import { get_partial_node } from './steps/get_partial_node.ts';
 import { put_cpu_partial, __put_partials } from './steps/put_cpu_partial.ts';
-import { kmem_cache_destroy } from './steps/kmem_cache_destroy.ts';
+import { kmem_cache_destroy, needsFlush } from './steps/kmem_cache_destroy.ts';
+import { queue_work_on, worksDone } from './steps/rcu.ts';
 
 export type { FnDef, FnTable, StepCtx, StepDef, VersionFeatures, VersionDef, SlubState, Locals, Property };
 
@@ -151,6 +152,10 @@ export const patchApi = {
   chain,
   cpuChain,
   nodeList,
+  // RCU and workqueues
+  queue_work_on,
+  worksDone,
+  needsFlush,
 };
 
 export type PatchApi = typeof patchApi;

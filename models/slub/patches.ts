@@ -12,6 +12,10 @@ import * as haoLi from '../../patches/hao-li-list-lock-barrier.ts';
 import * as removeCpuPartial from '../../patches/remove-slub-cpu-partial.ts';
 import * as kvfreeBarrier from '../../patches/kvfree-rcu-barrier-on-cache.ts';
 import * as brokenRemove from '../../patches/broken-unlocked-remove-partial.ts';
+import * as brokenFreeToPcs from '../../patches/broken-free-to-pcs-unlocked.ts';
+import * as flushFailedRefill from '../../patches/sheaf-flush-on-failed-refill.ts';
+import * as shutdownFlushAgain from '../../patches/shutdown-flush-after-barn-shrink.ts';
+import * as shutdownShrinkFirst from '../../patches/shutdown-barn-shrink-first.ts';
 
 export type { Patch };
 
@@ -20,6 +24,10 @@ export const PATCHES: readonly Patch[] = [
   patchFromModule(removeCpuPartial, 'built-in'),
   patchFromModule(kvfreeBarrier, 'built-in'),
   patchFromModule(brokenRemove, 'built-in'),
+  patchFromModule(brokenFreeToPcs, 'built-in'),
+  patchFromModule(flushFailedRefill, 'built-in'),
+  patchFromModule(shutdownFlushAgain, 'built-in'),
+  patchFromModule(shutdownShrinkFirst, 'built-in'),
 ];
 
 /** Patch files loaded this run, by the argument that named them. */

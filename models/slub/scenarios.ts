@@ -46,6 +46,8 @@ export interface ScenarioDef {
   readonly cpus: readonly { readonly node: number }[];
   /** Slab pages in the model's page pool, live or not. */
   readonly pool: number;
+  /** When the pool is empty, new_slab() fails (the kernel's fallback paths run); otherwise running out is an error of the scenario. */
+  readonly pageAllocCanFail?: boolean;
   readonly slabs: readonly SlabInit[];
   readonly contexts: readonly ContextInit[];
   /** Make the per-CPU cmpxchg ignore tid (a deliberately broken variant). */
@@ -81,7 +83,8 @@ const GENERIC = {
   cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 2, barn_max: 10 },
   nodes: [{ memory: true }, { memory: false }],
   cpus: [{ node: 0 }, { node: 1 }],
-  pool: 2,
+  // Enough pages that no workload of these scenarios runs out: page allocation failures are their own scenario.
+  pool: 5,
   slabs: [{ node: 0, place: { on: 'node_partial' }, free: [0], owners: { 'cpu1/task': [1] } }],
 } as const satisfies Partial<ScenarioDef>;
 
@@ -168,7 +171,8 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     cache: { objects: 3, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 2, barn_max: 2 },
     nodes: [{ memory: true }, { memory: false }],
     cpus: [{ node: 0 }, { node: 1 }],
-    pool: 4,
+    // Enough pages that no run is known to exhaust them (PCT, 20000 runs per version); running out is an error, not a failure path.
+    pool: 8,
     slabs: [
       { node: 0, place: { on: 'node_partial' }, free: [0], owners: { 'cpu1/task': [1], 'cpu0/task': [2] } },
       { node: 0, place: { on: 'node_partial' }, free: [1, 2], owners: { 'cpu1/irq': [0] } },
@@ -178,6 +182,120 @@ export const SCENARIOS: readonly ScenarioDef[] = [
       { name: 'cpu0/irq', budget: 2, choices: ALLOC_FREE },
       { name: 'cpu1/task', budget: 4, choices: ALLOC_FREE },
       { name: 'cpu1/irq', budget: 2, choices: ALLOC_FREE },
+    ],
+  },
+  {
+    name: 'irq-same-cpu',
+    summary:
+      'one CPU whose task and interrupt each choose 2 allocations or frees: an irq lands inside every task-context path that takes a local lock or trylock (sheaves in 17c38c88 and 7.0, the cpu slab in v6.19)',
+    cache: { objects: 3, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 2, barn_max: 1 },
+    nodes: [{ memory: true }],
+    cpus: [{ node: 0 }],
+    pool: 5,
+    slabs: [{ node: 0, place: { on: 'node_partial' }, free: [0], owners: { 'cpu0/task': [1], 'cpu0/irq': [2] } }],
+    contexts: [
+      { name: 'cpu0/task', budget: 2, choices: ALLOC_FREE },
+      { name: 'cpu0/irq', budget: 2, choices: ALLOC_FREE },
+    ],
+  },
+  {
+    name: 'irq-same-cpu-sheaves',
+    summary: 'irq-same-cpu on a v6.19 cache that opts in to sheaves: the sheaf paths, their fallback to the cpu slab and the bulk refill, with an irq on the same CPU',
+    versions: ['v6.19'],
+    sheavesOptIn: true,
+    cache: { objects: 3, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 2, barn_max: 1 },
+    nodes: [{ memory: true }],
+    cpus: [{ node: 0 }],
+    pool: 5,
+    slabs: [{ node: 0, place: { on: 'node_partial' }, free: [0], owners: { 'cpu0/task': [1], 'cpu0/irq': [2] } }],
+    contexts: [
+      { name: 'cpu0/task', budget: 2, choices: ALLOC_FREE },
+      { name: 'cpu0/irq', budget: 2, choices: ALLOC_FREE },
+    ],
+  },
+  {
+    name: 'barn-sharing',
+    summary:
+      "two CPUs of one node share its barn: cpu0 frees objects it owns through its sheaves (capacity 1) into the barn while cpu1 allocates from it",
+    sheavesOptIn: true,
+    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 1, barn_max: 1 },
+    nodes: [{ memory: true }],
+    cpus: [{ node: 0 }, { node: 0 }],
+    pool: 5,
+    slabs: [
+      { node: 0, place: { on: 'none' }, free: [], owners: { 'cpu0/task': [0, 1] } },
+      { node: 0, place: { on: 'node_partial' }, free: [0], owners: { 'cpu1/task': [1] } },
+    ],
+    contexts: [
+      { name: 'cpu0/task', budget: 3, choices: ALLOC_FREE },
+      { name: 'cpu1/task', budget: 2, choices: ALLOC_FREE },
+    ],
+  },
+  {
+    name: 'cpu-partial-drain',
+    summary:
+      "cpu0's CPU partial list holds two slabs in use, one per node: a free into a full slab drains it through __put_partials() (switching list_lock between the nodes) while cpu1 frees into the slabs being drained",
+    versions: ['v6.19', '17c38c88'],
+    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 0, barn_max: 1 },
+    nodes: [{ memory: true }, { memory: true }],
+    cpus: [{ node: 0 }, { node: 1 }],
+    pool: 5,
+    slabs: [
+      { node: 0, place: { on: 'cpu_partial', cpu: 0 }, free: [0], owners: { 'cpu1/task': [1] } },
+      { node: 1, place: { on: 'cpu_partial', cpu: 0 }, free: [0], owners: { 'cpu1/task': [1] } },
+      { node: 0, place: { on: 'none' }, free: [], owners: { 'cpu0/task': [0, 1] } },
+    ],
+    contexts: [
+      { name: 'cpu0/task', budget: 2, choices: ALLOC_FREE },
+      { name: 'cpu1/task', budget: 2, choices: ALLOC_FREE },
+    ],
+  },
+  {
+    name: 'refill-page-alloc-fails',
+    summary:
+      'page allocations may fail (the pool is nearly used up): a sheaf refill that takes the last partial object and then finds no page gets fewer objects than asked',
+    pageAllocCanFail: true,
+    sheavesOptIn: true,
+    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 2, barn_max: 1 },
+    nodes: [{ memory: true }],
+    cpus: [{ node: 0 }],
+    pool: 2,
+    slabs: [
+      { node: 0, place: { on: 'node_partial' }, free: [0], owners: { 'cpu0/task': [1] } },
+      { node: 0, place: { on: 'none' }, free: [], owners: { 'cpu0/task': [0, 1] } },
+    ],
+    contexts: [{ name: 'cpu0/task', budget: 2, choices: ALLOC_FREE }],
+  },
+  {
+    name: 'destroy-barn-full-slab',
+    summary:
+      "the v6.19 shutdown finding: every object of a full slab sits in a full sheaf in the barn when the cache is destroyed; barn_shrink() frees them after flush_all_cpus_locked()",
+    sheavesOptIn: true,
+    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 5, sheaf_capacity: 2, barn_max: 10 },
+    nodes: [{ memory: true }],
+    cpus: [{ node: 0 }],
+    pool: 1,
+    slabs: [{ node: 0, place: { on: 'none' }, free: [], inSheaf: [{ node: 0, sheaf: 'barn', objs: [0, 1] }] }],
+    contexts: [
+      { name: 'cpu0/task', ops: [{ op: 'kmem_cache_destroy' }] },
+      { name: 'cpu0/worker' },
+      { name: 'cpu0/softirq' },
+    ],
+  },
+  {
+    name: 'kfree-rcu-wq-destroy',
+    summary:
+      "lib/slub_kunit.c test_kfree_rcu_wq_destroy: kfree_rcu() of an object, then kmem_cache_destroy() from a work item of an unbound WQ_MEM_RECLAIM workqueue while slub_flushwq's works run on cpu0's bound worker",
+    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 5, sheaf_capacity: 2, barn_max: 10 },
+    nodes: [{ memory: true }],
+    cpus: [{ node: 0 }],
+    pool: 1,
+    slabs: [{ node: 0, place: { on: 'node_partial' }, free: [1], owners: { 'cpu0/task': [0] } }],
+    contexts: [
+      { name: 'cpu0/task', ops: [{ op: 'kfree_rcu', obj: 0 }] },
+      { name: 'cpu0/unbound', ops: [{ op: 'kmem_cache_destroy' }] },
+      { name: 'cpu0/worker' },
+      { name: 'cpu0/softirq' },
     ],
   },
   {

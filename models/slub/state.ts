@@ -18,7 +18,7 @@
 //   owns the words; every write checks it. A model that kept an abstract set
 //   of lists per slab could not find the put_cpu_partial race (reference §3.5).
 // - Per CPU: kmem_cache_cpu (v6.19 and 17c38c88: freelist, slab, partial,
-//   tid, lock) and slub_percpu_sheaves (main, spare, lock). Sheaves are
+//   tid) and slub_percpu_sheaves (main, spare, lock). Sheaves are
 //   arrays of object ids (a stack: push and pop at the end).
 // - Per node: list_lock holder, the partial list head, nr_partial, nr_slabs,
 //   and the barn (full sheaves, count of empty sheaves).
@@ -51,7 +51,6 @@ export interface Slab {
 }
 
 export interface Barn {
-  readonly lock: Ctx | null;
   readonly full: readonly (readonly Obj[])[];
   readonly empty: number;
 }
@@ -74,8 +73,6 @@ export interface Cpu {
   /** Head of the CPU partial chain (linked through the slabs' L0). */
   readonly partial: SlabId | null;
   readonly tid: number;
-  /** The cpu_slab local lock holder (irqsave). */
-  readonly lock: Ctx | null;
   // slub_percpu_sheaves
   readonly pcs_lock: Ctx | null;
   readonly main: readonly Obj[];
@@ -160,8 +157,8 @@ export interface CtxState {
   readonly owns: readonly Obj[];
   /** irq-off depth (spin_lock_irqsave, local_lock_irqsave held by this context). */
   readonly irqoff: number;
-  /** Number of finished operations (keeps states of different progress apart only through budget). */
-  readonly failed: number;
+  /** The preempt count of get_cpu_ptr()/put_cpu_ptr() (slub_get_cpu_ptr in v6.19's slow and bulk paths). */
+  readonly preempt: number;
 }
 
 export interface Ghost {
@@ -177,6 +174,10 @@ export interface Ghost {
   readonly destroy_failed: string | null;
   /** An object entered a CPU's quarantine after kasan_quarantine_remove_cache() purged it. */
   readonly late_quarantine: string | null;
+  /** A WARN_ON / VM_BUG_ON of the kernel in these paths fired (the kernel's own assertions). */
+  readonly warning: string | null;
+  /** Where objects were dropped without being freed, for the explanation of `object_conservation`. */
+  readonly leak: string | null;
   /** Witnesses: things that happened at least once. */
   readonly seen: { readonly [event: string]: true };
 }

@@ -141,7 +141,9 @@ export function slubWorkload(opts: WorkloadOptions): fc.Arbitrary<Workload> {
         cache: { objects: g.objects, cpu_partial_slabs: g.cpu_partial_slabs, min_partial: g.min_partial, sheaf_capacity: g.sheaf_capacity, barn_max: g.barn_max },
         nodes: memoryless ? [{ memory: true }, { memory: false }] : [{ memory: true }],
         cpus: memoryless ? [{ node: 0 }, { node: 1 }] : [{ node: 0 }, { node: 0 }],
-        pool: slabs.length + 2,
+        // Enough pages that no run can exhaust them (each operation allocates at most two slabs): page
+        // allocation failures are not part of these workloads.
+        pool: slabs.length + 2 + 2 * contexts.reduce((n, c) => n + ((c as { budget?: number }).budget ?? 0), 0),
         slabs,
         contexts,
         ...(opts.destroy ? { sheavesOptIn: true } : {}),

@@ -5,8 +5,8 @@ import type { FnTable, VersionFeatures } from './kernel.ts';
 import type { Gfp, SlubState } from './state.ts';
 import type { Property } from '../../src/engine/model.ts';
 import { clientFns } from './steps/client.ts';
-import { slab_alloc_node } from './steps/slab_alloc_node.ts';
-import { ___slab_alloc_nocpuslab, ___slab_alloc_v619 } from './steps/___slab_alloc.ts';
+import { __slab_alloc_node_nocpuslab, __slab_alloc_node_v619 } from './steps/__slab_alloc_node.ts';
+import { __slab_alloc, ___slab_alloc_nocpuslab, ___slab_alloc_v619 } from './steps/___slab_alloc.ts';
 import { get_partial_node } from './steps/get_partial_node.ts';
 import { get_from_partial_node } from './steps/get_from_partial_node.ts';
 import { deactivate_slab } from './steps/deactivate_slab.ts';
@@ -15,12 +15,13 @@ import { __slab_free_cpu_partial, __slab_free_no_cpu_partial } from './steps/__s
 import { __put_partials, put_cpu_partial } from './steps/put_cpu_partial.ts';
 import { flush_cpu_slab } from './steps/flush_cpu_slab.ts';
 import { alloc_from_pcs } from './steps/alloc_from_pcs.ts';
-import { refill_sheaf } from './steps/refill_sheaf.ts';
+import { refill_sheaf, refill_sheaf_v619 } from './steps/refill_sheaf.ts';
+import { __kmem_cache_alloc_bulk } from './steps/__kmem_cache_alloc_bulk.ts';
 import { free_to_pcs, sheaf_flush_unused } from './steps/free_to_pcs.ts';
 import { kvfree_call_rcu } from './steps/kfree_rcu.ts';
 import { rcu_barrier, rcuFns } from './steps/rcu.ts';
 import { kasanFns } from './steps/kasan.ts';
-import { flush_cpu_sheaves, kmem_cache_destroy } from './steps/kmem_cache_destroy.ts';
+import { __kmem_cache_shutdown, flush_cpu_sheaves, kmem_cache_destroy } from './steps/kmem_cache_destroy.ts';
 
 export interface VersionDef {
   readonly id: string;
@@ -36,7 +37,7 @@ export interface VersionDef {
   readonly initTransforms?: readonly ((s: SlubState) => SlubState)[];
 }
 
-const sheafFns = { alloc_from_pcs, refill_sheaf, free_to_pcs, sheaf_flush_unused, kvfree_call_rcu, ...rcuFns, rcu_barrier, ...kasanFns, kmem_cache_destroy, flush_cpu_sheaves };
+const sheafFns = { alloc_from_pcs, refill_sheaf, free_to_pcs, sheaf_flush_unused, kvfree_call_rcu, ...rcuFns, rcu_barrier, ...kasanFns, kmem_cache_destroy, __kmem_cache_shutdown, flush_cpu_sheaves };
 
 export const VERSIONS: readonly VersionDef[] = [
   {
@@ -47,7 +48,8 @@ export const VERSIONS: readonly VersionDef[] = [
     gfps: ['GFP_KERNEL'],
     fns: {
       ...clientFns,
-      slab_alloc_node,
+      __slab_alloc_node: __slab_alloc_node_v619,
+      __slab_alloc,
       ___slab_alloc: ___slab_alloc_v619,
       get_partial_node,
       deactivate_slab,
@@ -57,6 +59,9 @@ export const VERSIONS: readonly VersionDef[] = [
       __put_partials,
       flush_cpu_slab,
       ...sheafFns,
+      // v6.19 refilled sheaves through the bulk allocator and the cpu slab (reference §0.6).
+      refill_sheaf: refill_sheaf_v619,
+      __kmem_cache_alloc_bulk,
     },
   },
   {
@@ -67,6 +72,7 @@ export const VERSIONS: readonly VersionDef[] = [
     gfps: ['GFP_KERNEL', 'GFP_ATOMIC'],
     fns: {
       ...clientFns,
+      __slab_alloc_node: __slab_alloc_node_nocpuslab,
       ___slab_alloc: ___slab_alloc_nocpuslab,
       get_from_partial_node,
       __slab_free: __slab_free_cpu_partial,
@@ -85,6 +91,7 @@ export const VERSIONS: readonly VersionDef[] = [
     gfps: ['GFP_KERNEL', 'GFP_ATOMIC'],
     fns: {
       ...clientFns,
+      __slab_alloc_node: __slab_alloc_node_nocpuslab,
       ___slab_alloc: ___slab_alloc_nocpuslab,
       get_from_partial_node,
       __slab_free: __slab_free_no_cpu_partial,

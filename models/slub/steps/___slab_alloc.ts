@@ -4,20 +4,54 @@
 //   freeze_slab) or a new slab, and install it as the cpu slab.
 // - 17c38c88 and 7.0 (reference §2.2, §2.3.4): no cpu slab; one object from
 //   the node partial list (get_from_partial_node) or from a new slab.
-// Runs with preemption disabled in v6.19 (`preempt_off` in the frame).
+// Runs with preemption disabled in v6.19 (__slab_alloc's slub_get_cpu_ptr), except
+// around new_slab() (slub_put_cpu_ptr / slub_get_cpu_ptr).
 import type { FnDef, StepCtx } from '../kernel.ts';
 import { call, goto, ret } from '../kernel.ts';
-import { oops, seen } from '../mm.ts';
+import { kernelWarning, oops, seen } from '../mm.ts';
 import { addNewSlabToPartial, allocate_slab, lockFree, memNode } from '../helpers.ts';
 import { slabOfStruct, type Obj, type SlabId } from '../state.ts';
 
 /** load_freelist(): hand out `first`, the rest of its chain becomes c->freelist. */
 function load_freelist(x: StepCtx, first: Obj): void {
   const c = x.d.cpus[x.cpu]!;
+  // VM_BUG_ON(!c->slab->frozen)
+  if (c.slab === null || !x.d.slabs[c.slab]!.frozen) kernelWarning(x, 'VM_BUG_ON(!c->slab->frozen) in ___slab_alloc() load_freelist');
   c.freelist = x.d.fp[first] ?? null;
   c.tid += x.e.tidStep;
   ret(x, first);
 }
+
+const preempt = (x: StepCtx, by: number) => {
+  x.d.ctx[x.ctx]!.preempt += by;
+};
+
+/** v6.19 __slab_alloc(): ___slab_alloc() between slub_get_cpu_ptr() and slub_put_cpu_ptr() (preemption off, !PREEMPT_RT). */
+export const __slab_alloc: FnDef = {
+  entry: 'get_cpu_ptr',
+  steps: {
+    get_cpu_ptr: {
+      local: true,
+      cite: 'mm/slub.c (v6.19) __slab_alloc(): c = slub_get_cpu_ptr(s->cpu_slab); ___slab_alloc()',
+      reads: [],
+      writes: [],
+      run: (x) => {
+        preempt(x, 1);
+        call(x, '___slab_alloc', { gfp: x.f.l.gfp! }, 'put_cpu_ptr');
+      },
+    },
+    put_cpu_ptr: {
+      local: true,
+      cite: 'mm/slub.c (v6.19) __slab_alloc(): slub_put_cpu_ptr(s->cpu_slab)',
+      reads: [],
+      writes: [],
+      run: (x) => {
+        preempt(x, -1);
+        ret(x, x.f.l.ret!);
+      },
+    },
+  },
+};
 
 export const ___slab_alloc_v619: FnDef = {
   entry: 'get_freelist',
@@ -48,7 +82,7 @@ export const ___slab_alloc_v619: FnDef = {
       },
     },
     new_slab: {
-      cite: 'mm/slub.c (v6.19) ___slab_alloc() new_slab: pop c->partial, install it, get_freelist() (S10)',
+      cite: 'mm/slub.c (v6.19) ___slab_alloc() new_slab: under local_lock, c->slab set by an irq meanwhile -> reread_slab; else pop c->partial, install it, get_freelist() (S10)',
       reads: ['cpu{cpu}.partial', 'slab{cpu_partial}.links', 'slab{cpu_partial}.pair'],
       writes: ['cpu{cpu}.kmem_cache_cpu', 'slab{cpu_partial}.pair'],
       run: (x) => {
@@ -56,6 +90,11 @@ export const ___slab_alloc_v619: FnDef = {
         if (c.partial === null) {
           call(x, 'get_partial_node', { n: memNode(x.d, x.cpu) }, 'got_partial');
           return;
+        }
+        // if (unlikely(c->slab)): an interrupt installed a cpu slab while we were unlocked: goto reread_slab.
+        if (c.slab !== null) {
+          seen(x.d, 'new_slab_found_cpu_slab');
+          return goto(x, 'get_freelist');
         }
         const k = c.partial;
         const sl = x.d.slabs[k]!;
@@ -71,11 +110,8 @@ export const ___slab_alloc_v619: FnDef = {
         sl.inuse = x.e.p.objects;
         sl.frozen = F !== null;
         seen(x.d, 'cpu_partial_alloc');
-        if (F === null) {
-          c.slab = null;
-          c.tid += x.e.tidStep;
-          return goto(x, 'new_slab');
-        }
+        // VM_BUG_ON(!freelist): a slab on a CPU partial list always has a free object.
+        if (F === null) return oops(x.d, x.ctx, 'kernel BUG: VM_BUG_ON(!freelist) in ___slab_alloc() new_slab: a CPU partial slab had no free object');
         load_freelist(x, F);
       },
     },
@@ -85,7 +121,12 @@ export const ___slab_alloc_v619: FnDef = {
       reads: [],
       writes: [],
       run: (x) => {
-        if (x.f.l.ret === null) return goto(x, 'new_slab_alloc');
+        if (x.f.l.ret === null) {
+          // slub_put_cpu_ptr(): new_slab() may sleep, so preemption is on until slub_get_cpu_ptr().
+          preempt(x, -1);
+          x.f.l.cpu_put = true;
+          return goto(x, 'new_slab_alloc');
+        }
         x.f.l.slab = x.f.l.ret!;
         goto(x, 'freeze_slab');
       },
@@ -110,12 +151,16 @@ export const ___slab_alloc_v619: FnDef = {
       },
     },
     new_slab_alloc: {
-      cite: 'mm/slub.c (v6.19) ___slab_alloc(): new_slab() from the page allocator, private and frozen, inc_slabs_node (S13)',
+      cite: 'mm/slub.c (v6.19) ___slab_alloc(): preemption enabled around new_slab() from the page allocator; the slab is private and frozen, inc_slabs_node (S13)',
       reads: ['page_allocator'],
       writes: ['slab{new}.pair', 'node.nr_slabs'],
       run: (x) => {
-        const k = allocate_slab(x.d, x.e.p, memNode(x.d, x.cpu));
-        if (k === null) return ret(x, null);
+        const k = allocate_slab(x, memNode(x.d, x.cpu));
+        if (k === null) {
+          preempt(x, 1); // slub_get_cpu_ptr(), then slab_out_of_memory(): return NULL
+          x.f.l.cpu_put = false;
+          return ret(x, null);
+        }
         const sl = x.d.slabs[k]!;
         x.f.l.held_chain = sl.freelist;
         sl.freelist = null;
@@ -127,10 +172,14 @@ export const ___slab_alloc_v619: FnDef = {
       },
     },
     retry_load_slab: {
-      cite: 'mm/slub.c (v6.19) ___slab_alloc() retry_load_slab: under local_lock, deactivate a cpu slab installed meanwhile, else install (S14)',
+      cite: 'mm/slub.c (v6.19) ___slab_alloc() retry_load_slab: slub_get_cpu_ptr(); under local_lock, deactivate a cpu slab installed meanwhile, else install (S13-S14)',
       reads: ['cpu{cpu}.kmem_cache_cpu'],
       writes: ['cpu{cpu}.kmem_cache_cpu'],
       run: (x) => {
+        if (x.f.l.cpu_put === true) {
+          preempt(x, 1); // c = slub_get_cpu_ptr(s->cpu_slab) after new_slab()
+          x.f.l.cpu_put = false;
+        }
         const c = x.d.cpus[x.cpu]!;
         if (c.slab !== null) {
           const old = c.slab;
@@ -173,7 +222,7 @@ export const ___slab_alloc_nocpuslab: FnDef = {
       reads: ['page_allocator'],
       writes: ['slab{new}.pair'],
       run: (x) => {
-        const k = allocate_slab(x.d, x.e.p, memNode(x.d, x.cpu));
+        const k = allocate_slab(x, memNode(x.d, x.cpu));
         if (k === null) return ret(x, null);
         const sl = x.d.slabs[k]!;
         const X = sl.freelist!;

@@ -6,8 +6,8 @@
 // interrupt context, since then nobody can see the lock held). The barn is
 // touched under its own lock inside the body.
 import type { FnDef, StepCtx } from '../kernel.ts';
-import { call, goto, ret, tailcall } from '../kernel.ts';
-import { seen } from '../mm.ts';
+import { call, goto, ret } from '../kernel.ts';
+import { leak, seen } from '../mm.ts';
 import { hasBarn } from '../helpers.ts';
 import type { Obj } from '../state.ts';
 
@@ -35,7 +35,7 @@ export const alloc_from_pcs: FnDef = {
         const c = x.d.cpus[x.cpu]!;
         if (c.pcs_lock !== null) {
           seen(x.d, 'pcs_trylock_failed');
-          return tailcall(x, '___slab_alloc', {}); // PA4
+          return ret(x, null); // PA4: the caller takes the slow path
         }
         c.pcs_lock = x.ctx;
         goto(x, 'take');
@@ -60,7 +60,7 @@ export const alloc_from_pcs: FnDef = {
         }
         if (!hasBarn(x.d, x.cpu)) {
           unlockPcs(x); // R3: get_barn() is NULL
-          return tailcall(x, '___slab_alloc', {});
+          return ret(x, null);
         }
         const barn = x.d.nodes[c.node]!.barn;
         if (barn.full.length > 0) {
@@ -73,11 +73,30 @@ export const alloc_from_pcs: FnDef = {
         }
         seen(x.d, 'barn_get_fail');
         unlockPcs(x);
-        if (x.f.l.gfp !== 'GFP_KERNEL') return tailcall(x, '___slab_alloc', {}); // R6: !can_alloc
+        if (x.f.l.gfp !== 'GFP_KERNEL') return ret(x, null); // R6: !can_alloc
         // R5: an empty sheaf from spare, the barn, or alloc_empty_sheaf(); R6: unlock; R7: refill it.
         if (c.spare !== null) c.spare = null;
         else if (barn.empty > 0) barn.empty--;
-        call(x, 'refill_sheaf', { n: c.node, need: x.e.p.sheaf_capacity, held: [], slabs: [] }, 'relock');
+        call(x, 'refill_sheaf', { n: c.node, need: x.e.p.sheaf_capacity, held: [], slabs: [] }, 'refilled');
+      },
+    },
+    refilled: {
+      local: true,
+      cite: 'mm/slub.c (7.0-rc) __pcs_replace_empty_main(): refill_sheaf() failed -> free_empty_sheaf(s, empty), with no sheaf_flush_unused(); if (!full) return NULL (R7)',
+      reads: [],
+      writes: [],
+      run: (x) => {
+        const full = x.f.l.ret as Obj[];
+        x.f.l.ret = null;
+        if (full.length === x.e.p.sheaf_capacity) {
+          x.f.l.held_sheaf = full;
+          return goto(x, 'relock');
+        }
+        seen(x.d, 'sheaf_refill_failed');
+        // refill_objects() returns what it got when new_slab() fails; free_empty_sheaf() then kfree()s the
+        // sheaf with those objects in it: they stay counted in their slabs' inuse and are never freed.
+        if (full.length > 0) leak(x, full, 'free_empty_sheaf() in __pcs_replace_empty_main() freed a partly refilled sheaf');
+        ret(x, null);
       },
     },
     relock: {
@@ -86,8 +105,6 @@ export const alloc_from_pcs: FnDef = {
       writes: ['cpu{cpu}.pcs_lock'],
       guard: pcsFree,
       run: (x) => {
-        const full = x.f.l.ret as Obj[];
-        if (full.length === 0) return tailcall(x, '___slab_alloc', {}); // refill failed: free the sheaf, slow path
         x.d.cpus[x.cpu]!.pcs_lock = x.ctx;
         goto(x, 'install');
       },
@@ -99,8 +116,8 @@ export const alloc_from_pcs: FnDef = {
       writes: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
       run: (x) => {
         const c = x.d.cpus[x.cpu]!;
-        const full = x.f.l.ret as Obj[];
-        x.f.l.ret = null;
+        const full = x.f.l.held_sheaf as Obj[];
+        x.f.l.held_sheaf = null;
         seen(x.d, 'sheaf_refill');
         const barn = x.d.nodes[c.node]!.barn;
         if (c.main.length === 0) {

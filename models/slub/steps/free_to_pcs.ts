@@ -5,14 +5,16 @@
 // __kmem_cache_free_bulk() -> __slab_free(). As on the allocation side,
 // taking the pcs lock is its own step when the CPU has an interrupt context.
 import type { FnDef, StepCtx } from '../kernel.ts';
-import { call, goto, ret, tailcall } from '../kernel.ts';
+import { call, goto, ret } from '../kernel.ts';
 import { seen } from '../mm.ts';
 import { hasBarn, linkChain, slabFreeFn, slabOfObj } from '../helpers.ts';
 import type { Obj } from '../state.ts';
 
-function toSlab(l: { [k: string]: unknown }) {
-  const o = (l.held as Obj[])[0]!;
-  return { slab: l.slab as number, head: o, tail: o, cnt: 1, held: [o] };
+/** free_to_pcs() returns false: the object goes back to slab_free(), which frees it to its slab (PF3). */
+function fallback(x: StepCtx): void {
+  const held = x.f.l.held as Obj[];
+  x.f.l.held = [];
+  ret(x, held);
 }
 
 /** Pushes the object onto main and releases the pcs lock. */
@@ -30,7 +32,7 @@ function trylock(x: StepCtx, body: string): void {
   if (c.pcs_lock !== null) {
     seen(x.d, 'pcs_trylock_failed');
     if (body === 'install') x.d.nodes[c.node]!.barn.empty++; // RFM7: the empty sheaf goes to the barn
-    return tailcall(x, slabFreeFn(x.e), toSlab(x.f.l)); // PF3
+    return fallback(x); // PF3
   }
   c.pcs_lock = x.ctx;
   goto(x, body);
@@ -56,7 +58,7 @@ export const free_to_pcs: FnDef = {
         if (c.main.length < cap) return push(x);
         if (!hasBarn(x.d, x.cpu)) {
           c.pcs_lock = null; // RFM1
-          return tailcall(x, slabFreeFn(x.e), toSlab(x.f.l));
+          return fallback(x);
         }
         const barn = x.d.nodes[c.node]!.barn;
         if (c.spare === null) {

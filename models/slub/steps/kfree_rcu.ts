@@ -6,7 +6,7 @@
 import type { FnDef, StepCtx } from '../kernel.ts';
 import { goto, ret } from '../kernel.ts';
 import { seen } from '../mm.ts';
-import { hasBarn } from '../helpers.ts';
+import { hasBarn, slabOfObj } from '../helpers.ts';
 import type { Obj } from '../state.ts';
 import { call_rcu } from './rcu.ts';
 
@@ -18,8 +18,20 @@ function batch(x: StepCtx): void {
 }
 
 export const kvfree_call_rcu: FnDef = {
-  entry: 'trylock',
+  entry: 'dispatch',
   steps: {
+    dispatch: {
+      local: true,
+      cite: 'mm/slab_common.c kvfree_call_rcu(): __kfree_rcu_sheaf() only for a cache with sheaves and an object of the local node (§0.5 KR1), else the kfree_rcu batching',
+      reads: [],
+      writes: [],
+      run: (x) => {
+        const o = (x.f.l.held as Obj[])[0]!;
+        const c = x.d.cpus[x.cpu]!;
+        const sheaf = x.e.p.sheaf_capacity > 0 && x.d.slabs[slabOfObj(x.e.p, o)]!.node === c.node && x.d.nodes[c.node]!.memory;
+        goto(x, sheaf ? 'trylock' : 'batch');
+      },
+    },
     trylock: {
       cite: 'mm/slub.c (7.0) __kfree_rcu_sheaf(): local_trylock(pcs), failing -> kfree_rcu batching (free_rcu_sheaf_fail) (KR1)',
       reads: ['cpu{cpu}.pcs_lock'],

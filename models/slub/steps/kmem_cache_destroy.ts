@@ -23,7 +23,7 @@ import { call_rcu, queue_work_on, worksDone } from './rcu.ts';
 const cacheEmpty = (s: SlubState) => s.nodes.every((n) => n.nr_partial === 0 && n.nr_slabs === 0);
 
 /** has_pcs_used(), and while kmem_cache_cpu exists (v6.19, 17c38c88) has_cpu_slab(): a cpu slab or CPU partial slabs. */
-function needsFlush(x: StepCtx, cpu: number): boolean {
+export function needsFlush(x: StepCtx, cpu: number): boolean {
   const c = x.d.cpus[cpu]!;
   return c.main.length > 0 || (c.spare?.length ?? 0) > 0 || c.rcu_free !== null || c.slab !== null || c.partial !== null;
 }
@@ -66,27 +66,60 @@ export const kmem_cache_destroy: FnDef = {
       },
     },
     kvfree_rcu_barrier: {
-      cite: 'mm/slab_common.c __kvfree_rcu_barrier(): drain the kfree_rcu batches (not arbitrary call_rcu callbacks) (K1); K2-K4 change nothing here',
+      cite: 'mm/slab_common.c __kvfree_rcu_barrier() -> kernel/workqueue.c flush_rcu_work(): a kfree_rcu batch still pending -> rcu_barrier(), then flush_work() (K1); K2-K4 change nothing here',
       reads: ['cpu*.rcu_cbs'],
       writes: [],
-      guard: (s) => s.cpus.every((c) => c.rcu_cbs.every((cb) => cb.fn !== 'kvfree_rcu_bulk')),
-      run: (x) => goto(x, 'kasan_cache_shutdown'),
+      run: (x) => {
+        // flush_rcu_work() calls rcu_barrier() when the batch's rcu_work is pending, which waits for every
+        // callback queued before it on any CPU, the rcu sheaf callbacks included (reference §0.6).
+        const pending = x.d.cpus.some((c) => c.rcu_cbs.some((cb) => cb.fn === 'kvfree_rcu_bulk'));
+        if (pending) return call(x, 'rcu_barrier', {}, 'kasan_cache_shutdown');
+        goto(x, 'kasan_cache_shutdown');
+      },
     },
     kasan_cache_shutdown: {
       cite: 'mm/kasan/generic.c kasan_cache_shutdown(): if !__kmem_cache_empty() -> kasan_quarantine_remove_cache() (K5)',
       reads: ['node*.nr_partial', 'node*.nr_slabs'],
       writes: [],
       run: (x) => {
-        if (x.d.cache.kasan && !cacheEmpty(x.d)) return call(x, 'kasan_quarantine_remove_cache', { i: 0, held: [] }, 'flush_all_cpus_locked');
-        goto(x, 'flush_all_cpus_locked');
+        if (x.d.cache.kasan && !cacheEmpty(x.d)) return call(x, 'kasan_quarantine_remove_cache', { i: 0, held: [] }, 'shutdown');
+        goto(x, 'shutdown');
       },
     },
-    flush_all_cpus_locked: {
-      cite: 'mm/slub.c (7.0) __kmem_cache_shutdown() -> flush_all_cpus_locked(): queue_work_on(flush_cpu_sheaves) where has_pcs_used() (K6 X1)',
-      reads: ['cpu*.pcs'],
-      writes: ['cpu*.work'],
+    shutdown: {
+      local: true,
+      cite: 'mm/slab_common.c kmem_cache_destroy(): err = __kmem_cache_shutdown(s) after kasan_cache_shutdown() returned (K6)',
+      reads: [],
+      writes: [],
       run: (x) => {
         if (x.d.cache.kasan) x.d.cache.kasan_shutdown_done = true;
+        call(x, '__kmem_cache_shutdown', {}, 'done');
+      },
+    },
+    done: {
+      local: true,
+      cite: 'mm/slab_common.c kmem_cache_destroy(): a failed shutdown WARNs and leaks the cache (K7-K8)',
+      reads: [],
+      writes: [],
+      run: (x) => ret(x, null),
+    },
+  },
+};
+
+/**
+ * __kmem_cache_shutdown() (mm/slub.c, v6.19, 17c38c88 and 7.0 alike,
+ * reference §0.6): flush_all_cpus_locked(); rcu_barrier() if the cache has
+ * sheaves; then for each node: barn_shrink(), free_partial(), and return 1
+ * at the first node that still has partial slabs or slabs at all.
+ */
+export const __kmem_cache_shutdown: FnDef = {
+  entry: 'flush_all_cpus_locked',
+  steps: {
+    flush_all_cpus_locked: {
+      cite: 'mm/slub.c __kmem_cache_shutdown() -> flush_all_cpus_locked(): queue_work_on(cpu, flushwq, flush_cpu_slab / flush_cpu_sheaves) where has_cpu_slab() or has_pcs_used() (K6 X1)',
+      reads: ['cpu*.pcs', 'cpu*.kmem_cache_cpu'],
+      writes: ['cpu*.work'],
+      run: (x) => {
         const works: number[] = [];
         x.d.cpus.forEach((_c, i) => {
           if (needsFlush(x, i)) works.push(queue_work_on(x, i, 'flush_cpu_sheaves'));
@@ -96,18 +129,34 @@ export const kmem_cache_destroy: FnDef = {
       },
     },
     flush_all_wait: {
-      cite: 'mm/slub.c (7.0) flush_all_cpus_locked(): flush_work() each; then rcu_barrier() if the cache has sheaves (K6 X1-X2)',
+      cite: 'mm/slub.c flush_all_cpus_locked(): flush_work() on each queued work (K6 X1)',
       reads: ['cpu*.work'],
       writes: [],
       guard: (s, _ctx, l) => worksDone(s, l.works as number[]),
       run: (x) => {
+        x.f.l.works = [];
+        goto(x, 'rcu_barrier');
+      },
+    },
+    rcu_barrier: {
+      local: true,
+      cite: 'mm/slub.c __kmem_cache_shutdown(): if (s->cpu_sheaves) rcu_barrier(): "we might have rcu sheaves in flight" (K6 X2)',
+      reads: [],
+      writes: [],
+      run: (x) => (x.e.p.sheaf_capacity > 0 ? call(x, 'rcu_barrier', {}, 'for_each_node') : goto(x, 'for_each_node')),
+    },
+    for_each_node: {
+      local: true,
+      cite: 'mm/slub.c __kmem_cache_shutdown(): for_each_kmem_cache_node(s, node, n) (K6 X3)',
+      reads: [],
+      writes: [],
+      run: (x) => {
         x.f.l.n = x.d.nodes.findIndex((n) => n.memory);
-        if (x.e.p.sheaf_capacity > 0) return call(x, 'rcu_barrier', {}, 'barn_shrink');
         goto(x, 'barn_shrink');
       },
     },
     barn_shrink: {
-      cite: 'mm/slub.c (7.0) barn_shrink(): under the barn lock splice out the full and empty sheaves, then flush the full ones to the slabs (K6 X3)',
+      cite: 'mm/slub.c __kmem_cache_shutdown(): if (n->barn) barn_shrink(): under the barn lock splice out the full and empty sheaves, then sheaf_flush_unused() the full ones (K6 X3)',
       reads: ['node{n}.barn'],
       writes: ['node{n}.barn'],
       run: (x) => {
@@ -115,12 +164,19 @@ export const kmem_cache_destroy: FnDef = {
         const objs = barn.full.flat();
         barn.full = [];
         barn.empty = 0;
-        if (objs.length === 0) return goto(x, 'free_partial');
-        call(x, 'sheaf_flush_unused', { held: objs }, 'free_partial');
+        if (objs.length === 0) return goto(x, 'barn_shrunk');
+        call(x, 'sheaf_flush_unused', { held: objs }, 'barn_shrunk');
       },
     },
+    barn_shrunk: {
+      local: true,
+      cite: 'mm/slub.c __kmem_cache_shutdown(): barn_shrink() returned; free_partial(s, n) next (K6 X3)',
+      reads: [],
+      writes: [],
+      run: (x) => goto(x, 'free_partial'),
+    },
     free_partial: {
-      cite: 'mm/slub.c free_partial(): under list_lock discard empty partial slabs, list_slab_objects() "Objects remaining" for the others; nr_partial or nr_slabs left -> shutdown fails (K6 X3, K7)',
+      cite: 'mm/slub.c free_partial(): under list_lock discard empty partial slabs, list_slab_objects() "Objects remaining" for the others; nr_partial or node_nr_slabs() left -> return 1 (K6 X3, K7)',
       reads: ['node{n}.list_lock', 'node{n}.list', 'slab*.pair'],
       writes: ['node{n}.list', 'slab*.links'],
       guard: (s, _ctx, l) => lockFree(s, l.n as number),
@@ -143,19 +199,43 @@ export const kmem_cache_destroy: FnDef = {
         for (const k of discard) discard_slab(x.d, x.ctx, k);
         const node = x.d.nodes[n]!;
         if (remaining.length > 0 || node.nr_partial !== 0 || node.nr_slabs !== 0) {
-          const why = remaining.length > 0 ? `Objects remaining on __kmem_cache_shutdown(): ${remaining.join('; ')}` : `node${n} still has ${node.nr_slabs} slabs in use (full slabs on no list)`;
+          // if (n->nr_partial || node_nr_slabs(n)) return 1: the later nodes are not even shrunk.
+          const why = remaining.length > 0 ? `Objects remaining on __kmem_cache_shutdown(): ${remaining.join('; ')}` : `node${n} still has ${node.nr_slabs} slabs in use (${offListSlabs(x.d, n)})`;
           x.d.ghost.destroy_failed = `kmem_cache_destroy: Slab cache still has objects: ${why}`;
           x.d.cache.destroyed = 'leaked';
           seen(x.d, 'destroy_failed');
-        } else {
-          x.d.cache.destroyed = 'ok';
-          seen(x.d, 'cache_destroyed');
+          return ret(x, 1);
         }
-        ret(x, null);
+        goto(x, 'next_node');
+      },
+    },
+    next_node: {
+      local: true,
+      cite: 'mm/slub.c __kmem_cache_shutdown(): the next node, or return 0',
+      reads: [],
+      writes: [],
+      run: (x) => {
+        const next = x.d.nodes.findIndex((nd, i) => i > (x.f.l.n as number) && nd.memory);
+        if (next >= 0) {
+          x.f.l.n = next;
+          return goto(x, 'barn_shrink');
+        }
+        x.d.cache.destroyed = 'ok';
+        seen(x.d, 'cache_destroyed');
+        ret(x, 0);
       },
     },
   },
 };
+
+/** Where the slabs of node n that free_partial() cannot see are: on a CPU partial list, or full on no list. */
+function offListSlabs(s: SlubState, n: number): string {
+  const where = s.slabs
+    .map((sl, k) => [sl, k] as const)
+    .filter(([sl]) => sl.live && sl.node === n && !sl.partial)
+    .map(([sl, k]) => (sl.owner.startsWith('cpu') ? `S${k} on ${sl.owner}'s CPU partial list` : sl.freelist === null ? `S${k} full on no list` : `S${k} ${sl.owner === 'none' ? 'on no list' : `held by ${sl.owner}`}`));
+  return where.join(', ') || 'slabs on no list';
+}
 
 function objsFree(s: SlubState, k: SlabId): Obj[] {
   const out: Obj[] = [];

@@ -103,6 +103,11 @@ export const __put_partials: FnDef = {
         }
         if (next !== null) {
           x.f.l.cur = next;
+          // n2 = get_node(s, slab_nid(slab)); if (n != n2): unlock n, lock n2 (the next step).
+          if (x.d.slabs[next]!.node !== n) {
+            unlock(x.d, x.ctx, n);
+            goto(x, 'lock');
+          }
           return;
         }
         unlock(x.d, x.ctx, n);

@@ -16,7 +16,7 @@ import type { FnDef, StepCtx } from '../kernel.ts';
 import { call, goto, ret, rootFn } from '../kernel.ts';
 import { seen } from '../mm.ts';
 import { freeNextHeld, hasBarn } from '../helpers.ts';
-import type { Frame, Obj, RcuCb, RcuFn, SlubState, Work, WorkFn } from '../state.ts';
+import type { Obj, RcuCb, RcuFn, SlubState, Work, WorkFn } from '../state.ts';
 import { kasan_quarantine_put } from './kasan.ts';
 
 // kernel/rcu/tree.c call_rcu(): queue on this CPU.
@@ -63,22 +63,6 @@ export const rcu_barrier: FnDef = {
   },
 };
 
-/** The frames of an RCU callback invocation in softirq (rcu_do_batch) or of a work item (process_one_work). */
-export function environmentFrames(s: SlubState, cpu: number, op: { op: 'rcu_callback'; cb: number } | { op: 'work'; work: number }): Frame[] {
-  if (op.op === 'rcu_callback') {
-    const cb = s.cpus[cpu]!.rcu_cbs.find((c) => c.id === op.cb)!;
-    return [
-      { fn: 'rcu_do_batch', pc: 'return', l: { cb: cb.id } },
-      { fn: cb.fn, pc: 'prepare', l: { held: [...cb.objs] } },
-    ];
-  }
-  const w = s.cpus[cpu]!.work.find((x) => x.id === op.work)!;
-  return [
-    { fn: 'process_one_work', pc: 'return', l: { work: w.id } },
-    { fn: w.fn, pc: 'detach', l: {} },
-  ];
-}
-
 /** slab_free_hook(after_rcu_delay) for each object: under generic KASAN every object goes to this CPU's quarantine. */
 function free_hooks(x: StepCtx): void {
   if (!x.d.cache.kasan) return;
@@ -95,14 +79,42 @@ const done = {
 } as const;
 
 export const rcuFns: { readonly [fn: string]: FnDef } = {
-  rcu_do_batch: rootFn('kernel/rcu/tree.c rcu_do_batch(): the callback returned; it leaves the queue', (x) => {
-    const c = x.d.cpus[x.cpu]!;
-    c.rcu_cbs = c.rcu_cbs.filter((cb) => cb.id !== x.f.l.cb);
-  }),
-  process_one_work: rootFn('kernel/workqueue.c process_one_work(): the work function returned; flush_work() may return', (x) => {
-    const c = x.d.cpus[x.cpu]!;
-    c.work = c.work.filter((w) => w.id !== x.f.l.work);
-  }),
+  rcu_do_batch: {
+    entry: 'invoke',
+    steps: {
+      invoke: {
+        local: true,
+        cite: 'kernel/rcu/tree.c rcu_do_batch(): invoke the callback',
+        reads: [],
+        writes: [],
+        run: (x) => {
+          const held = x.f.l.held as Obj[];
+          x.f.l.held = [];
+          call(x, x.f.l.cbfn as string, { held }, 'return');
+        },
+      },
+      return: rootFn('kernel/rcu/tree.c rcu_do_batch(): the callback returned; it leaves the queue', (x) => {
+        const c = x.d.cpus[x.cpu]!;
+        c.rcu_cbs = c.rcu_cbs.filter((cb) => cb.id !== x.f.l.cb);
+      }).steps.return!,
+    },
+  },
+  process_one_work: {
+    entry: 'invoke',
+    steps: {
+      invoke: {
+        local: true,
+        cite: 'kernel/workqueue.c process_one_work(): call the work function',
+        reads: [],
+        writes: [],
+        run: (x) => call(x, x.f.l.workfn as string, {}, 'return'),
+      },
+      return: rootFn('kernel/workqueue.c process_one_work(): the work function returned; flush_work() may return', (x) => {
+        const c = x.d.cpus[x.cpu]!;
+        c.work = c.work.filter((w) => w.id !== x.f.l.work);
+      }).steps.return!,
+    },
+  },
   rcu_free_sheaf_nobarn: {
     entry: 'prepare',
     steps: {

@@ -98,7 +98,7 @@ export const refill_sheaf: FnDef = {
       reads: ['page_allocator'],
       writes: ['slab{new}.pair', 'node.nr_slabs'],
       run: (x) => {
-        const k = allocate_slab(x.d, x.e.p, memNode(x.d, x.cpu));
+        const k = allocate_slab(x, memNode(x.d, x.cpu));
         if (k === null) return ret(x, x.f.l.held!);
         const sl = x.d.slabs[k]!;
         const objs = chain(x.d.fp, sl.freelist);
@@ -122,6 +122,34 @@ export const refill_sheaf: FnDef = {
       run: (x) => {
         addNewSlabToPartial(x.d, x.ctx, x.f.l.slab as SlabId);
         ret(x, x.f.l.held!);
+      },
+    },
+  },
+};
+
+/**
+ * v6.19 refill_sheaf(): the sheaf is filled by the generic bulk allocator
+ * through the cpu slab (reference §0.6), all or nothing.
+ */
+export const refill_sheaf_v619: FnDef = {
+  entry: 'alloc_bulk',
+  steps: {
+    alloc_bulk: {
+      local: true,
+      cite: 'mm/slub.c (v6.19) refill_sheaf(): filled = __kmem_cache_alloc_bulk(s, gfp, to_fill, ...)',
+      reads: [],
+      writes: [],
+      run: (x) => call(x, '__kmem_cache_alloc_bulk', { gfp: 'GFP_KERNEL', size: x.f.l.need!, held: [] }, 'done'),
+    },
+    done: {
+      local: true,
+      cite: 'mm/slub.c (v6.19) refill_sheaf(): sheaf->size += filled; -ENOMEM if filled < to_fill',
+      reads: [],
+      writes: [],
+      run: (x) => {
+        const got = x.f.l.ret as Obj[];
+        x.f.l.ret = null;
+        ret(x, got);
       },
     },
   },

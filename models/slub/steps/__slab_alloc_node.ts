@@ -5,7 +5,7 @@ import type { FnDef } from '../kernel.ts';
 import { goto, ret, tailcall } from '../kernel.ts';
 import type { Obj } from '../state.ts';
 
-export const slab_alloc_node: FnDef = {
+export const __slab_alloc_node_v619: FnDef = {
   entry: 'read_tid',
   steps: {
     read_tid: {
@@ -24,8 +24,7 @@ export const slab_alloc_node: FnDef = {
       run: (x) => {
         const c = x.d.cpus[x.cpu]!;
         if (c.freelist === null || c.slab === null) {
-          // __slab_alloc(): ___slab_alloc with preemption disabled (!RT).
-          tailcall(x, '___slab_alloc', { preempt_off: true });
+          tailcall(x, '__slab_alloc', { gfp: x.f.l.gfp! });
           return;
         }
         x.f.l.object = c.freelist;
@@ -58,6 +57,20 @@ export const slab_alloc_node: FnDef = {
         c.tid += x.e.tidStep;
         ret(x, x.f.l.object!);
       },
+    },
+  },
+};
+
+/** 17c38c88 and 7.0: no cpu slab, no lockless fast path: __slab_alloc_node() goes straight to ___slab_alloc(). */
+export const __slab_alloc_node_nocpuslab: FnDef = {
+  entry: 'call',
+  steps: {
+    call: {
+      local: true,
+      cite: 'mm/slub.c (17c38c88, 7.0) __slab_alloc_node(): ___slab_alloc()',
+      reads: [],
+      writes: [],
+      run: (x) => tailcall(x, '___slab_alloc', { gfp: x.f.l.gfp! }),
     },
   },
 };

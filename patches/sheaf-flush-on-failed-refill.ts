@@ -1,0 +1,45 @@
+// The later 7.x fix of a leak in 7.0-rc's __pcs_replace_empty_main()
+// (docs/findings.md; the 11 Mar 2026 syzbot test patch by Qing Wang, and the
+// later tree that carries it): refill_objects() returns what it got when
+// new_slab() fails, and the partly filled sheaf was kfree()d with its objects
+// still in it. Flush it to the slabs before freeing it:
+//
+//  		} else {
+// +			sheaf_flush_unused(s, empty);
+//  			free_empty_sheaf(s, empty);
+//  		}
+import type { PatchApi } from '../models/slub/patch-api.ts';
+
+export default ({ definePatch, call, ret, seen }: PatchApi) =>
+  definePatch({
+    name: 'sheaf-flush-on-failed-refill',
+    summary: '__pcs_replace_empty_main(): sheaf_flush_unused() a partly refilled sheaf before free_empty_sheaf()',
+    appliesTo: ['7.0', '17c38c88'],
+    functions: {
+      alloc_from_pcs: (old) => ({
+        ...old,
+        steps: {
+          ...old.steps,
+          refilled: {
+            ...old.steps.refilled!,
+            cite: 'mm/slub.c (7.x) __pcs_replace_empty_main(): refill_sheaf() failed -> sheaf_flush_unused(s, empty); free_empty_sheaf(s, empty); return NULL',
+            run: (x) => {
+              const got = x.f.l.ret as number[];
+              if (got.length === x.e.p.sheaf_capacity) return old.steps.refilled!.run(x);
+              seen(x.d, 'sheaf_refill_failed');
+              x.f.l.ret = null;
+              if (got.length === 0) return ret(x, null);
+              call(x, 'sheaf_flush_unused', { held: got }, 'refill_flushed');
+            },
+          },
+          refill_flushed: {
+            local: true,
+            cite: 'mm/slub.c (7.x) __pcs_replace_empty_main(): if (!full) return NULL',
+            reads: [],
+            writes: [],
+            run: (x) => ret(x, null),
+          },
+        },
+      }),
+    },
+  });

@@ -1,0 +1,46 @@
+// Candidate fix (b) for the v6.19 shutdown finding (docs/findings.md): shrink
+// every barn BEFORE flush_all_cpus_locked(), so that a slab that a barn
+// sheaf's free parks on a CPU partial list is drained by the flush; the
+// per-node loop then only runs free_partial().
+//
+// +	for_each_kmem_cache_node(s, node, n)
+// +		if (n->barn)
+// +			barn_shrink(s, n->barn);
+//  	flush_all_cpus_locked(s);
+//  	...
+//  	for_each_kmem_cache_node(s, node, n) {
+// -		if (n->barn)
+// -			barn_shrink(s, n->barn);
+//  		free_partial(s, n);
+import type { PatchApi } from '../models/slub/patch-api.ts';
+
+export default ({ definePatch, call, goto }: PatchApi) =>
+  definePatch({
+    name: 'shutdown-barn-shrink-first',
+    summary: '__kmem_cache_shutdown(): barn_shrink() every node before flush_all_cpus_locked(), not after rcu_barrier()',
+    appliesTo: ['v6.19', '17c38c88'],
+    functions: {
+      __kmem_cache_shutdown: (old) => ({
+        ...old,
+        entry: 'barn_shrink_first',
+        steps: {
+          ...old.steps,
+          barn_shrink_first: {
+            cite: 'mm/slub.c (+fix b) __kmem_cache_shutdown(): for_each_kmem_cache_node: barn_shrink() before flush_all_cpus_locked()',
+            reads: ['node*.barn'],
+            writes: ['node*.barn'],
+            run: (x) => {
+              const objs = x.d.nodes.flatMap((n) => n.barn.full.flat());
+              for (const n of x.d.nodes) {
+                n.barn.full = [];
+                n.barn.empty = 0;
+              }
+              if (objs.length === 0) return goto(x, 'flush_all_cpus_locked');
+              call(x, 'sheaf_flush_unused', { held: objs }, 'flush_all_cpus_locked');
+            },
+          },
+          barn_shrink: { ...old.steps.barn_shrunk!, cite: 'mm/slub.c (+fix b) __kmem_cache_shutdown(): the loop no longer calls barn_shrink()' },
+        },
+      }),
+    },
+  });
