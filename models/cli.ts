@@ -1,15 +1,23 @@
 // Wires the generic CLI in src/ to the models shipped in models/: the
 // registry, and the demonstration run when no command is given.
-import { runCli } from '../src/cli/main.ts';
+import { defaultIo, runCli, type Io } from '../src/cli/main.ts';
 import { runSuite } from '../src/cli/suite.ts';
 import { registry } from './index.ts';
 import { DEMO, DEMO_HEADERS } from './slub/demo.ts';
-import { isPatchFile, loadPatchFile } from './slub/patches.ts';
+import { isPatchFile, loadPatchFile, PATCH_LOAD_SECONDS, splitPatchRef } from './slub/patches.ts';
 import { UsageError } from '../src/engine/errors.ts';
 import { readTraceArgument } from '../src/engine/trace.ts';
 
+export interface MainHooks {
+  /** True once the user pressed Ctrl-C. */
+  readonly interrupted?: () => boolean;
+  /** A patch file starts loading (so that the caller can give up on one that never finishes). */
+  readonly onLoading?: (file: string, seconds: number) => void;
+  readonly onLoaded?: (file: string) => void;
+}
+
 /** Loads the patch files named on the command line, or in the trace given to replay or minimize, before the (synchronous) CLI runs. */
-async function preloadPatches(argv: readonly string[]): Promise<void> {
+async function preloadPatches(argv: readonly string[], hooks: MainHooks): Promise<void> {
   const names: string[] = [];
   argv.forEach((a, i) => {
     if (a === '--patch' && argv[i + 1] !== undefined) names.push(argv[i + 1]!);
@@ -23,23 +31,30 @@ async function preloadPatches(argv: readonly string[]): Promise<void> {
       // A bad token or file is reported by the command itself.
     }
   }
-  for (const n of names) if (isPatchFile(n)) await loadPatchFile(n);
+  for (const n of names) {
+    if (!isPatchFile(n)) continue;
+    const file = splitPatchRef(n).file;
+    hooks.onLoading?.(file, PATCH_LOAD_SECONDS);
+    await loadPatchFile(file);
+    hooks.onLoaded?.(file);
+  }
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], hooks: MainHooks = {}): Promise<number> {
   try {
-    await preloadPatches(argv);
+    await preloadPatches(argv, hooks);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`slubcheck: error: ${e.message}\n`);
+      defaultIo.err(`slubcheck: error: ${e.message.split('\n')[0]}`);
       return 2;
     }
     throw e;
   }
-  return runCli(registry, argv, undefined, (reg, _args, io) => {
-    io.out('slubcheck: the two 2026 SLUB bugs, found from general workloads, and the fixes, checked completely');
-    io.out("(run 'slubcheck --help' for the commands, 'slubcheck list' for versions, scenarios and patches)");
-    io.out('');
-    return runSuite(reg, DEMO, io, { headers: DEMO_HEADERS, traces: true });
+  const io: Io = { ...defaultIo, ...(hooks.interrupted ? { interrupted: hooks.interrupted } : {}) };
+  return runCli(registry, argv, io, (reg, _args, out) => {
+    out.out('slubcheck: the two 2026 SLUB bugs, found from general workloads, and the fixes, checked completely');
+    out.out("(run 'slubcheck --help' for the commands, 'slubcheck list' for versions, scenarios and patches)");
+    out.out('');
+    return runSuite(reg, DEMO, out, { headers: DEMO_HEADERS, traces: true, width: 132 });
   });
 }

@@ -45,7 +45,8 @@ export default ({ definePatch, goto, ret }: PatchApi) =>
             run: (x) => {
               const main = x.d.cpus[x.cpu]!.main as number[];
               const size = x.f.l.size as number;
-              main.length = size; // objects[size] = object; size = size + 1: whatever was pushed since is overwritten
+              // objects[size] = object; size = size + 1: whatever an irq pushed since is overwritten.
+              if (size < main.length) main.splice(size);
               main.push((x.f.l.held as number[])[0]!);
               x.f.l.held = [];
               ret(x, null);

@@ -4,7 +4,7 @@ import type { ModelEntry, ModelOptions, Plain } from '../../src/engine/model.ts'
 import { UsageError } from '../../src/engine/errors.ts';
 import { VERSIONS, findVersion } from './versions.ts';
 import { SCENARIOS } from './scenarios.ts';
-import { PATCHES, findPatch } from './patches.ts';
+import { PATCHES, changedCode, findPatch, patchRef } from './patches.ts';
 import { buildSlubModel, type SlubConfig } from './model.ts';
 
 export const DEFAULT_SCENARIO = 'generic';
@@ -36,12 +36,13 @@ export const slubEntries: ModelEntry[] = VERSIONS.map((v) => ({
   },
   describePatch: (name) => {
     const p = findPatch(name);
-    return p ? `${name}${p.source !== 'built-in' ? '' : ' (built-in)'}: ${p.summary}` : name;
+    return p ? `${p.name} (${p.source === 'built-in' ? 'built-in' : p.source}, sha256 ${p.hash ?? '?'}): ${p.summary}` : name;
   },
+  changedCode: (patches) => changedCode(v, patches),
   build: (config) => buildSlubModel(parseConfig(config, v.id)),
   configFromOptions: (o: ModelOptions) => ({
     scenario: o.scenario ?? DEFAULT_SCENARIO,
-    patches: [...(o.patches ?? [])],
+    patches: (o.patches ?? []).map(patchRef),
     kasan: o.kasan === true,
   }),
 }));

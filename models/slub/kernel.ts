@@ -235,14 +235,15 @@ export function isLocal(e: Env, st: StepDef, cpu: number): boolean {
   return st.local === true || (st.localUnlessIrq === true && !e.irqCpus[cpu]);
 }
 
-/** Runs local (private) steps at the top of ctx's stack until a shared step or an empty stack. */
-export function runLocals(d: D, ctx: Ctx, e: Env, finish: (d: D, ctx: Ctx) => void): void {
+/** Runs local (private) steps at the top of ctx's stack until a shared step or an empty stack; `trail` collects their names. */
+export function runLocals(d: D, ctx: Ctx, e: Env, trail?: string[]): void {
   for (let guard = 0; guard < 64; guard++) {
     const stack = d.ctx[ctx]!.stack;
     const f = stack[stack.length - 1];
-    if (!f) return finish(d, ctx);
+    if (!f) return;
     const st = stepOf(e, f);
     if (!isLocal(e, st, cpuOf(ctx))) return;
+    trail?.push(`${f.fn}/${f.pc}`);
     st.run({ d, ctx, cpu: cpuOf(ctx), f: f as StepCtx['f'], e });
   }
   throw new ModelError('slub', `context ${ctx} loops through local steps`);

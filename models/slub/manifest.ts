@@ -19,7 +19,7 @@ export interface ManifestRow {
   readonly patches: readonly string[];
   /** Generic KASAN on (default off). */
   readonly kasan?: boolean;
-  readonly result: 'ok' | 'violation' | 'deadlock';
+  readonly result: 'ok' | 'violation' | 'deadlock' | 'livelock';
   readonly states: number;
   readonly depth: number;
   readonly property?: string;

@@ -11,7 +11,7 @@ import { produce } from '../../src/engine/immer.ts';
 import { ModelError, UsageError } from '../../src/engine/errors.ts';
 import type { Action, Model, Plain } from '../../src/engine/model.ts';
 import { begin } from './steps/client.ts';
-import { isInterrupt, mayRun, runLocals, startable, stepOf, type CacheParams, type Env, type StepCtx } from './kernel.ts';
+import { isInterrupt, mayRun, runLocals, startable, stepOf, type CacheParams, type Env, type StepCtx, type VersionFeatures } from './kernel.ts';
 import { applyPatches } from './patches.ts';
 import { findScenario, type ScenarioDef } from './scenarios.ts';
 import { findVersion, type VersionDef } from './versions.ts';
@@ -279,14 +279,25 @@ export function buildSlubModel(config: SlubConfig): Model<SlubState, SlubAction>
   const contexts = [...sc.contexts.map((c) => c.name), ...(sc.contexts.some((c) => c.name.endsWith('/softirq')) ? ['rcu/gp'] : [])];
   const irqCpus = sc.cpus.map((_c, i) => contexts.some((c) => cpuOf(c) === i && isInterrupt(c)));
   const tidStep = 2 ** Math.ceil(Math.log2(Math.max(1, sc.cpus.length)));
-  const env: Env = { p, fns: v.fns, v: { ...v.features, tidInCmpxchg: v.features.tidInCmpxchg && !sc.brokenNoTid }, irqCpus, tidStep, scenario: sc.name, pageAllocCanFail: sc.pageAllocCanFail === true };
+  // Version switches, with a record of which ones the steps read (a patch that flips one changes those steps).
+  const featuresRead = new Set<string>();
+  const features: VersionFeatures = new Proxy(
+    { ...v.features, tidInCmpxchg: v.features.tidInCmpxchg && !sc.brokenNoTid },
+    {
+      get: (t, k) => {
+        if (typeof k === 'string') featuresRead.add(k);
+        return (t as Record<string | symbol, unknown>)[k];
+      },
+    },
+  );
+  const env: Env = { p, fns: v.fns, v: features, irqCpus, tidStep, scenario: sc.name, pageAllocCanFail: sc.pageAllocCanFail === true };
   const choices: Record<string, readonly Op['op'][]> = Object.fromEntries(sc.contexts.map((c) => [c.name, c.choices ?? []]));
   const info: SlubModelInfo = { kasan: config.kasan, version: v, scenario: sc, env, contexts };
   const init = (v.initTransforms ?? []).reduce((s, f) => f(s), initialState(sc, v, p, config.kasan));
   const id = base.id;
 
   /** Starts an operation: bookkeeping, the root frame at its function's entry, and the private dispatch steps up to the first shared one. */
-  const startOp = (d: D, ctx: string, op: Op): void => {
+  const startOp = (d: D, ctx: string, op: Op, trail: string[]): void => {
     const c = d.ctx[ctx]!;
     const cpu = d.cpus[cpuOf(ctx)]!;
     const frame = begin(d as SlubState, env.fns, cpuOf(ctx), op);
@@ -300,18 +311,27 @@ export function buildSlubModel(config: SlubConfig): Model<SlubState, SlubAction>
     else c.budget--;
     if (op.op === 'kmem_cache_free' || op.op === 'kfree_rcu') c.owns = c.owns.filter((o) => o !== op.obj);
     c.stack = [frame] as typeof c.stack;
-    runLocals(d, ctx, env, () => {});
+    runLocals(d, ctx, env, trail);
   };
-  // actions() and next() both need the state with an operation started: computed once per state and operation.
-  const startedCache = new WeakMap<SlubState, Map<string, SlubState>>();
-  const started = (s: SlubState, ctx: string, op: Op): SlubState => {
+  // actions() and next() both need the state with an operation started: computed once per state and
+  // operation, with the names of the private dispatch steps it ran (for coverage, counted when taken).
+  const startedCache = new WeakMap<SlubState, Map<string, { s: SlubState; trail: string[] }>>();
+  const startedWithTrail = (s: SlubState, ctx: string, op: Op): { s: SlubState; trail: string[] } => {
     let m = startedCache.get(s);
     if (!m) startedCache.set(s, (m = new Map()));
     const key = ctx + JSON.stringify(op);
     let t = m.get(key);
-    if (!t) m.set(key, (t = produce(s, (d) => startOp(d, ctx, op))));
+    if (!t) {
+      const trail: string[] = [];
+      m.set(key, (t = { s: produce(s, (d) => startOp(d, ctx, op, trail)), trail }));
+    }
     return t;
   };
+  const started = (s: SlubState, ctx: string, op: Op): SlubState => startedWithTrail(s, ctx, op).s;
+  // Which steps (and version switches) the transitions taken so far executed: `slubcheck verify`
+  // requires every step a patch changes to be reached. Instrumentation only: no step reads it.
+  const coverage = new Map<string, number>();
+  const cover = (name: string) => coverage.set(name, (coverage.get(name) ?? 0) + 1);
 
   const actions = (s: SlubState): SlubAction[] => {
     const out: SlubAction[] = [];
@@ -350,15 +370,20 @@ export function buildSlubModel(config: SlubConfig): Model<SlubState, SlubAction>
     let from = s;
     if (a.op !== undefined) {
       const { context: _c, step: _s, ...op } = a;
-      from = started(s, a.context, op as Op);
+      const t = startedWithTrail(s, a.context, op as Op);
+      from = t.s;
+      for (const name of t.trail) cover(name);
     }
-    return produce(from, (d) => {
+    const trail: string[] = [a.step];
+    const out = produce(from, (d) => {
       const c = d.ctx[a.context]!;
       const f = c.stack[c.stack.length - 1]!;
       const x: StepCtx = { d, ctx: a.context, cpu: cpuOf(a.context), f: f as StepCtx['f'], e: env };
       stepOf(env, f).run(x);
-      if (d.ghost.oops === null || d.ctx[a.context]!.stack.length > 0) runLocals(d, a.context, env, () => {});
+      if (d.ghost.oops === null || d.ctx[a.context]!.stack.length > 0) runLocals(d, a.context, env, trail);
     });
+    for (const name of trail) cover(name);
+    return out;
   };
 
   return {
@@ -374,6 +399,12 @@ export function buildSlubModel(config: SlubConfig): Model<SlubState, SlubAction>
       sc.contexts.every((c) => s.ctx[c.name]!.stack.length === 0 && s.ctx[c.name]!.ops.length === 0) &&
       s.cpus.every((c) => c.rcu_cbs.length === 0 && c.work.length === 0),
     view: (s) => slubView(info, s),
+    describeWaits: (s) => describeWaits(s, contexts, env),
+    coverage: () => {
+      const out = new Map(coverage);
+      for (const f of featuresRead) out.set(`feature:${f}`, 1);
+      return out;
+    },
     footprint: (s, a) => {
       const c = s.ctx[a.context]!;
       const { context: _c, step: _s, ...op } = a;
@@ -385,4 +416,37 @@ export function buildSlubModel(config: SlubConfig): Model<SlubState, SlubAction>
     },
     info,
   };
+}
+
+/** For a deadlock or livelock report: what each context that cannot go on waits for. */
+export function describeWaits(s: SlubState, contexts: readonly string[], env: Env): string[] {
+  const out: string[] = [];
+  const locks = [
+    ...s.nodes.map((n, i) => [`node${i}.list_lock`, n.list_lock] as const),
+    ...s.cpus.map((c, i) => [`cpu${i}'s pcs lock`, c.pcs_lock] as const),
+  ].filter(([, h]) => h !== null);
+  for (const ctx of contexts) {
+    const c = s.ctx[ctx];
+    if (!c) continue;
+    const f = c.stack[c.stack.length - 1];
+    if (!f) {
+      if (c.ops.length > 0) out.push(`${ctx} has not started ${c.ops[0]!.op}: it may start only when every other client has finished and freed its objects`);
+      continue;
+    }
+    const where = `${f.fn}/${f.pc}`;
+    if (!mayRun(s, ctx, contexts)) {
+      const sib = contexts.filter((o) => o !== ctx && cpuOf(o) === cpuOf(ctx) && (s.ctx[o]?.stack.length ?? 0) > 0);
+      out.push(`${ctx} cannot run in ${where}: ${sib.length ? `${sib.join(' and ')} on the same CPU ${sib.length > 1 ? 'run' : 'runs'} with preemption or irqs off, or interrupts it` : 'its CPU does not schedule it'}`);
+      continue;
+    }
+    const st = stepOf(env, f);
+    if (st.guard && !st.guard(s, ctx, f.l)) {
+      const held = locks.filter(([, h]) => h !== ctx).map(([name, h]) => `${name} is held by ${h}`);
+      const works = s.cpus.flatMap((cpu, i) => cpu.work.map((w) => `${w.fn} queued on cpu${i}${w.running ? ' (running)' : ''}`));
+      const cbs = s.cpus.flatMap((cpu, i) => cpu.rcu_cbs.map((cb) => `${cb.fn} on cpu${i}${cb.ready ? ' (ready)' : ' (waiting for a grace period)'}`));
+      const what = /lock|list/.test(st.reads.join(' ')) && held.length ? held : /work/.test(st.reads.join(' ')) && works.length ? works : /rcu_cbs/.test(st.reads.join(' ')) && cbs.length ? cbs : [...held, ...works, ...cbs];
+      out.push(`${ctx} waits in ${where}${what.length ? `: ${what.join('; ')}` : ''}`);
+    }
+  }
+  return out;
 }

@@ -64,6 +64,8 @@ export interface Patch extends PatchSpec {
   readonly apply: (v: VersionDef) => VersionDef;
   /** Where it came from: 'built-in' or the file it was loaded from. */
   readonly source: string;
+  /** The first 12 hex digits of the SHA-256 of its file (set when the file is read). */
+  readonly hash?: string;
 }
 
 function checkFn(patch: string, fn: string, def: unknown): FnDef {

@@ -1,9 +1,10 @@
 // The patches slubcheck knows: the ones shipped in patches/ (ordinary patch
 // files, the same shape a user writes), and the files a user loaded with
 // `--patch ./file.ts`.
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UsageError } from '../../src/engine/errors.ts';
 import type { VersionDef } from './versions.ts';
 import { findVersion } from './versions.ts';
@@ -19,16 +20,28 @@ import * as shutdownShrinkFirst from '../../patches/shutdown-barn-shrink-first.t
 
 export type { Patch };
 
-export const PATCHES: readonly Patch[] = [
-  patchFromModule(haoLi, 'built-in'),
-  patchFromModule(removeCpuPartial, 'built-in'),
-  patchFromModule(kvfreeBarrier, 'built-in'),
-  patchFromModule(brokenRemove, 'built-in'),
-  patchFromModule(brokenFreeToPcs, 'built-in'),
-  patchFromModule(flushFailedRefill, 'built-in'),
-  patchFromModule(shutdownFlushAgain, 'built-in'),
-  patchFromModule(shutdownShrinkFirst, 'built-in'),
+const BUILT_IN: readonly [unknown, string][] = [
+  [haoLi, 'hao-li-list-lock-barrier.ts'],
+  [removeCpuPartial, 'remove-slub-cpu-partial.ts'],
+  [kvfreeBarrier, 'kvfree-rcu-barrier-on-cache.ts'],
+  [brokenRemove, 'broken-unlocked-remove-partial.ts'],
+  [brokenFreeToPcs, 'broken-free-to-pcs-unlocked.ts'],
+  [flushFailedRefill, 'sheaf-flush-on-failed-refill.ts'],
+  [shutdownFlushAgain, 'shutdown-flush-after-barn-shrink.ts'],
+  [shutdownShrinkFirst, 'shutdown-barn-shrink-first.ts'],
 ];
+
+/** The first 12 hex digits of a file's SHA-256: what reports and replay tokens record of a patch. */
+export function contentHash(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+}
+
+const PATCH_DIR = fileURLToPath(new URL('../../patches/', import.meta.url));
+
+export const PATCHES: readonly Patch[] = BUILT_IN.map(([mod, file]) => ({
+  ...patchFromModule(mod, 'built-in'),
+  hash: contentHash(readFileSync(PATCH_DIR + file)),
+}));
 
 /** Patch files loaded this run, by the argument that named them. */
 const loaded = new Map<string, Patch>();
@@ -42,37 +55,78 @@ function firstLine(e: unknown): string {
   return (err ?? msg.split('\n')[0] ?? msg).trim();
 }
 
+/** How long a patch file may take to load (its top-level code) before it is rejected. */
+export const PATCH_LOAD_SECONDS = 10;
+
+/** A reference to a patch as configurations and replay tokens record it: a built-in name, or `file#sha256=<hash>`. */
+const HASH_MARK = '#sha256=';
+
+export function splitPatchRef(ref: string): { file: string; hash?: string } {
+  const i = ref.lastIndexOf(HASH_MARK);
+  return i < 0 ? { file: ref } : { file: ref.slice(0, i), hash: ref.slice(i + HASH_MARK.length) };
+}
+
+/** The reference a configuration records for a --patch argument: a loaded file gets its content hash. */
+export function patchRef(arg: string): string {
+  if (!isPatchFile(arg)) return arg;
+  const { file } = splitPatchRef(arg);
+  const p = loaded.get(file);
+  return p ? `${file}${HASH_MARK}${p.hash}` : arg;
+}
+
 /** Loads a patch file (TypeScript through tsx, no build step); every failure is one UsageError line. */
 export async function loadPatchFile(arg: string): Promise<Patch> {
-  const hit = loaded.get(arg);
+  const { file } = splitPatchRef(arg);
+  const hit = loaded.get(file);
   if (hit) return hit;
-  const abs = resolve(arg);
+  const abs = resolve(file);
+  let text: Buffer;
   try {
-    readFileSync(abs);
-  } catch {
-    throw new UsageError(`no such patch file: ${arg}`);
+    if (statSync(abs).isDirectory()) throw new UsageError(`patch ${file} is a directory, not a patch file`);
+    text = readFileSync(abs);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `no such patch file: ${file}` : `cannot read patch file ${file}: ${code === 'EACCES' ? 'permission denied' : firstLine(e)}`);
   }
   let mod: unknown;
+  let timer: NodeJS.Timeout | undefined;
   try {
     // tsx's loader for one file: TypeScript or JavaScript, ESM or CommonJS, wherever the file is.
     const { tsImport } = await import('tsx/esm/api');
-    mod = await tsImport(pathToFileURL(abs).href, import.meta.url);
+    const timeout = new Promise<never>((_r, reject) => {
+      timer = setTimeout(() => reject(new UsageError(`patch file ${file} did not finish loading within ${PATCH_LOAD_SECONDS} s`)), PATCH_LOAD_SECONDS * 1000);
+    });
+    mod = await Promise.race([tsImport(pathToFileURL(abs).href, import.meta.url), timeout]);
   } catch (e) {
-    throw new UsageError(`cannot load patch ${arg}: ${firstLine(e)}`);
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot load patch ${file}: ${firstLine(e)}`);
+  } finally {
+    clearTimeout(timer);
   }
-  const patch = patchFromModule(mod, arg);
-  for (const v of patch.appliesTo) if (!findVersion(v)) throw new UsageError(`patch ${arg} applies to unknown version '${v}'`);
-  loaded.set(arg, patch);
+  const patch = { ...patchFromModule(mod, file), hash: contentHash(text) };
+  for (const v of patch.appliesTo) if (!findVersion(v)) throw new UsageError(`patch ${file} applies to unknown version '${v}'`);
+  loaded.set(file, patch);
   return patch;
 }
 
-export function findPatch(name: string): Patch | undefined {
-  return loaded.get(name) ?? PATCHES.find((p) => p.name === name);
+/** A patch by built-in name or file reference; a file whose content changed since the reference was recorded is an error. */
+export function findPatch(ref: string): Patch | undefined {
+  const { file, hash } = splitPatchRef(ref);
+  const p = loaded.get(file);
+  if (p && hash !== undefined && hash !== p.hash) {
+    throw new UsageError(`patch file ${file} has changed since this was recorded (sha256 ${hash}, now ${p.hash}): restore it, or check again`);
+  }
+  return p ?? PATCHES.find((x) => x.name === ref);
 }
 
 export function applyPatches(v: VersionDef, names: readonly string[]): VersionDef {
   let out = v;
+  const seen = new Set<string>();
   for (const name of names) {
+    const key = splitPatchRef(name).file;
+    if (seen.has(key)) throw new UsageError(`patch ${key} is given twice`);
+    seen.add(key);
     const p = findPatch(name);
     if (!p) {
       if (isPatchFile(name)) throw new UsageError(`patch file ${name} is not loaded (give it with --patch on the command line)`);
@@ -82,5 +136,23 @@ export function applyPatches(v: VersionDef, names: readonly string[]): VersionDe
     if (!applies) throw new UsageError(`patch ${name} applies to ${p.appliesTo.join(', ')}, not ${v.id}`);
     out = p.apply(out);
   }
+  return out;
+}
+
+/**
+ * The code a set of patches changes in a version: every step it replaces or
+ * adds (`fn/label`), a new entry label, and `feature:<name>` for each version
+ * switch it flips (the steps that read the switch change with it).
+ */
+export function changedCode(v: VersionDef, names: readonly string[]): string[] {
+  const p = applyPatches(v, names);
+  const out: string[] = [];
+  for (const [fn, def] of Object.entries(p.fns)) {
+    const old = v.fns[fn];
+    if (old === def) continue;
+    for (const [pc, st] of Object.entries(def.steps)) if (!old || old.steps[pc] !== st) out.push(`${fn}/${pc}`);
+    if (old && old.entry !== def.entry && !out.includes(`${fn}/${def.entry}`)) out.push(`${fn}/${def.entry}`);
+  }
+  for (const [k, val] of Object.entries(p.features)) if ((v.features as unknown as Record<string, unknown>)[k] !== val) out.push(`feature:${k}`);
   return out;
 }

@@ -3,26 +3,57 @@
 // found, 1 when one was (or a deadlock), 2 on bad input, with one line
 // naming the problem and never a stack trace.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, writeSync } from 'node:fs';
 import type { Model, ModelEntry, ModelOptions, Plain, Registry } from '../engine/model.ts';
 import { EngineError, ModelError, UsageError } from '../engine/errors.ts';
 import { explore, type CheckResult } from '../engine/explore.ts';
 import { randomSearch } from '../engine/random.ts';
 import { restrict, unwrapResult } from '../engine/preemption.ts';
 import { minimize, type Minimized } from '../engine/minimize.ts';
-import { verify, verifyJson, verifyText } from './verify.ts';
-import { encodeToken, readTraceArgument, replay, traceToJson, type Trace } from '../engine/trace.ts';
-import { renderTable, traceSteps } from '../engine/render.ts';
+import { verify, verifyExitCode, verifyJson, verifyText } from './verify.ts';
+import { encodeToken, readTraceArgument, replay, replayCommandLines, traceToJson, type Trace } from '../engine/trace.ts';
+import { renderTable, traceSteps, wrap } from '../engine/render.ts';
 import { holds, propertySets } from '../engine/run.ts';
+import { fingerprint } from '../engine/fingerprint.ts';
+import type { Stops } from '../engine/stops.ts';
 
 export interface Io {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
+  /** True once the user asked to stop (Ctrl-C); the search then ends with its partial statistics. */
+  readonly interrupted?: () => boolean;
+}
+
+/** slubcheck's own version, from package.json. */
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Exit statuses, as the README documents them. */
+export const EXIT = { ok: 0, violation: 1, usage: 2, modelError: 3, engineBug: 4, notExercised: 5 } as const;
+
+/**
+ * Writes a line straight to a file descriptor, synchronously: the CLI runs
+ * in a worker thread that stays busy in a search, and a worker's
+ * process.stdout only passes output on when its event loop runs. A pipe
+ * that is full (EAGAIN) is waited for; a reader that went away (EPIPE) ends
+ * the process quietly, as `slubcheck ... | head` expects.
+ */
+export function writeLine(fd: 1 | 2, line: string): void {
+  let buf = Buffer.from(line + '\n');
+  while (buf.length > 0) {
+    try {
+      buf = buf.subarray(writeSync(fd, buf));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+      else if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      else throw e;
+    }
+  }
 }
 
 export const defaultIo: Io = {
-  out: (l) => process.stdout.write(l + '\n'),
-  err: (l) => process.stderr.write(l + '\n'),
+  out: (l) => writeLine(1, l),
+  err: (l) => writeLine(2, l),
 };
 
 const HELP: Record<string, string> = {
@@ -40,7 +71,10 @@ commands:
                            the source it models): what a patch can change
 
 Run 'slubcheck <command> --help' for a command's options.
-Exit status: 0 no violation, 1 violation or deadlock found, 2 bad input.`,
+Exit status: 0 no violation, 1 violation, deadlock or livelock found, 2 bad
+input, 3 model error (a bug in a model or a patch file), 4 slubcheck engine
+bug, 5 (verify) the code a patch changes never ran in any scenario.
+Ctrl-C stops a search and prints its partial statistics.`,
   list: `usage: slubcheck list
 
 Lists every model with a one-line summary, and the configurations
@@ -66,12 +100,19 @@ options:
   --depth D              pct: the bug depth d, with d-1 priority change points
                          per run (default 3)
   --minimize             minimize a counterexample before printing it
+  --max-memory MB        stop (incomplete) when the process uses more memory
+                         (default: before the JavaScript heap runs out)
+  --no-liveness          skip the livelock check after a complete search
   --json                 print one JSON object instead of text
   --trace-out FILE       write the counterexample as a JSON trace file
   --check-collisions     keep exact state encodings, fail on a fingerprint
                          collision (slow; for debugging the engine)
-  --quiet                no progress lines on stderr`,
-  minimize: `usage: slubcheck minimize <token|file> [--json] [--max-states N]
+  --quiet                no progress lines on stderr
+
+After a complete search every reachable state must still be able to reach
+one where every context has finished; a state that cannot is a livelock,
+reported with a lasso trace (the steps after the marker repeat forever).`,
+  minimize: `usage: slubcheck minimize <token|file> [--json] [--max-states N] [--quiet]
 
 Takes any counterexample (a replay token or a JSON trace file) and returns a
 smaller one that violates the same property: the fewest preemptions first
@@ -82,7 +123,10 @@ after, the trace and its replay token. Exit 1 (the output is a violation).
 
 options:
   --json           one JSON object: property, before, after, trace, token
-  --max-states N   budget of each bounded search (default 300000)`,
+  --max-states N   budget of each bounded search (default 300000)
+  --max-seconds S  stop searching after S seconds and return the best so far
+  --max-memory MB  stop a search when the process uses more memory
+  --quiet          no progress lines on stderr`,
   verify: `usage: slubcheck verify <model> --patch P [--patch Q ...] [options]
 
 Runs the model with and without the patches on the same scenarios, with the
@@ -90,8 +134,13 @@ same strategy and bounds, and reports per scenario which property
 violations the patches fix, which they introduce and which remain, whether
 each side's search was complete, and the distinct-state counts of both.
 A patch is a built-in name ('slubcheck list') or a TypeScript file
-(./my-fix.ts; see docs/patch-tutorial.md). Exit 0 when the patches
-introduce no violation, 1 when they do.
+(./my-fix.ts; see docs/patch-tutorial.md).
+
+The verdict is INTRODUCES (exit 1) when the patched side violates a
+property, deadlocks or livelocks where the base does not; NOT EXERCISED
+(exit 5) when some step the patch replaces or adds never ran on the patched
+side in any scenario; otherwise OK (complete), or OK within bounds
+(incomplete: ...) when a bound cut a search short (exit 0).
 
 options:
   --scenario NAME     check this scenario (repeatable; default: every scenario
@@ -100,12 +149,16 @@ options:
   --strategy S        bfs (default), dfs, random or pct
   --max-states N      bound each search (default 500000)
   --max-depth N       bound each search's depth
-  --max-seconds S     bound each search's time
+  --max-seconds S     bound each search's time (every strategy)
+  --max-memory MB     stop a search when the process uses more memory
   --runs N, --seed S  random and pct: runs per search (default 1000) and seed
-  --report            a plain-text block to paste into a review: the version,
-                      patches, scenarios and bounds, the verdict, and each
-                      violation's minimized two-column trace
-  --json              one JSON object: version, patches, verdict, scenarios`,
+  --report            a plain-text block to paste into a review, at most 80
+                      columns: the version, patches (with content hashes),
+                      scenarios and bounds, the verdict, and each violation's
+                      minimized trace with its replay command
+  --json              one JSON object: version, patches, verdict, complete,
+                      the changed code and where it ran, the scenarios
+  --quiet             no progress lines on stderr`,
   replay: `usage: slubcheck replay <token|file> [--json]
 
 Re-runs a counterexample (a replay token, or a JSON trace file written by
@@ -121,23 +174,60 @@ const MODEL_OPTIONS = {
 } as const satisfies ParseArgsConfig['options'];
 
 function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+  const all = { ...options, help: { type: 'boolean', short: 'h' } } as const;
+  // `--max-states -1`: keep a value that looks like a negative number with its option, so that the
+  // option's own check can say what is wrong with it.
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : undefined;
+    const next = args[i + 1];
+    if (name !== undefined && (all as Record<string, { type: string }>)[name]?.type === 'string' && next !== undefined && /^-[0-9.]/.test(next)) {
+      joined.push(`${a}=${next}`);
+      i++;
+    } else joined.push(a);
+  }
+  let parsed;
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joined, options: all, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
     // node's messages are one line already, e.g. "Unknown option '--foo'".
     throw new UsageError(((e as Error).message ?? String(e)).split('\n')[0]!.replace(/\. To specify a positional argument.*$/, ''));
   }
+  // An option given twice that takes one value is an error, not "the last one wins".
+  const seen = new Map<string, number>();
+  for (const t of parsed.tokens ?? []) if (t.kind === 'option') seen.set(t.name, (seen.get(t.name) ?? 0) + 1);
+  for (const [name, n] of seen) {
+    if (n > 1 && !(all as Record<string, { multiple?: boolean }>)[name]?.multiple) throw new UsageError(`--${name} is given ${n} times; give it once`);
+  }
+  return parsed;
 }
 
 function positiveInt(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   if (!/^[0-9]+$/.test(v) || Number(v) <= 0) throw new UsageError(`--${name} needs a positive whole number, not '${v}'`);
+  if (!Number.isSafeInteger(Number(v))) throw new UsageError(`--${name} must be below 2^53, not ${v}`);
   return Number(v);
 }
 
 function nonNegativeInt(name: string, v: string): number {
   if (!/^[0-9]+$/.test(v)) throw new UsageError(`--${name} needs a whole number, not '${v}'`);
+  if (!Number.isSafeInteger(Number(v))) throw new UsageError(`--${name} must be below 2^53, not ${v}`);
   return Number(v);
+}
+
+/** Stops every search of a command honours: Ctrl-C (relayed by bin/slubcheck.js) and --max-memory. */
+function stopsOf(io: Io, maxMemory: string | undefined): Stops {
+  const mb = positiveInt('max-memory', maxMemory);
+  return {
+    ...(io.interrupted ? { shouldStop: () => (io.interrupted!() ? 'interrupted (Ctrl-C)' : undefined) } : {}),
+    ...(mb !== undefined ? { maxMemoryMb: mb } : {}),
+  };
+}
+
+function progressPrinter(io: Io, what: string, randomised: boolean) {
+  return (p: { states: number; statesPerSecond: number; queue: number; depth: number; seconds: number }) =>
+    io.err(`progress: ${what}${what ? ': ' : ''}${p.states} states, ${p.statesPerSecond} states/s, ${randomised ? 'runs left' : 'queue'} ${p.queue}, depth ${p.depth}, ${p.seconds.toFixed(0)} s`);
 }
 
 function positiveNumber(name: string, v: string | undefined): number | undefined {
@@ -171,6 +261,7 @@ function modelOptions(values: { scenario?: string; patch?: string[]; kasan?: boo
   };
 }
 
+/** The one-line replay command (JSON output); text output wraps it with replayCommandLines. */
 export function replayCommand(trace: Trace): string {
   return `npx slubcheck replay ${encodeToken(trace)}`;
 }
@@ -182,6 +273,7 @@ function verdictLine(r: CheckResult<any, any>): string {
       : `no violation (incomplete: ${r.stopReason ?? 'stopped early'}; ${r.states} distinct states, depth ${r.depth})`;
   }
   if (r.result === 'deadlock') return `DEADLOCK after ${r.trace!.steps.length} steps: no context can take a step and not every context has finished`;
+  if (r.result === 'livelock') return `LIVELOCK after ${r.trace!.steps.length} steps: the steps from ${r.cycleStart! + 1} on repeat forever, and no context can finish`;
   return `VIOLATION of ${r.property} (${r.propertyKind}) after ${r.trace!.steps.length} steps`;
 }
 
@@ -200,6 +292,7 @@ export function resultJson(r: CheckResult<any, any>, config: Plain): Record<stri
     property: r.property ?? null,
     property_kind: r.propertyKind ?? null,
     explanation: r.explanation ?? null,
+    ...(r.cycleStart !== undefined ? { cycle_start: r.cycleStart } : {}),
     trace: r.path ? traceSteps(r.path) : null,
     token: r.trace ? encodeToken(r.trace) : null,
     replay: r.trace ? replayCommand(r.trace) : null,
@@ -207,21 +300,28 @@ export function resultJson(r: CheckResult<any, any>, config: Plain): Record<stri
   };
 }
 
-/** The text report of a check: verdict, trace table, replay command, figures. */
+/** What each context that cannot go on waits for, after a deadlock or a livelock. */
+function waitLines(model: Model<any, any>, r: CheckResult<any, any>): string[] {
+  if ((r.result !== 'deadlock' && r.result !== 'livelock') || !r.path || !model.describeWaits) return [];
+  return [...model.describeWaits(r.path.states.at(-1))];
+}
+
+/** The text report of a check: verdict, trace table, replay command, figures; at most 80 columns. */
 export function reportText(model: Model<any, any>, r: CheckResult<any, any>, io: Io): void {
-  io.out(verdictLine(r));
+  for (const l of wrap(verdictLine(r), 80, '  ')) io.out(l);
   if (r.trace && r.path) {
-    if (r.explanation) io.out(`  ${r.explanation}`);
+    if (r.explanation) for (const l of wrap(`  ${r.explanation}`, 80, '  ')) io.out(l);
+    for (const w of waitLines(model, r)) for (const l of wrap(`  ${w}`, 80, '    ')) io.out(l);
     io.out('');
-    io.out(renderTable(model, r.path));
+    io.out(renderTable(model, r.path, r.cycleStart !== undefined ? { cycleStart: r.cycleStart } : {}));
     io.out('');
-    io.out(`replay: ${replayCommand(r.trace)}`);
+    for (const l of replayCommandLines(r.trace)) io.out(l);
   }
   const rate = r.seconds > 0 ? Math.round(r.states / r.seconds) : r.states;
   io.out(`${r.states} distinct states, ${r.transitions} transitions, depth ${r.depth}, ${r.seconds.toFixed(2)} s (${rate} states/s)`);
   const missing = r.witnesses.filter((w) => !w.reached);
   if (missing.length > 0 && r.result === 'ok') {
-    io.out(`warning: never reached (the search may be vacuous here): ${missing.map((w) => w.name).join(', ')}`);
+    for (const l of wrap(`warning: never reached (the search may be vacuous here): ${missing.map((w) => w.name).join(', ')}`, 80, '  ')) io.out(l);
   }
 }
 
@@ -229,7 +329,7 @@ function cmdList(registry: Registry, io: Io): number {
   const w = Math.max(...registry.entries.map((e) => e.id.length));
   for (const e of registry.entries) {
     io.out(`${e.id.padEnd(w)}  ${e.summary}`);
-    for (const c of e.configurations ?? []) io.out(`${' '.repeat(w)}    --scenario ${c.name}: ${c.summary}`);
+    for (const c of e.configurations ?? []) io.out(`${' '.repeat(w)}    --scenario ${c.name}${c.exhaustive === false ? ' (random and PCT only)' : ''}: ${c.summary}`);
     for (const p of e.patches ?? []) io.out(`${' '.repeat(w)}    --patch ${p.name}: ${p.summary}`);
   }
   return 0;
@@ -257,28 +357,41 @@ function minimizedJson(m: Minimized<any, any>): Record<string, unknown> {
 }
 
 function cmdMinimize(registry: Registry, args: string[], io: Io): number {
-  const { values, positionals } = parse(args, { json: { type: 'boolean' }, 'max-states': { type: 'string' } });
+  const { values, positionals } = parse(args, {
+    json: { type: 'boolean' },
+    'max-states': { type: 'string' },
+    'max-seconds': { type: 'string' },
+    'max-memory': { type: 'string' },
+    quiet: { type: 'boolean' },
+  });
   if (values.help) return io.out(HELP.minimize!), 0;
-  if (positionals.length !== 1) throw new UsageError('minimize takes one replay token or trace file');
+  if (positionals.length !== 1) throw new UsageError(`minimize takes one replay token or trace file${positionals.length > 1 ? `, got ${positionals.length}` : ''}`);
   const trace = readTraceArgument(positionals[0]!);
+  if (trace.property === 'livelock') throw new UsageError('minimize does not shrink livelock traces; replay shows the lasso');
   const entry = registry.resolve(trace.model);
   if (!entry) throw new UsageError(`the trace is for unknown model '${trace.model}'`);
   const model = entry.build(trace.config);
   const maxStates = positiveInt('max-states', values['max-states']);
-  const m = minimize(model, trace, maxStates !== undefined ? { maxStates } : {});
+  const maxSeconds = positiveNumber('max-seconds', values['max-seconds']);
+  const m = minimize(model, trace, {
+    ...(maxStates !== undefined ? { maxStates } : {}),
+    ...(maxSeconds !== undefined ? { maxSeconds } : {}),
+    ...stopsOf(io, values['max-memory']),
+    ...(values.quiet ? {} : { onProgress: progressPrinter(io, 'minimize', false) }),
+  });
   if (values.json) {
     io.out(JSON.stringify({ model: model.id, config: model.config, ...minimizedJson(m) }));
     return 1;
   }
-  io.out(`slubcheck: minimizing a counterexample of ${model.id}${describeConfig(model.config)}`);
+  for (const l of wrap(`slubcheck: minimizing a counterexample of ${model.id}${describeConfig(model.config)}`, 80, '  ')) io.out(l);
   io.out(`VIOLATION of ${m.property} (${m.kind})`);
-  if (m.explanation) io.out(`  ${m.explanation}`);
-  io.out(statsLine(m));
-  if (m.note) io.out(`note: ${m.note}`);
+  if (m.explanation) for (const l of wrap(`  ${m.explanation}`, 80, '  ')) io.out(l);
+  for (const l of wrap(statsLine(m), 80, '  ')) io.out(l);
+  if (m.note) for (const l of wrap(`note: ${m.note}`, 80, '  ')) io.out(l);
   io.out('');
   io.out(renderTable(model, m.path));
   io.out('');
-  io.out(`replay: ${replayCommand(m.trace)}`);
+  for (const l of replayCommandLines(m.trace)) io.out(l);
   return 1;
 }
 
@@ -291,10 +404,12 @@ function cmdVerify(registry: Registry, args: string[], io: Io): number {
     'max-states': { type: 'string' },
     'max-depth': { type: 'string' },
     'max-seconds': { type: 'string' },
+    'max-memory': { type: 'string' },
     runs: { type: 'string' },
     seed: { type: 'string' },
     report: { type: 'boolean' },
     json: { type: 'boolean' },
+    quiet: { type: 'boolean' },
   });
   if (values.help) return io.out(HELP.verify!), 0;
   if (positionals.length > 1) throw new UsageError(`verify takes one model, got ${positionals.join(' ')}`);
@@ -303,9 +418,16 @@ function cmdVerify(registry: Registry, args: string[], io: Io): number {
   if (patches.length === 0) throw new UsageError('verify needs at least one --patch (a built-in name or a file)');
   const strategy = (values.strategy ?? 'bfs') as 'bfs' | 'dfs' | 'random' | 'pct';
   if (!['bfs', 'dfs', 'random', 'pct'].includes(strategy)) throw new UsageError(`unknown strategy '${strategy}': use bfs, dfs, random or pct`);
-  const known = new Set((entry.configurations ?? []).map((c) => c.name));
-  const scenarios = values.scenario ?? (entry.configurations ?? []).filter((c) => c.exhaustive !== false || strategy === 'random' || strategy === 'pct').map((c) => c.name);
+  const randomised = strategy === 'random' || strategy === 'pct';
+  for (const flag of ['runs', 'seed'] as const) {
+    if (values[flag] !== undefined && !randomised) throw new UsageError(`--${flag} goes with --strategy random or pct`);
+  }
+  const configurations = entry.configurations ?? [];
+  const known = new Set(configurations.map((c) => c.name));
+  const scenarios = values.scenario ?? configurations.filter((c) => c.exhaustive !== false || randomised).map((c) => c.name);
   for (const s of scenarios) if (!known.has(s)) throw new UsageError(`unknown scenario '${s}' for ${entry.id}: try 'slubcheck list'`);
+  const dup = scenarios.find((s, i) => scenarios.indexOf(s) !== i);
+  if (dup !== undefined) throw new UsageError(`--scenario ${dup} is given twice`);
   const maxStates = positiveInt('max-states', values['max-states']) ?? 500_000;
   const maxDepth = positiveInt('max-depth', values['max-depth']);
   const maxSeconds = positiveNumber('max-seconds', values['max-seconds']);
@@ -314,12 +436,20 @@ function cmdVerify(registry: Registry, args: string[], io: Io): number {
     explore: { maxStates, ...(maxDepth !== undefined ? { maxDepth } : {}), ...(maxSeconds !== undefined ? { maxSeconds } : {}) },
     runs: positiveInt('runs', values.runs) ?? 1000,
     seed: values.seed === undefined ? 1 : nonNegativeInt('seed', values.seed),
+    ...stopsOf(io, values['max-memory']),
+    ...(values.quiet ? {} : { onProgress: (what: string, p: Parameters<ReturnType<typeof progressPrinter>>[0]) => progressPrinter(io, what, randomised)(p) }),
   };
   const kasan = !!values.kasan;
-  const results = verify(entry, scenarios, patches, kasan, opts);
-  if (values.json) io.out(JSON.stringify(verifyJson(entry.id, patches, kasan, opts, results)));
-  else verifyText(io, entry.id, patches.map((p) => (entry.describePatch ? entry.describePatch(p) : p)), kasan, opts, results, !!values.report);
-  return results.some((r) => r.introduced.length > 0) ? 1 : 0;
+  const v = verify(entry, scenarios, patches, kasan, opts);
+  if (values.json) io.out(JSON.stringify(verifyJson(entry, patches, kasan, opts, v, VERSION)));
+  else
+    verifyText(io, entry, patches, kasan, opts, v, {
+      report: !!values.report,
+      version: VERSION,
+      scenarioSummary: (name) => configurations.find((c) => c.name === name)?.summary,
+      otherScenarios: configurations.map((c) => c.name).filter((c) => !scenarios.includes(c)),
+    });
+  return verifyExitCode(v);
 }
 
 function cmdCheck(registry: Registry, args: string[], io: Io): number {
@@ -334,6 +464,8 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
     'max-states': { type: 'string' },
     'max-depth': { type: 'string' },
     'max-seconds': { type: 'string' },
+    'max-memory': { type: 'string' },
+    'no-liveness': { type: 'boolean' },
     json: { type: 'boolean' },
     'trace-out': { type: 'string' },
     'check-collisions': { type: 'boolean' },
@@ -350,15 +482,18 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
   }
   if (values.depth !== undefined && strategy !== 'pct') throw new UsageError('--depth is the bug depth of --strategy pct (bound a search with --max-depth)');
   if (values.preemptions !== undefined && randomised) throw new UsageError('--preemptions bounds the exhaustive strategies (bfs, dfs)');
+  if (values['no-liveness'] && randomised) throw new UsageError('--no-liveness goes with the exhaustive strategies (bfs, dfs)');
   const model = buildModel(entry, modelOptions(values));
   const maxStates = positiveInt('max-states', values['max-states']);
   const maxDepth = positiveInt('max-depth', values['max-depth']);
   const maxSeconds = positiveNumber('max-seconds', values['max-seconds']);
   const preemptions = values.preemptions === undefined ? undefined : nonNegativeInt('preemptions', values.preemptions);
-  const onProgress = values.quiet
-    ? undefined
-    : (p: { states: number; statesPerSecond: number; queue: number; depth: number; seconds: number }) =>
-        io.err(`progress: ${p.states} states, ${p.statesPerSecond} states/s, ${randomised ? 'runs left' : 'queue'} ${p.queue}, depth ${p.depth}, ${p.seconds.toFixed(0)} s`);
+  const stops = stopsOf(io, values['max-memory']);
+  const onProgress = values.quiet ? undefined : progressPrinter(io, '', randomised);
+  const scenario = values.scenario !== undefined ? entry.configurations?.find((c) => c.name === values.scenario) : undefined;
+  if (scenario?.exhaustive === false && !randomised && maxStates === undefined && maxSeconds === undefined) {
+    io.err(`warning: scenario ${scenario.name} is meant for random search (--strategy pct); a ${strategy} search of it is unlikely to complete (bound it with --max-states or --max-seconds)`);
+  }
   let seed: number | undefined;
   let r: CheckResult<any, any>;
   if (randomised) {
@@ -371,6 +506,7 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
       ...(maxDepth !== undefined ? { maxSteps: maxDepth } : {}),
       ...(values.depth !== undefined ? { depth: positiveInt('depth', values.depth)! } : {}),
       ...(maxSeconds !== undefined ? { maxSeconds } : {}),
+      ...stops,
       ...(onProgress ? { onProgress } : {}),
     });
   } else {
@@ -379,14 +515,16 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
       ...(maxStates !== undefined ? { maxStates } : {}),
       ...(maxDepth !== undefined ? { maxDepth } : {}),
       ...(maxSeconds !== undefined ? { maxSeconds } : {}),
+      ...(values['no-liveness'] ? { liveness: false } : {}),
       checkCollisions: !!values['check-collisions'],
+      ...stops,
       ...(onProgress ? { onProgress } : {}),
     };
-    r = preemptions === undefined ? explore(model, opts) : unwrapResult(model, explore(restrict(model, { preemptions }), opts), preemptions);
+    r = preemptions === undefined ? explore(model, opts) : unwrapResult(model, explore(restrict(model, { preemptions }), { ...opts, liveness: false }), preemptions);
   }
   let min: Minimized<any, any> | undefined;
-  if (values.minimize && r.trace) {
-    min = minimize(model, r.trace);
+  if (values.minimize && r.trace && r.result !== 'livelock') {
+    min = minimize(model, r.trace, { ...stops });
     r = { ...r, trace: min.trace, path: min.path, ...(min.explanation !== undefined ? { explanation: min.explanation } : {}) };
   }
   if (values['trace-out'] && r.trace) {
@@ -396,14 +534,22 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
       throw new UsageError(`cannot write --trace-out ${values['trace-out']}: ${(e as Error).message}`);
     }
   }
-  if (values.json) io.out(JSON.stringify({ ...resultJson(r, model.config), ...(seed !== undefined ? { seed } : {}), ...(min ? { minimized: { before: min.before, after: min.after } } : {}) }));
-  else {
-    io.out(`slubcheck: ${model.id}${describeConfig(model.config)} (${strategy}${seed !== undefined ? ` seed ${seed}` : ''})`);
-    if (min) io.out(`minimized: ${statsLine(min)}`);
+  if (values.json) {
+    io.out(
+      JSON.stringify({
+        ...resultJson(r, model.config),
+        ...(seed !== undefined ? { seed } : {}),
+        ...(min ? { minimized: { before: min.before, after: min.after } } : {}),
+        ...(waitLines(model, r).length ? { waits: waitLines(model, r) } : {}),
+      }),
+    );
+  } else {
+    for (const l of wrap(`slubcheck: ${model.id}${describeConfig(model.config)} (${strategy}${seed !== undefined ? ` seed ${seed}` : ''})`, 80, '  ')) io.out(l);
+    if (min) for (const l of wrap(`minimized: ${statsLine(min)}`, 80, '  ')) io.out(l);
     reportText(model, r, io);
     if (values['trace-out'] && r.trace) io.out(`trace written to ${values['trace-out']}`);
   }
-  return r.result === 'ok' ? 0 : 1;
+  return r.result === 'ok' ? EXIT.ok : EXIT.violation;
 }
 
 function describeConfig(config: Plain): string {
@@ -426,6 +572,11 @@ function cmdReplay(registry: Registry, args: string[], io: Io): number {
   // Which properties does the replayed path violate, and where first?
   const sets = propertySets(model);
   let violated: { name: string; kind: string; step: number; explanation?: string } | undefined;
+  // A livelock trace is a lasso: the replay checks that its cycle closes (the last state is the state before the cycle).
+  if (trace.property === 'livelock' && trace.cycleStart !== undefined) {
+    const from = path.states[trace.cycleStart];
+    if (from === undefined || fingerprint(from) !== fingerprint(path.states.at(-1))) throw new UsageError('the livelock trace does not return to the state where its cycle starts');
+  }
   path.states.forEach((s, i) => {
     if (violated) return;
     const bad = sets.always.find((p) => !holds(model, p, s));
@@ -449,16 +600,23 @@ function cmdReplay(registry: Registry, args: string[], io: Io): number {
       JSON.stringify({
         model: model.id,
         config: model.config,
-        result: violated ? (violated.kind === 'deadlock' ? 'deadlock' : 'violation') : 'ok',
-        property: violated?.name ?? null,
-        property_kind: violated?.kind ?? null,
+        result: trace.property === 'livelock' && trace.cycleStart !== undefined ? 'livelock' : violated ? (violated.kind === 'deadlock' ? 'deadlock' : 'violation') : 'ok',
+        property: trace.property === 'livelock' ? 'livelock' : (violated?.name ?? null),
+        property_kind: trace.property === 'livelock' ? 'livelock' : (violated?.kind ?? null),
         steps: path.actions.length,
         trace: traceSteps(path),
         token: encodeToken(trace),
       }),
     );
+  } else if (trace.property === 'livelock' && trace.cycleStart !== undefined) {
+    for (const l of wrap(`slubcheck: replaying ${path.actions.length} steps of ${model.id}${describeConfig(model.config)}`, 80, '  ')) io.out(l);
+    io.out('');
+    io.out(renderTable(model, path, { cycleStart: trace.cycleStart }));
+    io.out('');
+    io.out(`replayed: LIVELOCK: steps ${trace.cycleStart + 1} to ${path.actions.length} return to the state before step ${trace.cycleStart + 1}`);
+    return EXIT.violation;
   } else {
-    io.out(`slubcheck: replaying ${path.actions.length} steps of ${model.id}${describeConfig(model.config)}`);
+    for (const l of wrap(`slubcheck: replaying ${path.actions.length} steps of ${model.id}${describeConfig(model.config)}`, 80, '  ')) io.out(l);
     io.out('');
     io.out(renderTable(model, path));
     io.out('');
@@ -471,7 +629,7 @@ function cmdReplay(registry: Registry, args: string[], io: Io): number {
       if (violated.explanation) io.out(`  ${violated.explanation}`);
     } else io.out('replayed: every step matched; no property is violated on this path');
   }
-  return violated ? 1 : 0;
+  return violated || trace.property === 'livelock' ? EXIT.violation : EXIT.ok;
 }
 
 export type Command = (registry: Registry, args: string[], io: Io) => number;
@@ -492,7 +650,7 @@ export function runCli(registry: Registry, argv: string[], io: Io = defaultIo, d
       io.out((topic && (HELP[topic] ?? extraCommands.get(topic)?.help)) || HELP.main!);
       return 0;
     }
-    if (cmd === '--version') return io.out('slubcheck 0.1.0'), 0;
+    if (cmd === '--version') return io.out(`slubcheck ${VERSION}`), 0;
     if (cmd === 'list') {
       if (rest.includes('--help') || rest.includes('-h')) return io.out(HELP.list!), 0;
       if (rest.length > 0) throw new UsageError(`list takes no arguments, got: ${rest.join(' ')}`);
@@ -505,6 +663,7 @@ export function runCli(registry: Registry, argv: string[], io: Io = defaultIo, d
     if (cmd === 'steps') {
       const { values, positionals } = parse(rest, MODEL_OPTIONS);
       if (values.help) return io.out('usage: slubcheck steps <model> [--patch P ...]\n\nLists every step of the model, as kernel-function/label and the source it models.'), 0;
+      if (positionals.length > 1) throw new UsageError(`steps takes one model, got ${positionals.join(' ')}`);
       const entry = resolveEntry(registry, positionals[0]);
       if (!entry.describeSteps || !entry.configFromOptions) throw new UsageError(`model ${entry.id} does not describe its steps`);
       for (const line of entry.describeSteps(entry.configFromOptions(modelOptions(values)))) io.out(line);
@@ -516,16 +675,16 @@ export function runCli(registry: Registry, argv: string[], io: Io = defaultIo, d
     throw new UsageError(`unknown command '${cmd}': try 'slubcheck --help'`);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`slubcheck: error: ${e.message}`);
-      return 2;
+      io.err(`slubcheck: error: ${e.message.split('\n')[0]}`);
+      return EXIT.usage;
     }
     if (e instanceof ModelError) {
-      io.err(`slubcheck: ${e.message}`);
-      return 3;
+      io.err(`slubcheck: ${e.message.split('\n')[0]}`);
+      return EXIT.modelError;
     }
     if (e instanceof EngineError) {
-      io.err(`slubcheck: ${e.message} (please report this)`);
-      return 4;
+      io.err(`slubcheck: ${e.message.split('\n')[0]} (please report this)`);
+      return EXIT.engineBug;
     }
     throw e;
   }

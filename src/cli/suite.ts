@@ -4,9 +4,9 @@
 // from the model families (e.g. the SLUB demonstration).
 import type { Plain, Registry } from '../engine/model.ts';
 import { explore, type CheckResult } from '../engine/explore.ts';
-import { renderTable } from '../engine/render.ts';
+import { renderGrid, renderTable, wrap } from '../engine/render.ts';
 import type { Io } from './main.ts';
-import { replayCommand } from './main.ts';
+import { replayCommandLines } from '../engine/trace.ts';
 
 export interface SuiteRow {
   /** Display columns, in order (e.g. version, scenario, patch, kasan). */
@@ -25,11 +25,14 @@ export interface SuiteOptions {
   readonly headers: readonly string[];
   /** Print the counterexample traces under the table. */
   readonly traces?: boolean;
+  /** The widest the output may be (default 80). */
+  readonly width?: number;
 }
 
 function verdict(r: CheckResult<any, any>): string {
   if (r.result === 'ok') return r.complete ? 'no violation (complete)' : `no violation (incomplete: ${r.stopReason})`;
   if (r.result === 'deadlock') return `DEADLOCK (${r.trace!.steps.length} steps)`;
+  if (r.result === 'livelock') return `LIVELOCK (${r.trace!.steps.length} steps)`;
   return `VIOLATION ${r.property} (${r.trace!.steps.length} steps)`;
 }
 
@@ -50,11 +53,8 @@ export function runSuite(registry: Registry, rows: readonly SuiteRow[], io: Io, 
     matches ? 'as expected' : `UNEXPECTED (expected ${row.expect.result}${row.expect.property ? ' ' + row.expect.property : ''})`,
   ]);
   const headers = [...opts.headers, 'verdict', 'states', 'seconds', 'expected?'];
-  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: readonly string[]) => c.map((x, i) => (i === 5 || i === 6 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!))).join('  ').trimEnd();
-  io.out(line(headers));
-  io.out(widths.map((w) => '-'.repeat(w)).join('  '));
-  cells.forEach((c) => io.out(line(c)));
+  const n = opts.headers.length;
+  for (const l of renderGrid(headers, cells, { width: opts.width ?? 80, right: [n + 1, n + 2] })) io.out(l);
   const bad = results.filter((x) => !x.matches).length;
   io.out('');
   io.out(bad === 0 ? `all ${results.length} checks as expected` : `${bad} of ${results.length} checks NOT as expected`);
@@ -64,11 +64,11 @@ export function runSuite(registry: Registry, rows: readonly SuiteRow[], io: Io, 
       io.out('');
       io.out(`== ${row.title}`);
       io.out(`   ${row.command}`);
-      io.out(`${verdict(r)}${r.explanation ? `: ${r.explanation}` : ''}`);
+      for (const l of wrap(`${verdict(r)}${r.explanation ? `: ${r.explanation}` : ''}`, opts.width ?? 80, '  ')) io.out(l);
       io.out('');
-      io.out(renderTable(model, r.path));
+      io.out(renderTable(model, r.path, { width: opts.width ?? 80 }));
       io.out('');
-      io.out(`replay: ${replayCommand(r.trace)}`);
+      for (const l of replayCommandLines(r.trace, opts.width ?? 80)) io.out(l);
     }
   }
   return bad === 0 ? 0 : 1;

@@ -8,11 +8,13 @@
 import type { Action, Model, PropertyKind } from './model.ts';
 import { FingerprintSet } from './fingerprint.ts';
 import { EngineError } from './errors.ts';
+import { EdgeList, findLivelock } from './liveness.ts';
+import { memoryStop, type Stops } from './stops.ts';
 import { actionsChecked, holds, produceChecked, propertySets } from './run.ts';
 import { traceOf, type Path, type Trace } from './trace.ts';
 
 export type Strategy = 'bfs' | 'dfs';
-export type Verdict = 'ok' | 'violation' | 'deadlock';
+export type Verdict = 'ok' | 'violation' | 'deadlock' | 'livelock';
 
 export interface Progress {
   readonly states: number;
@@ -22,11 +24,16 @@ export interface Progress {
   readonly seconds: number;
 }
 
-export interface ExploreOptions {
+export interface ExploreOptions extends Stops {
   readonly strategy?: Strategy;
   readonly maxStates?: number;
   readonly maxDepth?: number;
   readonly maxSeconds?: number;
+  /**
+   * After a complete search, check that every reachable state can still reach
+   * a terminal one (default true); a state that cannot is a livelock.
+   */
+  readonly liveness?: boolean;
   /** Keep exact encodings of all states and fail on a fingerprint collision (debugging; slow). */
   readonly checkCollisions?: boolean;
   readonly onProgress?: (p: Progress) => void;
@@ -54,10 +61,12 @@ export interface CheckResult<S = unknown, A extends Action = Action> {
   readonly depth: number;
   readonly seconds: number;
   readonly property?: string;
-  readonly propertyKind?: PropertyKind | 'deadlock';
+  readonly propertyKind?: PropertyKind | 'deadlock' | 'livelock';
   readonly explanation?: string;
   readonly trace?: Trace;
   readonly path?: Path<S, A>;
+  /** For a livelock: the index of the first step of the cycle (the steps from there on repeat forever). */
+  readonly cycleStart?: number;
   readonly witnesses: readonly Witness[];
 }
 
@@ -96,6 +105,18 @@ interface Found {
   name: string;
 }
 
+class GrowableBytes {
+  data = new Uint8Array(1 << 16);
+  set(i: number, v: number): void {
+    while (i >= this.data.length) {
+      const d = new Uint8Array(this.data.length * 2);
+      d.set(this.data);
+      this.data = d;
+    }
+    this.data[i] = v;
+  }
+}
+
 /** Shared bookkeeping of both explorers: properties, witnesses, limits and progress. */
 class Search<S, A extends Action> {
   readonly props;
@@ -105,6 +126,9 @@ class Search<S, A extends Action> {
   transitions = 0;
   maxDepthSeen = 0;
   stopReason: string | undefined;
+  /** The transition graph and the terminal states, for the livelock check (when on). */
+  readonly edges: EdgeList | undefined;
+  readonly terminal = new GrowableBytes();
 
   constructor(
     readonly model: Model<S, A>,
@@ -112,6 +136,12 @@ class Search<S, A extends Action> {
     readonly visited: FingerprintSet,
   ) {
     this.props = propertySets(model);
+    this.edges = opts.liveness === false ? undefined : new EdgeList();
+  }
+
+  /** Records a transition (state ids) for the livelock check. */
+  edge(from: number, to: number, via: number): void {
+    this.edges?.push(from, to, via);
   }
 
   /** Checks the properties of a newly reached state; returns the first violated `always`. */
@@ -125,8 +155,9 @@ class Search<S, A extends Action> {
   }
 
   /** At expansion: deadlock and at_end checks. */
-  onExpand(s: S, enabled: readonly A[]): Found | undefined {
+  onExpand(s: S, enabled: readonly A[], id = -1): Found | undefined {
     const terminal = this.model.terminal(s);
+    if (terminal && id >= 0 && this.edges) this.terminal.set(id, 1);
     if (terminal) {
       for (const p of this.props.atEnd) if (!holds(this.model, p, s)) return { kind: 'at_end', name: p.name };
     } else if (enabled.length === 0) {
@@ -146,6 +177,11 @@ class Search<S, A extends Action> {
       const now = Date.now();
       if (this.opts.maxSeconds !== undefined && now - this.start >= this.opts.maxSeconds * 1000) {
         this.stopReason = `stopped after ${this.opts.maxSeconds} s (--max-seconds) at ${n} states`;
+        return true;
+      }
+      const why = this.opts.shouldStop?.() ?? ((this.transitions & 4095) === 0 ? memoryStop(this.opts) : undefined);
+      if (why !== undefined) {
+        this.stopReason = `${why} at ${n} states`;
         return true;
       }
       if (this.opts.onProgress && now - this.lastProgress >= (this.opts.progressEveryMs ?? 3000)) {
@@ -174,6 +210,30 @@ class Search<S, A extends Action> {
       }),
       ...extra,
     };
+  }
+
+  /** After a complete search: a livelock, as a lasso trace, or undefined when every state can finish. */
+  livelock(pathTo: (id: number) => { init: number; indices: number[] }): CheckResult<S, A> | undefined {
+    if (!this.edges) return undefined;
+    const n = this.visited.size;
+    this.terminal.set(n, 0);
+    const lasso = findLivelock(n, this.edges, this.terminal.data);
+    if (!lasso) return undefined;
+    const { init, indices } = pathTo(lasso.first);
+    const prefix = [...indices, ...lasso.lead];
+    const all = [...prefix, ...lasso.cycle];
+    const path = pathFromIndices(this.model, init, all);
+    const trace = traceOf(this.model, init, all, path.actions, 'livelock', prefix.length);
+    const who = [...new Set(path.actions.slice(prefix.length).map((a) => a.context))].join(', ');
+    this.stopReason = 'stopped at a livelock';
+    return this.result('livelock', false, {
+      property: 'livelock',
+      propertyKind: 'livelock',
+      explanation: `${lasso.stuck} reachable state${lasso.stuck === 1 ? '' : 's'} can never reach a state where every context has finished; ${who} keep${who.includes(',') ? '' : 's'} taking the last ${lasso.cycle.length} step${lasso.cycle.length === 1 ? '' : 's'} forever`,
+      trace,
+      path,
+      cycleStart: prefix.length,
+    });
   }
 
   counterexample(found: Found, init: number, indices: readonly number[]): CheckResult<S, A> {
@@ -213,7 +273,7 @@ function bfs<S, A extends Action>(model: Model<S, A>, opts: ExploreOptions): Che
   let queueIds: number[] = [];
   let head = 0;
   model.initStates().forEach((s, i) => {
-    if (!visited.add(s)) return;
+    if (visited.addId(s) < 0) return;
     parent.push(-1);
     via.push(i);
     queue.push(s);
@@ -242,7 +302,7 @@ function bfs<S, A extends Action>(model: Model<S, A>, opts: ExploreOptions): Che
     const id = queueIds[head]!;
     head++;
     const enabled = actionsChecked(model, s);
-    const bad = search.onExpand(s, enabled);
+    const bad = search.onExpand(s, enabled, id);
     if (bad) {
       const { init, indices } = indicesTo(id);
       return search.counterexample(bad, init, indices);
@@ -257,10 +317,15 @@ function bfs<S, A extends Action>(model: Model<S, A>, opts: ExploreOptions): Che
     for (let i = 0; i < enabled.length; i++) {
       const ns = produceChecked(model, s, enabled[i]!);
       search.transitions++;
-      if (!visited.add(ns)) continue;
+      const got = visited.addId(ns);
+      if (got < 0) {
+        search.edge(id, -1 - got, i);
+        continue;
+      }
       parent.push(id);
       via.push(i);
       const nid = parent.length - 1;
+      search.edge(id, nid, i);
       const bad2 = search.onNewState(ns, depth + 1);
       if (bad2) {
         const { init, indices } = indicesTo(nid);
@@ -272,11 +337,12 @@ function bfs<S, A extends Action>(model: Model<S, A>, opts: ExploreOptions): Che
     }
   }
   if (cut) return search.result('ok', false);
-  return search.result('ok', true);
+  return search.livelock(indicesTo) ?? search.result('ok', true);
 }
 
 interface Frame<S, A> {
   readonly state: S;
+  readonly id: number;
   readonly actions: readonly A[];
   next: number;
 }
@@ -284,18 +350,26 @@ interface Frame<S, A> {
 function dfs<S, A extends Action>(model: Model<S, A>, opts: ExploreOptions): CheckResult<S, A> {
   const visited = new FingerprintSet(1 << 16, opts.checkCollisions);
   const search = new Search(model, opts, visited);
+  // For the livelock check's shortest path: each state's parent and action, in discovery order.
+  const parent = new GrowableInt32();
+  const via = new GrowableInt32();
+  const rootOf: number[] = [];
   let cut = false;
   const inits = model.initStates();
   for (let init = 0; init < inits.length; init++) {
     const s0 = inits[init]!;
-    if (!visited.add(s0)) continue;
+    const id0 = visited.addId(s0);
+    if (id0 < 0) continue;
+    parent.push(-1);
+    via.push(init);
+    rootOf[init] = id0;
     const bad0 = search.onNewState(s0, 0);
     if (bad0) return search.counterexample(bad0, init, []);
     const stack: Frame<S, A>[] = [];
     const path: number[] = [];
-    const enter = (s: S): Found | undefined => {
+    const enter = (s: S, id: number): Found | undefined => {
       const enabled = actionsChecked(model, s);
-      const bad = search.onExpand(s, enabled);
+      const bad = search.onExpand(s, enabled, id);
       if (bad) return bad;
       const depth = stack.length;
       if (opts.maxDepth !== undefined && depth >= opts.maxDepth) {
@@ -303,13 +377,13 @@ function dfs<S, A extends Action>(model: Model<S, A>, opts: ExploreOptions): Che
           cut = true;
           search.stopReason = `stopped at depth ${opts.maxDepth} (--max-depth)`;
         }
-        stack.push({ state: s, actions: [], next: 0 });
+        stack.push({ state: s, id, actions: [], next: 0 });
       } else {
-        stack.push({ state: s, actions: enabled, next: 0 });
+        stack.push({ state: s, id, actions: enabled, next: 0 });
       }
       return undefined;
     };
-    const b = enter(s0);
+    const b = enter(s0, id0);
     if (b) return search.counterexample(b, init, []);
     while (stack.length > 0) {
       const top = stack[stack.length - 1]!;
@@ -321,17 +395,32 @@ function dfs<S, A extends Action>(model: Model<S, A>, opts: ExploreOptions): Che
       const i = top.next++;
       const ns = produceChecked(model, top.state, top.actions[i]!);
       search.transitions++;
-      if (!visited.add(ns)) continue;
+      const got = visited.addId(ns);
+      if (got < 0) {
+        search.edge(top.id, -1 - got, i);
+        continue;
+      }
+      parent.push(top.id);
+      via.push(i);
+      search.edge(top.id, got, i);
       path.push(i);
       const bad = search.onNewState(ns, stack.length);
       if (bad) return search.counterexample(bad, init, path);
-      const bad2 = enter(ns);
+      const bad2 = enter(ns, got);
       if (bad2) return search.counterexample(bad2, init, path);
       if (search.limitReached(stack.length, stack.length)) return search.result('ok', false);
     }
   }
   if (cut) return search.result('ok', false);
-  return search.result('ok', true);
+  const pathTo = (k: number) => {
+    const indices: number[] = [];
+    while (parent.data[k]! >= 0) {
+      indices.push(via.data[k]!);
+      k = parent.data[k]!;
+    }
+    return { init: via.data[k]!, indices: indices.reverse() };
+  };
+  return search.livelock(pathTo) ?? search.result('ok', true);
 }
 
 export function explore<S, A extends Action>(model: Model<S, A>, opts: ExploreOptions = {}): CheckResult<S, A> {

@@ -164,12 +164,14 @@ export function canonicalJson(v: unknown): string {
 }
 
 /**
- * A set of 64-bit fingerprints: open addressing over a Uint32Array, about
- * 16 bytes a state at most. The pair (0, 0) marks an empty slot, so a
- * fingerprint that hashes to it is stored as (0, 1).
+ * A map from 64-bit fingerprints to state ids (0, 1, 2, ... in the order the
+ * states were added): open addressing over typed arrays, 12 bytes a slot,
+ * at most half full. The pair (0, 0) marks an empty slot, so a fingerprint
+ * that hashes to it is stored as (0, 1).
  */
 export class FingerprintSet {
   private table: Uint32Array;
+  private ids: Int32Array;
   private mask: number;
   size = 0;
   /** With `checkCollisions`, the exact encoding of every state, to detect two states with one fingerprint. */
@@ -179,12 +181,18 @@ export class FingerprintSet {
     let cap = 1;
     while (cap < initialCapacity) cap <<= 1;
     this.table = new Uint32Array(cap * 2);
+    this.ids = new Int32Array(cap);
     this.mask = cap - 1;
     this.exact = checkCollisions ? new Map() : undefined;
   }
 
   /** Adds the fingerprint of `state`; true when it was new. */
   add(state: unknown): boolean {
+    return this.addId(state) >= 0;
+  }
+
+  /** Adds `state`: its new id (the set's size before), or -1 - the id it already had. */
+  addId(state: unknown): number {
     hashValue(state);
     let a = ra, b = rb;
     if (a === 0 && b === 0) b = 1;
@@ -198,10 +206,15 @@ export class FingerprintSet {
       this.exact.set(key, enc);
     }
     if ((this.size + 1) * 2 > this.mask + 1) this.grow();
-    return this.insert(a, b);
+    return this.insert(a, b, this.size);
   }
 
-  private insert(a: number, b: number): boolean {
+  /** Bytes held by the table. */
+  get bytes(): number {
+    return this.table.byteLength + this.ids.byteLength;
+  }
+
+  private insert(a: number, b: number, id: number): number {
     const t = this.table;
     let i = (a ^ Math.imul(b, 0x9e3779b1)) & this.mask;
     for (;;) {
@@ -209,22 +222,25 @@ export class FingerprintSet {
       if (x === 0 && y === 0) {
         t[2 * i] = a;
         t[2 * i + 1] = b;
+        this.ids[i] = id;
         this.size++;
-        return true;
+        return id;
       }
-      if (x === a && y === b) return false;
+      if (x === a && y === b) return -1 - this.ids[i]!;
       i = (i + 1) & this.mask;
     }
   }
 
   private grow(): void {
     const old = this.table;
+    const oldIds = this.ids;
     this.table = new Uint32Array(old.length * 2);
-    this.mask = old.length - 1;
+    this.ids = new Int32Array(oldIds.length * 2);
+    this.mask = oldIds.length * 2 - 1;
     this.size = 0;
-    for (let i = 0; i < old.length; i += 2) {
-      const a = old[i]!, b = old[i + 1]!;
-      if (a !== 0 || b !== 0) this.insert(a, b);
+    for (let i = 0; i < oldIds.length; i++) {
+      const a = old[2 * i]!, b = old[2 * i + 1]!;
+      if (a !== 0 || b !== 0) this.insert(a, b, oldIds[i]!);
     }
   }
 }

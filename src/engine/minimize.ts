@@ -10,7 +10,8 @@
 // returned, so it always reproduces.
 import type { Action, Model, Property } from './model.ts';
 import { UsageError } from './errors.ts';
-import { explore } from './explore.ts';
+import { explore, type Progress } from './explore.ts';
+import type { Stops } from './stops.ts';
 import { actionsChecked, holds, propertySets } from './run.ts';
 import { replay, traceOf, type Path, type Trace } from './trace.ts';
 import { countPreemptions, isChoice, restrict, unwrap, type Wrapped } from './preemption.ts';
@@ -81,9 +82,12 @@ function target<S>(model: Model<S, any>, v: Violation): Property<Wrapped<S>> {
   return { name: v.name, kind: 'always', check: (w) => p!.check(w.s) };
 }
 
-export interface MinimizeOptions {
+export interface MinimizeOptions extends Stops {
   /** Distinct-state budget of each bounded search. */
   readonly maxStates?: number;
+  /** Time budget of the whole minimization: the best trace found so far is returned when it runs out. */
+  readonly maxSeconds?: number;
+  readonly onProgress?: (p: Progress) => void;
 }
 
 export function minimize<S, A extends Action>(model: Model<S, A>, trace: Trace, opts: MinimizeOptions = {}): Minimized<S, A> {
@@ -101,8 +105,21 @@ export function minimize<S, A extends Action>(model: Model<S, A>, trace: Trace, 
   const caps: Record<string, number> = {};
   for (const a of cut.actions) if (isChoice(a)) caps[a.context] = (caps[a.context] ?? 0) + 1;
   const maxStates = opts.maxStates ?? 300_000;
+  const deadline = opts.maxSeconds !== undefined ? Date.now() + opts.maxSeconds * 1000 : undefined;
   for (let k = 0; k <= bestStats.preemptions; k++) {
-    const r = explore(restrict(model, { preemptions: k, choiceCaps: caps, properties: [target(model, v)] }), { maxStates });
+    const left = deadline === undefined ? undefined : (deadline - Date.now()) / 1000;
+    if (left !== undefined && left <= 0) {
+      note = `the time budget (--max-seconds ${opts.maxSeconds}) ran out before the search with at most ${k} preemptions`;
+      break;
+    }
+    const r = explore(restrict(model, { preemptions: k, choiceCaps: caps, properties: [target(model, v)] }), {
+      maxStates,
+      liveness: false,
+      ...(left !== undefined ? { maxSeconds: left } : {}),
+      ...(opts.shouldStop ? { shouldStop: opts.shouldStop } : {}),
+      ...(opts.maxMemoryMb !== undefined ? { maxMemoryMb: opts.maxMemoryMb } : {}),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    });
     if (r.result === 'violation' && r.path && r.trace) {
       const cand = unwrap(model, r.path, r.trace.init, v.name);
       // Every candidate is checked by replay on the real model.
@@ -118,7 +135,7 @@ export function minimize<S, A extends Action>(model: Model<S, A>, trace: Trace, 
       }
     }
     if (!r.complete && r.result === 'ok') {
-      note = `the search with at most ${k} preemptions stopped at ${maxStates} states; larger bounds were not tried`;
+      note = `the search with at most ${k} preemptions stopped (${r.stopReason ?? 'bounded'}); larger bounds were not tried`;
       break;
     }
   }

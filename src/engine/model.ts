@@ -73,6 +73,15 @@ export interface Model<S = unknown, A extends Action = Action> {
    * writes (documentation, and a hook for partial-order reduction).
    */
   readonly footprint?: (state: S, action: A) => { reads: readonly string[]; writes: readonly string[] } | undefined;
+  /**
+   * Instrumentation: how often each named piece of the model's code ran in the
+   * transitions computed so far (for SLUB, `fn/label` per step and
+   * `feature:<name>` per version switch read). `verify` requires the code a
+   * patch changes to appear here.
+   */
+  readonly coverage?: () => ReadonlyMap<string, number>;
+  /** For a deadlock or livelock: one line per context that cannot go on, saying what it waits for. */
+  readonly describeWaits?: (state: S) => readonly string[];
 }
 
 /** A model family entry, as the CLI lists and resolves it. */
@@ -86,8 +95,10 @@ export interface ModelEntry {
   readonly configurations?: readonly { readonly name: string; readonly summary: string; readonly exhaustive?: boolean }[];
   /** Built-in patches that apply to this model, one line each (`slubcheck list`). */
   readonly patches?: readonly { readonly name: string; readonly summary: string }[];
-  /** One line describing a patch (for reports). */
+  /** One line describing a patch (for reports): name, source, content hash, summary. */
   readonly describePatch?: (name: string) => string;
+  /** The code (step names, as the model's coverage names them) that these patches replace or add. */
+  readonly changedCode?: (patches: readonly string[]) => readonly string[];
   /** The model's steps, one line each (`slubcheck steps`): what a patch can change. */
   readonly describeSteps?: (config: Plain) => readonly string[];
   /** Build the model for a configuration; throws UsageError on an impossible configuration. */

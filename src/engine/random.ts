@@ -10,8 +10,9 @@ import { actionsChecked, holds, produceChecked, propertySets } from './run.ts';
 import { traceOf } from './trace.ts';
 import { rng, type Rng } from './prng.ts';
 import type { CheckResult, Progress } from './explore.ts';
+import { memoryStop, type Stops } from './stops.ts';
 
-export interface RandomOptions {
+export interface RandomOptions extends Stops {
   readonly strategy: 'random' | 'pct';
   readonly runs: number;
   readonly seed: number;
@@ -107,8 +108,14 @@ export function randomSearch<S, A extends Action>(model: Model<S, A>, opts: Rand
   });
   const inits = model.initStates();
   let runsDone = 0;
+  let stopped: string | undefined;
   for (let run = 0; run < opts.runs; run++) {
-    if (opts.maxSeconds !== undefined && Date.now() - start > opts.maxSeconds * 1000) break;
+    if (opts.maxSeconds !== undefined && Date.now() - start > opts.maxSeconds * 1000) {
+      stopped = `stopped by --max-seconds ${opts.maxSeconds} before ${opts.runs} runs`;
+      break;
+    }
+    stopped = opts.shouldStop?.() ?? ((run & 15) === 0 ? memoryStop(opts) : undefined);
+    if (stopped !== undefined) break;
     const r = rng(opts.seed, run);
     const init = r.int(inits.length);
     const chooser = opts.strategy === 'pct' && run > 0 ? pctChooser(r, model.contexts, opts.depth ?? 3, k) : uniform(r);
@@ -161,7 +168,7 @@ export function randomSearch<S, A extends Action>(model: Model<S, A>, opts: Rand
   }
   return base(false, {
     result: 'ok',
-    stopReason: `${label}: ${runsDone} runs from seed ${opts.seed}${runsDone < opts.runs ? ` (stopped by --max-seconds before ${opts.runs})` : ''}; ${seen.size} distinct states seen`,
+    stopReason: `${label}: ${runsDone} runs from seed ${opts.seed}${stopped !== undefined ? ` (${stopped})` : ''}; ${seen.size} distinct states seen`,
   }) as CheckResult<S, A>;
 }
 

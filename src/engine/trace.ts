@@ -28,8 +28,10 @@ export interface Trace {
   /** Index of the initial state the path starts from. */
   readonly init: number;
   readonly steps: readonly TraceStep[];
-  /** The property the trace violates, when it is a counterexample. */
+  /** The property the trace violates, when it is a counterexample (`livelock` for a lasso). */
   readonly property?: string;
+  /** For a livelock: the index of the first step of the cycle (the steps from there return to the state before it). */
+  readonly cycleStart?: number;
 }
 
 export function encodeToken(trace: Trace): string {
@@ -39,12 +41,14 @@ export function encodeToken(trace: Trace): string {
     i: trace.init,
     p: trace.property ?? null,
     s: trace.steps.map((s) => [s.index, s.context, s.step]),
+    ...(trace.cycleStart !== undefined ? { l: trace.cycleStart } : {}),
   };
   return TOKEN_PREFIX + deflateRawSync(Buffer.from(JSON.stringify(body)), { level: 9 }).toString('base64url');
 }
 
 export function decodeToken(token: string): Trace {
-  const t = token.trim();
+  // A token pasted from an email may be split over lines (shell continuation backslashes) or indented.
+  const t = token.replace(/\\\r?\n/g, '').replace(/\s+/g, '');
   if (!t.startsWith('sc')) throw new UsageError(`not a replay token: it should start with ${TOKEN_PREFIX}`);
   if (!t.startsWith(TOKEN_PREFIX)) {
     throw new UsageError(`replay token version ${t.slice(2, t.indexOf('.'))} is not supported (this slubcheck reads ${TOKEN_PREFIX})`);
@@ -55,7 +59,7 @@ export function decodeToken(token: string): Trace {
   } catch {
     throw new UsageError('malformed replay token: it does not decode');
   }
-  const b = body as { m?: unknown; c?: unknown; i?: unknown; p?: unknown; s?: unknown };
+  const b = body as { m?: unknown; c?: unknown; i?: unknown; p?: unknown; s?: unknown; l?: unknown };
   if (typeof b !== 'object' || b === null || typeof b.m !== 'string' || !Array.isArray(b.s) || typeof b.i !== 'number') {
     throw new UsageError('malformed replay token: missing model or steps');
   }
@@ -65,7 +69,14 @@ export function decodeToken(token: string): Trace {
     }
     return { index: x[0], context: x[1], step: x[2] };
   });
-  return { model: b.m, config: (b.c ?? null) as Plain, init: b.i, steps, ...(typeof b.p === 'string' ? { property: b.p } : {}) };
+  return {
+    model: b.m,
+    config: (b.c ?? null) as Plain,
+    init: b.i,
+    steps,
+    ...(typeof b.p === 'string' ? { property: b.p } : {}),
+    ...(typeof b.l === 'number' ? { cycleStart: b.l } : {}),
+  };
 }
 
 export function traceToJson(trace: Trace, extra: Record<string, unknown> = {}): string {
@@ -76,6 +87,7 @@ export function traceToJson(trace: Trace, extra: Record<string, unknown> = {}): 
       config: trace.config,
       init: trace.init,
       property: trace.property ?? null,
+      ...(trace.cycleStart !== undefined ? { cycle_start: trace.cycleStart } : {}),
       steps: trace.steps,
       token: encodeToken(trace),
       ...extra,
@@ -109,12 +121,13 @@ export function parseTraceJson(text: string, source = 'trace file'): Trace {
     init: typeof doc.init === 'number' ? doc.init : 0,
     steps,
     ...(typeof doc.property === 'string' ? { property: doc.property } : {}),
+    ...(typeof doc.cycle_start === 'number' ? { cycleStart: doc.cycle_start } : {}),
   };
 }
 
 /** A token, or the path of a JSON trace file. */
 export function readTraceArgument(arg: string): Trace {
-  if (arg.startsWith('sc') && !existsSync(arg)) return decodeToken(arg);
+  if (arg.trim().startsWith('sc') && !existsSync(arg)) return decodeToken(arg);
   if (!existsSync(arg)) throw new UsageError(`no such trace file, and not a replay token: ${arg}`);
   let text: string;
   try {
@@ -169,7 +182,7 @@ export function replay<S, A extends Action>(model: Model<S, A>, trace: Trace): P
 }
 
 /** Builds a trace from a replayed or explored path. */
-export function traceOf<A extends Action>(model: Model<any, A>, init: number, indices: readonly number[], actions: readonly A[], property?: string): Trace {
+export function traceOf<A extends Action>(model: Model<any, A>, init: number, indices: readonly number[], actions: readonly A[], property?: string, cycleStart?: number): Trace {
   if (indices.length !== actions.length) throw new ModelError(model.id, 'trace indices and actions differ in length');
   return {
     model: model.id,
@@ -177,5 +190,19 @@ export function traceOf<A extends Action>(model: Model<any, A>, init: number, in
     init,
     steps: actions.map((a, i) => ({ index: indices[i]!, context: a.context, step: a.step })),
     ...(property !== undefined ? { property } : {}),
+    ...(cycleStart !== undefined ? { cycleStart } : {}),
   };
+}
+
+/** `npx slubcheck replay <token>`, split into lines of at most `width` columns with shell continuations (paste it into a shell as it is). */
+export function replayCommandLines(trace: Trace, width = 80, prefix = 'replay: '): string[] {
+  const token = encodeToken(trace);
+  const head = `${prefix}npx slubcheck replay `;
+  if (head.length + token.length <= width) return [head + token];
+  const out = [head + '\\'];
+  for (let i = 0; i < token.length; i += width - 1) {
+    const piece = token.slice(i, i + width - 1);
+    out.push(i + width - 1 < token.length ? piece + '\\' : piece);
+  }
+  return out;
 }
