@@ -55,6 +55,6 @@ export async function main(argv: string[], hooks: MainHooks = {}): Promise<numbe
     out.out('slubcheck: the two 2026 SLUB bugs, found from general workloads, and the fixes, checked completely');
     out.out("(run 'slubcheck --help' for the commands, 'slubcheck list' for versions, scenarios and patches)");
     out.out('');
-    return runSuite(reg, DEMO, out, { headers: DEMO_HEADERS, traces: true, width: 132 });
+    return runSuite(reg, DEMO, out, { headers: DEMO_HEADERS, traces: true, width: 160 });
   });
 }

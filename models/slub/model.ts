@@ -269,17 +269,8 @@ export function buildSlubModel(config: SlubConfig): Model<SlubState, SlubAction>
     throw new UsageError(`impossible configuration: scenario ${sc.name} is for ${sc.versions.join(', ')}, not ${base.id}`);
   }
   const v = applyPatches(base, config.patches);
-  const p: CacheParams = {
-    ...sc.cache,
-    // 7.0 has no CPU partial lists; v6.19 caches have sheaves only when they opt in.
-    cpu_partial_slabs: v.features.cpuPartial ? sc.cache.cpu_partial_slabs : 0,
-    sheaf_capacity: v.features.sheaves === 'all' || sc.sheavesOptIn ? sc.cache.sheaf_capacity : 0,
-  };
-  // The environment: grace periods end whenever RCU callbacks are waiting (a context on no CPU).
-  const contexts = [...sc.contexts.map((c) => c.name), ...(sc.contexts.some((c) => c.name.endsWith('/softirq')) ? ['rcu/gp'] : [])];
-  const irqCpus = sc.cpus.map((_c, i) => contexts.some((c) => cpuOf(c) === i && isInterrupt(c)));
-  const tidStep = 2 ** Math.ceil(Math.log2(Math.max(1, sc.cpus.length)));
-  // Version switches, with a record of which ones the steps read (a patch that flips one changes those steps).
+  // Version switches, with a record of which ones the model reads (a patch that flips one changes the
+  // code that reads it): at build time (cache parameters) and in steps.
   const featuresRead = new Set<string>();
   const features: VersionFeatures = new Proxy(
     { ...v.features, tidInCmpxchg: v.features.tidInCmpxchg && !sc.brokenNoTid },
@@ -290,6 +281,16 @@ export function buildSlubModel(config: SlubConfig): Model<SlubState, SlubAction>
       },
     },
   );
+  const p: CacheParams = {
+    ...sc.cache,
+    // 7.0 has no CPU partial lists; v6.19 caches have sheaves only when they opt in.
+    cpu_partial_slabs: features.cpuPartial ? sc.cache.cpu_partial_slabs : 0,
+    sheaf_capacity: features.sheaves === 'all' || sc.sheavesOptIn ? sc.cache.sheaf_capacity : 0,
+  };
+  // The environment: grace periods end whenever RCU callbacks are waiting (a context on no CPU).
+  const contexts = [...sc.contexts.map((c) => c.name), ...(sc.contexts.some((c) => c.name.endsWith('/softirq')) ? ['rcu/gp'] : [])];
+  const irqCpus = sc.cpus.map((_c, i) => contexts.some((c) => cpuOf(c) === i && isInterrupt(c)));
+  const tidStep = 2 ** Math.ceil(Math.log2(Math.max(1, sc.cpus.length)));
   const env: Env = { p, fns: v.fns, v: features, irqCpus, tidStep, scenario: sc.name, pageAllocCanFail: sc.pageAllocCanFail === true };
   const choices: Record<string, readonly Op['op'][]> = Object.fromEntries(sc.contexts.map((c) => [c.name, c.choices ?? []]));
   const info: SlubModelInfo = { kasan: config.kasan, version: v, scenario: sc, env, contexts };

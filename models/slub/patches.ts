@@ -110,6 +110,16 @@ export async function loadPatchFile(arg: string): Promise<Patch> {
   return patch;
 }
 
+/**
+ * Makes a patch object usable by name in this process (property tests and
+ * other in-process users that build a patch with definePatch instead of
+ * loading a file).
+ */
+export function registerPatch(p: Patch): void {
+  if (PATCHES.some((x) => x.name === p.name)) throw new UsageError(`patch ${p.name} is a built-in patch`);
+  loaded.set(p.name, p);
+}
+
 /** A patch by built-in name or file reference; a file whose content changed since the reference was recorded is an error. */
 export function findPatch(ref: string): Patch | undefined {
   const { file, hash } = splitPatchRef(ref);

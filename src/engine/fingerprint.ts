@@ -194,7 +194,11 @@ export class FingerprintSet {
   /** Adds `state`: its new id (the set's size before), or -1 - the id it already had. */
   addId(state: unknown): number {
     hashValue(state);
-    let a = ra, b = rb;
+    return this.addHashed(ra, rb, state);
+  }
+
+  /** Adds `state` under the fingerprint (a, b) (what addId does after hashing; tests use it to force a collision). */
+  addHashed(a: number, b: number, state: unknown): number {
     if (a === 0 && b === 0) b = 1;
     if (this.exact) {
       const key = a.toString(16) + ':' + b.toString(16);

@@ -76,8 +76,8 @@ export function wrap(line: string, width: number, indent = '    '): string[] {
     }
     let cut = rest.lastIndexOf(' ', w);
     if (cut <= (first ? lead.length : 0)) {
-      // No space to break at: break after a '/', ',' or '.' if there is one, else hard.
-      const soft = Math.max(rest.lastIndexOf('/', w - 1), rest.lastIndexOf(',', w - 1), rest.lastIndexOf('.', w - 1));
+      // No space to break at: break after a '/', ',', '.' or '_' if there is one, else hard.
+      const soft = Math.max(rest.lastIndexOf('/', w - 1), rest.lastIndexOf(',', w - 1), rest.lastIndexOf('.', w - 1), rest.lastIndexOf('_', w - 1));
       cut = soft > w / 2 ? soft + 1 : w;
     }
     out.push(prefix + rest.slice(0, cut).trimEnd());

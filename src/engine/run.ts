@@ -1,13 +1,13 @@
 // Running one step of a model, and evaluating properties, with model faults
 // turned into ModelError (a bug in the model, not in the engine or the input).
 import type { Action, Model, Property } from './model.ts';
-import { ModelError, UsageError } from './errors.ts';
+import { EngineError, ModelError, UsageError } from './errors.ts';
 
 export function produceChecked<S, A extends Action>(model: Model<S, A>, s: S, a: A): S {
   try {
     return model.next(s, a);
   } catch (e) {
-    if (e instanceof ModelError || e instanceof UsageError) throw e;
+    if (e instanceof ModelError || e instanceof UsageError || e instanceof EngineError) throw e;
     throw new ModelError(model.id, `step ${a.context} ${a.step} threw: ${(e as Error).message ?? e}`, { cause: e });
   }
 }
@@ -16,7 +16,7 @@ export function actionsChecked<S, A extends Action>(model: Model<S, A>, s: S): r
   try {
     return model.actions(s);
   } catch (e) {
-    if (e instanceof ModelError || e instanceof UsageError) throw e;
+    if (e instanceof ModelError || e instanceof UsageError || e instanceof EngineError) throw e;
     throw new ModelError(model.id, `computing enabled actions threw: ${(e as Error).message ?? e}`, { cause: e });
   }
 }

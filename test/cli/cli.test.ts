@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../helpers.ts';
+import { runCli } from '../../src/cli/main.ts';
+import { EngineError } from '../../src/engine/errors.ts';
 
 describe('slubcheck check', () => {
   it('exits 1 on toy/increment-race and prints a two-column table and a replay command', () => {
@@ -11,7 +13,8 @@ describe('slubcheck check', () => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/thread0\s+thread1/);
     expect(r.out).toMatch(/VIOLATION of no_lost_update/);
-    expect(r.out).toMatch(/replay: npx slubcheck replay sc1\./);
+    expect(r.out).toMatch(/replay: npx slubcheck replay \\\nsc1\./);
+    expect(Math.max(...r.out.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80);
   });
 
   it('exits 0 on toy/peterson and says complete', () => {
@@ -155,5 +158,39 @@ describe('random strategies and minimization on the command line', () => {
     expect(c.code).toBe(0);
     expect(c.out).toMatch(/no violation \(incomplete: every interleaving with at most 0 preemptions/);
     expect(cli('check', '17c38c88', '--scenario', 'generic', '--preemptions', '1', '--quiet').code).toBe(1);
+  });
+});
+
+describe('whose fault an error is', () => {
+  const model = (fail: () => never) => ({
+    id: 'toy/fails',
+    summary: 'fails',
+    build: () => ({ id: 'toy/fails', config: null, contexts: ['t'], initStates: () => [0], actions: fail, next: (s: number) => s, properties: [], terminal: () => false }),
+  });
+  const registryWith = (entry: ReturnType<typeof model>) => ({ entries: [entry], resolve: (id: string) => (id === entry.id ? entry : undefined) });
+  const runWith = (entry: ReturnType<typeof model>) => {
+    const err: string[] = [];
+    const code = runCli(registryWith(entry) as never, ['check', 'toy/fails'], { out: () => {}, err: (l) => err.push(l) });
+    return { code, err: err.join('\n') };
+  };
+
+  it('exits 3 with "model error in" when a model step throws', () => {
+    const r = runWith(
+      model(() => {
+        throw new Error('boom');
+      }),
+    );
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/^slubcheck: model error in toy\/fails: computing enabled actions threw: boom$/);
+  });
+
+  it('exits 4 with "engine bug ... please report this" when an internal check of the engine fails', () => {
+    const r = runWith(
+      model(() => {
+        throw new EngineError('fingerprint collision: two different states hash to 1:2');
+      }),
+    );
+    expect(r.code).toBe(4);
+    expect(r.err).toMatch(/^slubcheck: slubcheck engine bug: fingerprint collision.*\(please report this\)$/);
   });
 });

@@ -12,56 +12,129 @@ const run = (cwd: string, ...argv: string[]) => spawnSync(process.execPath, [bin
 /** A directory outside the repository. */
 const outside = () => mkdtempSync(join(tmpdir(), 'slubcheck-patch-'));
 
+const fixture = (name: string) => `test/fixtures/patches/${name}`;
+const widest = (text: string) => Math.max(...text.split('\n').map((l) => l.length));
+/** The text with its wrapping undone, for matching phrases that a narrow column may break. */
+const flat = (text: string) => text.replace(/\s+/g, ' ');
+
 describe('slubcheck verify', () => {
   it('reports the put_cpu_partial race fixed and nothing introduced by the shipped hao-li-list-lock-barrier file, exit 0', () => {
-    const r = run(root, 'verify', '17c38c88', '--patch', 'patches/hao-li-list-lock-barrier.ts');
+    const r = run(root, 'verify', '17c38c88', '--patch', 'patches/hao-li-list-lock-barrier.ts', '--scenario', 'generic', '--scenario', 'put-cpu-partial-recipe', '--quiet');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/verdict: +OK, introduces no violation; fixes link_words_written_by_owner/);
-    expect(r.stdout).toMatch(/generic +VIOLATES \d+ properties .* no violation \(complete, 2735 states\)/);
+    expect(flat(r.stdout)).toMatch(/verdict: OK \(complete\), introduces no violation; fixes link_words_written_by_owner/);
+    expect(flat(r.stdout)).toMatch(/changed: +__slab_free\/put_cpu_partial: reached in generic \(\d+x\), put-cpu-partial-recipe/);
+    expect(flat(r.stdout)).toMatch(/patch: +hao-li-list-lock-barrier \(patches\/hao-li-list-lock-barrier\.ts, sha256 [0-9a-f]{12}\)/);
+    const j = JSON.parse(cli('verify', '17c38c88', '--patch', 'hao-li-list-lock-barrier', '--scenario', 'generic', '--json', '--quiet').out);
+    expect(j.scenarios[0].patched).toMatchObject({ result: 'ok', complete: true, states: 2728 });
   });
 
   it('reports what the deliberately wrong patch introduces, exit 1', () => {
-    const r = run(root, 'verify', '17c38c88', '--patch', 'patches/broken-unlocked-remove-partial.ts');
+    const r = run(root, 'verify', '17c38c88', '--patch', 'patches/broken-unlocked-remove-partial.ts', '--scenario', 'sheaf-churn', '--quiet');
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/verdict: +INTRODUCES .*slab_state_table/);
-    expect(r.stdout).toMatch(/sheaf-churn: INTRODUCED: /);
+    expect(flat(r.stdout)).toMatch(/verdict: +INTRODUCES .*\(sheaf-churn\)/);
+    expect(flat(r.stdout)).toMatch(/INTRODUCED: /);
   });
 
   it('reports the destroy leak fixed by the shipped kvfree-rcu-barrier-on-cache file with --kasan', () => {
-    const r = run(root, 'verify', 'v6.19', '--patch', 'patches/kvfree-rcu-barrier-on-cache.ts', '--kasan');
-    expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/fixes kmem_cache_destroy_leaves_no_objects/);
-    expect(r.stdout).toMatch(/destroy-after-kfree-rcu: fixed: kmem_cache_destroy_leaves_no_objects/);
+    const c = cli('verify', 'v6.19', '--patch', 'kvfree-rcu-barrier-on-cache', '--kasan', '--scenario', 'destroy-after-kfree-rcu', '--quiet');
+    expect(c.code).toBe(0);
+    expect(flat(c.out)).toMatch(/fixes kmem_cache_destroy_leaves_no_objects/);
+    expect(flat(c.out)).toMatch(/fixed: kmem_cache_destroy_leaves_no_objects/);
   });
 
-  it('prints one JSON object with the verdict and, per scenario, both sides and the fixed, introduced and still properties', () => {
-    const c = cli('verify', '7.0', '--patch', 'broken-unlocked-remove-partial', '--scenario', 'generic', '--json');
+  it('prints one JSON object with the verdict, its completeness, the changed code and, per scenario, both sides', () => {
+    const c = cli('verify', '7.0', '--patch', 'broken-unlocked-remove-partial', '--scenario', 'generic', '--json', '--quiet');
     expect(c.code).toBe(1);
     const j = JSON.parse(c.out);
-    expect(j).toMatchObject({ version: '7.0', patches: ['broken-unlocked-remove-partial'], verdict: 'introduces' });
+    expect(j).toMatchObject({ version: '7.0', verdict: 'introduces', complete: true });
+    expect(j.patches[0]).toMatch(/^broken-unlocked-remove-partial \(built-in, sha256 [0-9a-f]{12}\)/);
+    expect(j.changed_code).toEqual(['get_from_partial_node/cmpxchg', 'get_from_partial_node/remove_partial']);
+    expect(j.unreached_code).toEqual([]);
     const s = j.scenarios[0];
     expect(s.scenario).toBe('generic');
-    for (const side of [s.base, s.patched]) for (const k of ['result', 'complete', 'states']) expect(side).toHaveProperty(k);
-    expect(s.base).toMatchObject({ result: 'ok', complete: true, states: 2887 });
+    expect(s.base).toMatchObject({ result: 'ok', complete: true, states: 2911 });
     expect(s.introduced).toContain('link_words_written_by_owner');
-    expect(s).toHaveProperty('fixed');
-    expect(s).toHaveProperty('still');
+    expect(s.reached['get_from_partial_node/cmpxchg']).toBeGreaterThan(0);
   });
 
-  it('prints a reviewer\'s report with the bounds, the verdict and each violation\'s minimized trace once', () => {
-    const c = cli('verify', '17c38c88', '--patch', 'hao-li-list-lock-barrier', '--scenario', 'generic', '--report');
+  it("prints a reviewer's report of at most 80 columns, with the legend, the versions and each violation's minimized trace once", () => {
+    const c = cli('verify', '17c38c88', '--patch', 'hao-li-list-lock-barrier', '--scenario', 'generic', '--report', '--quiet');
     expect(c.code).toBe(0);
-    expect(c.out).toMatch(/^slubcheck verification report/);
-    expect(c.out).toMatch(/search: +bfs, at most 500000 states per search/);
-    expect(c.out).toMatch(/--- generic, base: link_words_written_by_owner/);
+    expect(widest(c.out)).toBeLessThanOrEqual(80);
+    expect(flat(c.out)).toMatch(/^slubcheck verification report/);
+    expect(flat(c.out)).toMatch(/slubcheck: +\d+\.\d+\.\d+/);
+    expect(flat(c.out)).toMatch(/search: +bfs, at most 500000 states per search/);
+    expect(c.out).toMatch(/scenarios:\n +generic: two CPUs/);
+    expect(flat(c.out)).toMatch(/--- generic, base: link_words_written_by_owner/);
     expect(c.out).toMatch(/cpu0\/task\s+cpu1\/task/);
-    expect(c.out).toMatch(/the same trace as generic, base: link_words_written_by_owner/);
-    expect(c.out).toMatch(/replay: npx slubcheck replay sc1\./);
+    expect(flat(c.out)).toMatch(/the same trace as generic, base: link_words_written_by_owner/);
+    expect(c.out).toMatch(/replay: npx slubcheck replay \\\nsc1\./);
   });
 
-  it('never calls a bounded search complete', () => {
-    const c = cli('verify', '7.0', '--patch', 'broken-unlocked-remove-partial', '--scenario', 'generic-irq', '--max-states', '1000');
-    expect(c.out).toMatch(/incomplete: stopped at 1000 states/);
+  it('never calls a bounded search complete, and says OK within bounds', () => {
+    const c = cli('verify', '17c38c88', '--patch', 'hao-li-list-lock-barrier', '--scenario', 'generic-irq', '--max-states', '5000', '--quiet');
+    expect(c.code).toBe(0);
+    expect(flat(c.out)).toMatch(/OK within bounds \(incomplete: generic-irq\)/);
+    const j = JSON.parse(cli('verify', '17c38c88', '--patch', 'hao-li-list-lock-barrier', '--scenario', 'generic-irq', '--max-states', '5000', '--json', '--quiet').out);
+    expect(j).toMatchObject({ verdict: 'ok', complete: false });
+    expect(j.scenarios[0].patched.stop_reason).toMatch(/stopped at 5000 states/);
+    expect(c.out).not.toMatch(/OK \(complete\)/);
+  });
+
+  it('applies --max-seconds to random and PCT searches too', () => {
+    const c = cli('verify', '17c38c88', '--patch', 'hao-li-list-lock-barrier', '--scenario', 'put-cpu-partial-recipe', '--strategy', 'pct', '--runs', '100000000', '--max-seconds', '1', '--json', '--quiet');
+    const j = JSON.parse(c.out);
+    expect(j.complete).toBe(false);
+    expect(j.scenarios[0].patched.stop_reason).toMatch(/stopped by --max-seconds 1/);
+  });
+
+  it('says NOT EXERCISED, exit 5, when no scenario runs the code the patch changes', () => {
+    const c = cli('verify', 'v6.19', '--patch', 'shutdown-flush-after-barn-shrink', '--scenario', 'generic', '--quiet');
+    expect(c.code).toBe(5);
+    expect(flat(c.out)).toMatch(/verdict: +NOT EXERCISED: no scenario ran __kmem_cache_shutdown\/barn_shrunk/);
+    expect(flat(c.out)).toMatch(/NEVER REACHED/);
+    expect(c.out).not.toMatch(/verdict: +OK/);
+    const j = JSON.parse(cli('verify', 'v6.19', '--patch', 'shutdown-flush-after-barn-shrink', '--scenario', 'generic', '--json', '--quiet').out);
+    expect(j.verdict).toBe('not_exercised');
+    expect(j.unreached_code).toEqual(['__kmem_cache_shutdown/barn_shrunk', '__kmem_cache_shutdown/flush_again_wait']);
+    // The scenario that reaches it: OK, complete.
+    const ok = cli('verify', 'v6.19', '--patch', 'shutdown-flush-after-barn-shrink', '--scenario', 'destroy-barn-full-slab', '--quiet');
+    expect(ok.code).toBe(0);
+    expect(flat(ok.out)).toMatch(/OK \(complete\).*fixes kmem_cache_destroy_leaves_no_objects/s);
+  });
+
+  it('counts a version switch the patch flips as changed code', () => {
+    const c = cli('verify', '17c38c88', '--patch', 'remove-slub-cpu-partial', '--scenario', 'put-cpu-partial-recipe', '--scenario', 'generic', '--json', '--quiet');
+    const j = JSON.parse(c.out);
+    expect(j.changed_code).toContain('feature:cpuPartial');
+    expect(j.unreached_code).toEqual([]);
+    expect(j.scenarios[0].patched.result).toBe('not applicable');
+  });
+
+  it('reports a patch whose __slab_free cmpxchg never advances as a livelock, never OK', () => {
+    const r = run(root, 'verify', '17c38c88', '--patch', fixture('stuck-cmpxchg.ts'), '--scenario', 'put-cpu-partial-recipe', '--report', '--quiet');
+    expect(r.status).toBe(1);
+    expect(flat(r.stdout)).toMatch(/verdict: +INTRODUCES livelock \(put-cpu-partial-recipe\)/);
+    expect(flat(r.stdout)).toMatch(/from here on the steps repeat forever/);
+    expect(r.stdout).not.toMatch(/verdict: +OK/);
+  });
+
+  it("honours a patch that changes a function's entry label", () => {
+    const r = run(root, 'verify', '17c38c88', '--patch', fixture('entry-change.ts'), '--scenario', 'put-cpu-partial-recipe', '--json', '--quiet');
+    const j = JSON.parse(r.stdout);
+    expect(j.changed_code).toContain('__slab_free/new_entry');
+    expect(j.unreached_code).toEqual([]);
+    expect(j.scenarios[0].reached['__slab_free/new_entry']).toBeGreaterThan(0);
+    const c = run(root, 'check', '17c38c88', '--scenario', 'put-cpu-partial-recipe', '--patch', fixture('entry-change.ts'), '--patch', 'hao-li-list-lock-barrier', '--json', '--quiet');
+    expect(JSON.parse(c.stdout).witnesses).toContainEqual(expect.objectContaining({ name: 'new_entry_ran', reached: true }));
+  });
+
+  it('catches the wrong 7.0 free_to_pcs() patch with a default exhaustive scenario', () => {
+    const list = cli('list').out;
+    expect(list).toMatch(/--scenario irq-same-cpu: /);
+    const c = cli('verify', '7.0', '--patch', 'broken-free-to-pcs-unlocked', '--scenario', 'irq-same-cpu', '--quiet');
+    expect(c.code).toBe(1);
+    expect(flat(c.out)).toMatch(/INTRODUCES object_conservation \(irq-same-cpu\)/);
   });
 
   it('needs a patch, and rejects an unknown scenario, with one line and exit 2', () => {
@@ -79,19 +152,25 @@ describe('patch files', () => {
     const code = /```ts file=my-fix.ts\n([\s\S]*?)```/.exec(tutorial)![1]!;
     const dir = outside();
     writeFileSync(join(dir, 'my-fix.ts'), code);
-    const v = run(dir, 'verify', '17c38c88', '--patch', './my-fix.ts', '--scenario', 'generic', '--scenario', 'put-cpu-partial-recipe');
+    const v = run(dir, 'verify', '17c38c88', '--patch', './my-fix.ts', '--scenario', 'generic', '--scenario', 'put-cpu-partial-recipe', '--quiet');
     expect(v.stderr).toBe('');
     expect(v.status).toBe(0);
-    expect(v.stdout).toMatch(/fixes link_words_written_by_owner/);
+    expect(flat(v.stdout)).toMatch(/fixes link_words_written_by_owner/);
     // A violation found with a patch file replays from its token (the file is loaded again).
-    const broken = code.replace("'put_cpu_partial'", "'put_cpu_partial'").replace('guard: (s, _ctx, l) => lockFree(s, s.slabs[l.slab as number]!.node),', '');
+    const broken = code.replace('guard: (s, _ctx, l) => lockFree(s, s.slabs[l.slab as number]!.node),', '');
+    expect(broken).not.toBe(code);
     writeFileSync(join(dir, 'no-guard.ts'), broken);
     const c = run(dir, 'check', '17c38c88', '--patch', './no-guard.ts', '--json', '--quiet');
     expect(c.status).toBe(1);
     const token = JSON.parse(c.stdout).token;
     const r = run(dir, 'replay', token);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/VIOLATION of link_words_written_by_owner/);
+    expect(flat(r.stdout)).toMatch(/VIOLATION of link_words_written_by_owner/);
+    // The token records the file's content hash: once the file changes, replay says so.
+    writeFileSync(join(dir, 'no-guard.ts'), broken + '\n// changed\n');
+    const changed = run(dir, 'replay', token);
+    expect(changed.status).toBe(2);
+    expect(changed.stderr.trim()).toMatch(/^slubcheck: error: patch file \.\/no-guard\.ts has changed since this was recorded \(sha256 [0-9a-f]{12}, now [0-9a-f]{12}\)/);
   });
 
   it('can add a state field and a property of their own', () => {

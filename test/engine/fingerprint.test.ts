@@ -5,7 +5,7 @@ import { EngineError, ModelError } from '../../src/engine/errors.ts';
 
 describe('fingerprint', () => {
   it('is stable across runs and releases (pinned values)', () => {
-    expect(fingerprint(null)).toBe(fingerprint(null));
+    expect(fingerprint(null)).toBe('0b8d8e5f68c2b452');
     expect(fingerprint({ a: 1, b: [true, 'x', null] })).toBe('1fc0e12bb69b961a');
     expect(fingerprint([1, 2, 3])).toBe('0e2eb61d465fc331');
     expect(fingerprint('cpu0/task')).toBe('c46c0a407ef8fcad');
@@ -57,6 +57,22 @@ describe('FingerprintSet', () => {
     const set = new FingerprintSet(4, true);
     expect(set.add({ a: [1] })).toBe(true);
     expect(set.add({ a: [1] })).toBe(false);
-    expect(EngineError).toBeDefined();
+  });
+
+  it('in collision-checking mode fails with an engine error when two different states share a fingerprint', () => {
+    const checked = new FingerprintSet(4, true);
+    expect(checked.addHashed(7, 9, { a: 1 })).toBe(0);
+    expect(checked.addHashed(7, 9, { a: 1 })).toBe(-1);
+    expect(() => checked.addHashed(7, 9, { a: 2 })).toThrow(EngineError);
+    expect(() => checked.addHashed(7, 9, { a: 2 })).toThrow(/fingerprint collision/);
+    // Without the check, the second state is taken for the first: what the check exists to catch.
+    const plain = new FingerprintSet(4);
+    expect(plain.addHashed(7, 9, { a: 1 })).toBe(0);
+    expect(plain.addHashed(7, 9, { a: 2 })).toBe(-1);
+  });
+
+  it('gives ids in the order states are added, and the id of a state seen before', () => {
+    const set = new FingerprintSet(2);
+    expect([set.addId('a'), set.addId('b'), set.addId('c'), set.addId('b')]).toEqual([0, 1, 2, -2]);
   });
 });

@@ -3,8 +3,10 @@ import { randomSearch } from '../../src/engine/random.ts';
 import { explore } from '../../src/engine/explore.ts';
 import { restrict, unwrapResult, countPreemptions } from '../../src/engine/preemption.ts';
 import { model as tornRead } from '../../models/toy/torn-read.ts';
-import { petersonBroken } from '../../models/toy/peterson.ts';
+import { peterson, petersonBroken } from '../../models/toy/peterson.ts';
 import { model as incrementRace } from '../../models/toy/increment-race.ts';
+import { replay } from '../../src/engine/trace.ts';
+import { violationOf } from '../../src/engine/minimize.ts';
 
 describe('PCT', () => {
   it('finds the torn read of toy/torn-read within 200 runs, for every seed tried', () => {
@@ -32,9 +34,19 @@ describe('PCT', () => {
 
 describe('the random walk', () => {
   it('says how many runs and states it saw, and that it is incomplete', () => {
+    // A random walk needs the writer's ten steps in a row to tear the read: 20 runs of seed 3 do not.
     const r = randomSearch(tornRead, { strategy: 'random', runs: 20, seed: 3 });
+    expect(r.result).toBe('ok');
     expect(r.complete).toBe(false);
-    if (r.result === 'ok') expect(r.stopReason).toMatch(/random walk: 20 runs from seed 3; \d+ distinct states seen/);
+    expect(r.stopReason).toMatch(/random walk: 20 runs from seed 3; \d+ distinct states seen/);
+  });
+
+  it('honours --max-seconds and a stop request, and says which stopped it', () => {
+    const correct = peterson.build(null);
+    const t = randomSearch(correct, { strategy: 'random', runs: 1_000_000, seed: 3, maxSeconds: 0.2 });
+    expect(t.stopReason).toMatch(/stopped by --max-seconds 0.2 before 1000000 runs/);
+    const s = randomSearch(correct, { strategy: 'pct', runs: 1_000_000, seed: 3, shouldStop: () => 'interrupted (Ctrl-C)' });
+    expect(s.stopReason).toMatch(/PCT \(d=3\): 0 runs from seed 3 \(interrupted \(Ctrl-C\)\)/);
   });
 
   it('finds the lost update of toy/increment-race', () => {
@@ -59,9 +71,12 @@ describe('preemption bounding', () => {
     expect(one.trace!.model).toBe('toy/increment-race');
   });
 
-  it('returns traces of the real model, which replay', () => {
+  it('returns traces of the real model, which replay to the same property', () => {
     const r = unwrapResult(broken, explore(restrict(broken, { preemptions: 2 })), 2);
     expect(r.result).toBe('violation');
     expect(countPreemptions(broken, r.path!)).toBeLessThanOrEqual(2);
+    const path = replay(broken, r.trace!);
+    expect(path.actions.length).toBe(r.trace!.steps.length);
+    expect(violationOf(broken, path)?.name).toBe(r.property);
   });
 });

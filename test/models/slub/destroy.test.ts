@@ -59,7 +59,7 @@ describe('the destroy commands', () => {
   it('exit 1 on v6.19 --kasan, and 0 with the patch, on 7.0, and without KASAN, saying complete', () => {
     const bug = cli('check', 'v6.19', '--scenario', 'destroy-after-kfree-rcu', '--kasan', '--quiet');
     expect(bug.code).toBe(1);
-    expect(bug.out).toMatch(/rcu_free_sheaf_nobarn\/prepare/);
+    expect(bug.out.replace(/\s+/g, '')).toMatch(/rcu_free_sheaf_nobarn\/prepare/);
     for (const argv of [
       ['v6.19', '--scenario', 'destroy-after-kfree-rcu', '--kasan', '--patch', 'kvfree-rcu-barrier-on-cache'],
       ['7.0', '--scenario', 'destroy-after-kfree-rcu', '--kasan'],
@@ -86,6 +86,6 @@ describe('npx slubcheck with no arguments', () => {
     expect(r.stdout).toMatch(/17c38c88\s+generic\s+-\s+off\s+VIOLATION link_words_written_by_owner/);
     expect(r.stdout).toMatch(/v6\.19\s+destroy-after-kfree-rcu\s+-\s+on\s+VIOLATION kmem_cache_destroy_leaves_no_objects/);
     expect(r.stdout).toMatch(/all 14 checks as expected/);
-    expect(r.stdout.match(/^replay: npx slubcheck replay sc1\./gm)).toHaveLength(2);
+    expect(r.stdout.match(/^replay: npx slubcheck replay \\$/gm)).toHaveLength(2);
   });
 });
