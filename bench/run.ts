@@ -1,7 +1,6 @@
 // `npm run bench`: throughput figures for the engine and the SLUB models.
 // Prints figures; asserts nothing (performance is never a unit test here).
-import { explore } from '../src/engine/explore.ts';
-import { randomSearch } from '../src/engine/random.ts';
+import { search } from '../src/engine/search.ts';
 import { minimize } from '../src/engine/minimize.ts';
 import { fingerprint } from '../src/engine/fingerprint.ts';
 import { buildSlubModel } from '../models/slub/model.ts';
@@ -20,14 +19,14 @@ for (const [version, scenario, patches, strategy] of [
   ['17c38c88', 'generic-irq', ['hao-li-list-lock-barrier'], 'bfs'],
   ['v6.19', 'destroy-mixed', ['kvfree-rcu-barrier-on-cache'], 'bfs'],
 ] as const) {
-  const r = explore(slub(version, scenario, [...patches]), { strategy });
+  const r = search(slub(version, scenario, [...patches]), { strategy });
   add(`${strategy} ${version} ${scenario}${patches.length ? ' + ' + patches.join(',') : ''}`, `${r.result}, ${r.complete ? 'complete' : 'incomplete'}, depth ${r.depth}`, r.seconds, r.states, 'states');
 }
 
 // Random walks and PCT on the stress workload (no violation: 7.0).
 for (const strategy of ['random', 'pct'] as const) {
   const t = Date.now();
-  const r = randomSearch(slub('7.0', 'stress'), { strategy, runs: 2000, seed: 1 });
+  const r = search(slub('7.0', 'stress'), { strategy, runs: 2000, seed: 1 });
   const s = (Date.now() - t) / 1000;
   add(`${strategy} 7.0 stress, 2000 runs`, `${r.states} distinct states, ${r.transitions} steps`, s, 2000, 'runs');
 }
@@ -35,17 +34,17 @@ for (const strategy of ['random', 'pct'] as const) {
 // Time to find the races, by strategy.
 {
   const t = Date.now();
-  const r = explore(slub('17c38c88', 'generic'));
+  const r = search(slub('17c38c88', 'generic'));
   add('bfs finds the put_cpu_partial race', `17c38c88 generic, ${r.trace!.steps.length} steps`, (Date.now() - t) / 1000, r.states, 'states');
   const t2 = Date.now();
-  const p = randomSearch(slub('17c38c88', 'stress'), { strategy: 'pct', runs: 5000, seed: 7 }) as { run?: number; trace?: unknown };
+  const p = search(slub('17c38c88', 'stress'), { strategy: 'pct', runs: 5000, seed: 7 }) as { run?: number; trace?: unknown };
   add('pct finds it in the stress workload', `run ${p.run} of seed 7`, (Date.now() - t2) / 1000, (p.run ?? 0) + 1, 'runs');
 }
 
 // Minimization of a long random-walk counterexample.
 {
   const m0 = slub('17c38c88', 'stress');
-  const found = randomSearch(m0, { strategy: 'random', runs: 3000, seed: 7 });
+  const found = search(m0, { strategy: 'random', runs: 3000, seed: 7 });
   const t = Date.now();
   const m = minimize(m0, found.trace!);
   add('minimize a random-walk trace', `${m.before.steps} steps/${m.before.preemptions} preemptions -> ${m.after.steps}/${m.after.preemptions}`, (Date.now() - t) / 1000, 1, 'traces');

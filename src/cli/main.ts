@@ -6,8 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFileSync, writeFileSync, writeSync } from 'node:fs';
 import type { Model, ModelEntry, ModelOptions, Plain, Registry } from '../engine/model.ts';
 import { EngineError, ModelError, UsageError } from '../engine/errors.ts';
-import { explore, type CheckResult } from '../engine/explore.ts';
-import { randomSearch } from '../engine/random.ts';
+import { search, type CheckResult } from '../engine/search.ts';
 import { restrict, unwrapResult } from '../engine/preemption.ts';
 import { minimize, type Minimized } from '../engine/minimize.ts';
 import { verify, verifyExitCode, verifyJson, verifyText } from './verify.ts';
@@ -499,12 +498,12 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
   if (randomised) {
     // The only clock read in slubcheck: a default seed, printed so that the run can be repeated.
     seed = values.seed === undefined ? Date.now() % 1_000_000_007 : nonNegativeInt('seed', values.seed);
-    r = randomSearch(model, {
+    r = search(model, {
       strategy: strategy as 'random' | 'pct',
       runs: positiveInt('runs', values.runs) ?? 1000,
       seed,
-      ...(maxDepth !== undefined ? { maxSteps: maxDepth } : {}),
-      ...(values.depth !== undefined ? { depth: positiveInt('depth', values.depth)! } : {}),
+      ...(maxDepth !== undefined ? { maxDepth } : {}),
+      ...(values.depth !== undefined ? { pctDepth: positiveInt('depth', values.depth)! } : {}),
       ...(maxSeconds !== undefined ? { maxSeconds } : {}),
       ...stops,
       ...(onProgress ? { onProgress } : {}),
@@ -520,7 +519,7 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
       ...stops,
       ...(onProgress ? { onProgress } : {}),
     };
-    r = preemptions === undefined ? explore(model, opts) : unwrapResult(model, explore(restrict(model, { preemptions }), { ...opts, liveness: false }), preemptions);
+    r = preemptions === undefined ? search(model, opts) : unwrapResult(model, search(restrict(model, { preemptions }), { ...opts, liveness: false }), preemptions);
   }
   let min: Minimized<any, any> | undefined;
   if (values.minimize && r.trace && r.result !== 'livelock') {

@@ -3,7 +3,7 @@
 // shortest counterexample of every violation found. Generic: the rows come
 // from the model families (e.g. the SLUB demonstration).
 import type { Plain, Registry } from '../engine/model.ts';
-import { explore, type CheckResult } from '../engine/explore.ts';
+import { search, type CheckResult } from '../engine/search.ts';
 import { renderGrid, renderTable, wrap } from '../engine/render.ts';
 import type { Io } from './main.ts';
 import { replayCommandLines } from '../engine/trace.ts';
@@ -41,7 +41,7 @@ export function runSuite(registry: Registry, rows: readonly SuiteRow[], io: Io, 
     const entry = registry.resolve(row.model);
     if (!entry) throw new Error(`suite row names unknown model ${row.model}`);
     const model = entry.build(row.config);
-    const r = explore(model);
+    const r = search(model);
     const matches = r.result === row.expect.result && (row.expect.property === undefined || r.property === row.expect.property) && (r.result !== 'ok' || r.complete);
     return { row, model, r, matches };
   });

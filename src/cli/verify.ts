@@ -15,8 +15,7 @@
 // after a violation the property is set aside and the search runs again.
 import type { Model, ModelEntry, Plain } from '../engine/model.ts';
 import { UsageError } from '../engine/errors.ts';
-import { explore, type CheckResult, type ExploreOptions, type Progress } from '../engine/explore.ts';
-import { randomSearch } from '../engine/random.ts';
+import { search, type CheckResult, type SearchOptions, type Progress } from '../engine/search.ts';
 import { minimize } from '../engine/minimize.ts';
 import { renderGrid, renderTable, wrap } from '../engine/render.ts';
 import { encodeToken, replayCommandLines } from '../engine/trace.ts';
@@ -48,7 +47,7 @@ export interface ScenarioVerdict {
 
 export interface VerifyOptions extends Stops {
   readonly strategy: 'bfs' | 'dfs' | 'random' | 'pct';
-  readonly explore: ExploreOptions;
+  readonly explore: SearchOptions;
   readonly runs: number;
   readonly seed: number;
   readonly onProgress?: (what: string, p: Progress) => void;
@@ -80,18 +79,14 @@ function violations(model: Model<any, any>, opts: VerifyOptions, what: string): 
   const onProgress = opts.onProgress ? (p: Progress) => opts.onProgress!(what, p) : undefined;
   const coverage = () => model.coverage?.() ?? new Map<string, number>();
   for (let round = 0; round <= model.properties.length; round++) {
-    const r =
-      opts.strategy === 'random' || opts.strategy === 'pct'
-        ? randomSearch(m, {
-            strategy: opts.strategy,
-            runs: opts.runs,
-            seed: opts.seed,
-            ...(opts.explore.maxDepth ? { maxSteps: opts.explore.maxDepth } : {}),
-            ...(opts.explore.maxSeconds !== undefined ? { maxSeconds: opts.explore.maxSeconds } : {}),
-            ...stops,
-            ...(onProgress ? { onProgress } : {}),
-          })
-        : explore(m, { ...opts.explore, ...stops, strategy: opts.strategy, ...(onProgress ? { onProgress } : {}) });
+    const r = search(m, {
+      ...opts.explore,
+      ...stops,
+      strategy: opts.strategy,
+      runs: opts.runs,
+      seed: opts.seed,
+      ...(onProgress ? { onProgress } : {}),
+    });
     seconds += r.seconds;
     if (r.result === 'ok' || r.property === undefined) {
       return {

@@ -10,11 +10,11 @@
 // returned, so it always reproduces.
 import type { Action, Model, Property } from './model.ts';
 import { UsageError } from './errors.ts';
-import { explore, type Progress } from './explore.ts';
+import { asPacked, search, type Progress } from './search.ts';
 import type { Stops } from './stops.ts';
 import { actionsChecked, holds, propertySets } from './run.ts';
 import { replay, traceOf, type Path, type Trace } from './trace.ts';
-import { countPreemptions, isChoice, restrict, unwrap, type Wrapped } from './preemption.ts';
+import { countPreemptions, isChoice, restrict, unwrap } from './preemption.ts';
 
 export interface TraceStats {
   readonly steps: number;
@@ -74,12 +74,13 @@ function explained<S>(p: Property<S>, s: S): { explanation?: string } {
   return e === undefined ? {} : { explanation: e };
 }
 
-/** The target as one `always` property of the restricted model. */
-function target<S>(model: Model<S, any>, v: Violation): Property<Wrapped<S>> {
-  const p = model.properties.find((x) => x.name === v.name);
-  if (v.kind === 'deadlock') return { name: 'deadlock', kind: 'always', check: (w) => model.terminal(w.s) || actionsChecked(model, w.s).length > 0 };
-  if (v.kind === 'at_end') return { name: v.name, kind: 'always', check: (w) => !model.terminal(w.s) || p!.check(w.s) };
-  return { name: v.name, kind: 'always', check: (w) => p!.check(w.s) };
+/** The target as one `always` property of the model's packed states (the restricted model lifts it). */
+function target<S>(model: Model<S, any>, v: Violation): Property<Uint32Array> {
+  const P = asPacked(model);
+  const p = P.properties.find((x) => x.name === v.name);
+  if (v.kind === 'deadlock') return { name: 'deadlock', kind: 'always', check: (w) => P.terminal(w) || P.actions(w).length > 0 };
+  if (v.kind === 'at_end') return { name: v.name, kind: 'always', check: (w) => !P.terminal(w) || p!.check(w) };
+  return { name: v.name, kind: 'always', check: (w) => p!.check(w) };
 }
 
 export interface MinimizeOptions extends Stops {
@@ -112,7 +113,7 @@ export function minimize<S, A extends Action>(model: Model<S, A>, trace: Trace, 
       note = `the time budget (--max-seconds ${opts.maxSeconds}) ran out before the search with at most ${k} preemptions`;
       break;
     }
-    const r = explore(restrict(model, { preemptions: k, choiceCaps: caps, properties: [target(model, v)] }), {
+    const r = search(restrict(model, { preemptions: k, choiceCaps: caps, properties: [target(model, v)] }), {
       maxStates,
       liveness: false,
       ...(left !== undefined ? { maxSeconds: left } : {}),

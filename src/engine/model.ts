@@ -45,6 +45,36 @@ export interface Property<S> {
   readonly check: (state: S) => boolean;
   /** Optional explanation printed with a violation: what exactly is wrong in this state. */
   readonly explain?: (state: S) => string | undefined;
+  /**
+   * For `sometimes`: witnessed when a transition emits this event (a step
+   * that happened at least once), instead of by a check of a state. Events
+   * are not part of the state, so states that differ only in which events
+   * led to them are one state.
+   */
+  readonly event?: string;
+}
+
+/** How a step reports an event for `sometimes` witnesses. */
+export type Emit = (event: string) => void;
+
+/**
+ * A model whose states are packed: one Uint32Array of `width` words each
+ * (see layout.ts). The engine keeps them in typed arrays, hashes their words
+ * and never changes a state after it is made.
+ */
+export interface Packed<A extends Action = Action> {
+  readonly width: number;
+  /**
+   * The successor of `s` by `a`, written into `out`, which holds a copy of
+   * `s` on entry. Events the step emits go to `emit`.
+   */
+  readonly nextInto: (s: Uint32Array, a: A, out: Uint32Array, emit: Emit) => void;
+  /**
+   * Symmetry reduction: rewrite `w` in place into the canonical
+   * representative of its class (states the model declares interchangeable,
+   * e.g. by relabelling identical CPUs). Optional.
+   */
+  readonly canonicalize?: (w: Uint32Array) => void;
 }
 
 export interface Model<S = unknown, A extends Action = Action> {
@@ -82,6 +112,8 @@ export interface Model<S = unknown, A extends Action = Action> {
   readonly coverage?: () => ReadonlyMap<string, number>;
   /** For a deadlock or livelock: one line per context that cannot go on, saying what it waits for. */
   readonly describeWaits?: (state: S) => readonly string[];
+  /** Present when the states are packed (then S is Uint32Array). */
+  readonly packed?: Packed<A>;
 }
 
 /** A model family entry, as the CLI lists and resolves it. */

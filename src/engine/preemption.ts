@@ -6,14 +6,15 @@
 // step could have continued. `restrict` wraps a model so that a search
 // explores only the paths with at most K preemptions and, optionally, at most
 // a given number of choice actions (operations a context starts) per context.
-// Traces of the wrapper are converted back into traces of the real model, so
-// they replay with `slubcheck replay` like any other.
+// The wrapper keeps packed states: the model's words, then the context that
+// ran last, the preemptions used and the choices each context took. Traces of
+// the wrapper are converted back into traces of the real model, so they
+// replay with `slubcheck replay` like any other.
 import type { Action, Model, Plain, Property } from './model.ts';
 import { canonicalJson } from './fingerprint.ts';
 import { EngineError } from './errors.ts';
-import { actionsChecked, produceChecked } from './run.ts';
+import { asPacked, pathFromIndices, type CheckResult } from './search.ts';
 import { traceOf, type Path, type Trace } from './trace.ts';
-import type { CheckResult } from './explore.ts';
 
 /** An action that carries choices beyond its context and step (e.g. which operation a context starts). */
 export function isChoice(a: Action): boolean {
@@ -24,87 +25,97 @@ export function countPreemptions<S, A extends Action>(model: Model<S, A>, path: 
   let n = 0;
   for (let i = 1; i < path.actions.length; i++) {
     const prev = path.actions[i - 1]!.context;
-    if (path.actions[i]!.context !== prev && actionsChecked(model, path.states[i]!).some((a) => a.context === prev)) n++;
+    if (path.actions[i]!.context !== prev && model.actions(path.states[i]!).some((a) => a.context === prev)) n++;
   }
   return n;
-}
-
-export interface Wrapped<S> {
-  readonly s: S;
-  readonly last: string | null;
-  readonly p: number;
-  /** Choice actions taken so far, per context (only when capped). */
-  readonly used: { readonly [ctx: string]: number };
 }
 
 export interface RestrictOptions {
   readonly preemptions?: number;
   /** At most this many choice actions per context; contexts not listed take none. */
   readonly choiceCaps?: { readonly [ctx: string]: number };
-  /** Replace the properties (the minimizer looks for one property only). */
-  readonly properties?: readonly Property<Wrapped<any>>[];
+  /** Replace the properties (the minimizer looks for one property only), as properties of the real model's states. */
+  readonly properties?: readonly Property<Uint32Array>[];
 }
 
-/** The model restricted to at most K preemptions and the given choice caps. */
-export function restrict<S, A extends Action>(model: Model<S, A>, opts: RestrictOptions): Model<Wrapped<S>, A> {
-  // actions, next and terminal all need the model's enabled actions of the same state: compute them once.
-  const cache = new WeakMap<object, readonly A[]>();
-  const enabledOf = (s: S): readonly A[] => {
-    if (typeof s !== 'object' || s === null) return actionsChecked(model, s);
-    let e = cache.get(s);
-    if (!e) cache.set(s, (e = actionsChecked(model, s)));
-    return e;
-  };
-  const allowed = (w: Wrapped<S>): { a: A; p: number }[] => {
-    const enabled = enabledOf(w.s);
-    const lastCanRun = w.last !== null && enabled.some((a) => a.context === w.last);
+/** The model restricted to at most K preemptions and the given choice caps (packed states). */
+export function restrict<S, A extends Action>(model: Model<S, A>, opts: RestrictOptions): Model<Uint32Array, A> {
+  const P = asPacked(model);
+  const W = P.packed!.width;
+  const ctxIndex = new Map(P.contexts.map((c, i) => [c, i]));
+  const LAST = W, PRE = W + 1, USED = W + 2;
+  const width = W + 2 + P.contexts.length;
+  const inner = (w: Uint32Array) => w.subarray(0, W);
+  const allowed = (w: Uint32Array): { a: A; p: number }[] => {
+    const enabled = P.actions(inner(w));
+    const last = w[LAST]! - 1;
+    const lastCtx = last >= 0 ? P.contexts[last] : undefined;
+    const lastCanRun = lastCtx !== undefined && enabled.some((a) => a.context === lastCtx);
     const out: { a: A; p: number }[] = [];
     for (const a of enabled) {
-      const p = w.p + (w.last !== null && a.context !== w.last && lastCanRun ? 1 : 0);
+      const p = w[PRE]! + (lastCtx !== undefined && a.context !== lastCtx && lastCanRun ? 1 : 0);
       if (opts.preemptions !== undefined && p > opts.preemptions) continue;
-      if (opts.choiceCaps && isChoice(a) && (w.used[a.context] ?? 0) >= (opts.choiceCaps[a.context] ?? 0)) continue;
+      if (opts.choiceCaps && isChoice(a) && w[USED + ctxIndex.get(a.context)!]! >= (opts.choiceCaps[a.context] ?? 0)) continue;
       out.push({ a, p });
     }
     return out;
   };
-  const lift = (p: Property<S>): Property<Wrapped<S>> => ({
-    ...p,
-    check: p.kind === 'at_end' ? (w) => !model.terminal(w.s) || p.check(w.s) : (w) => p.check(w.s),
-    explain: p.explain ? (w: Wrapped<S>) => p.explain!(w.s) : undefined,
+  const lift = ({ explain, check, ...rest }: Property<Uint32Array>): Property<Uint32Array> => ({
+    ...rest,
+    check: rest.kind === 'at_end' ? (w) => !P.terminal(inner(w)) || check(inner(w)) : (w) => check(inner(w)),
+    ...(explain ? { explain: (w: Uint32Array) => explain(inner(w)) } : {}),
   });
+  const nextInto = (w: Uint32Array, a: A, out: Uint32Array, emit: (e: string) => void) => {
+    const x = allowed(w).find((y) => y.a === a || canonicalJson(y.a) === canonicalJson(a));
+    if (!x) throw new EngineError(`restricted search took an action it did not allow: ${a.context} ${a.step}`);
+    P.packed!.nextInto(inner(w), a, out.subarray(0, W), emit);
+    const c = ctxIndex.get(a.context)!;
+    out[LAST] = c + 1;
+    out[PRE] = x.p;
+    if (opts.choiceCaps && isChoice(a)) out[USED + c] = w[USED + c]! + 1;
+  };
   return {
-    id: model.id,
-    config: model.config,
-    contexts: model.contexts,
-    initStates: () => model.initStates().map((s) => ({ s, last: null, p: 0, used: {} })),
+    id: P.id,
+    config: P.config,
+    contexts: P.contexts,
+    initStates: () =>
+      P.initStates().map((s) => {
+        const w = new Uint32Array(width);
+        w.set(s);
+        return w;
+      }),
     actions: (w) => allowed(w).map((x) => x.a),
     next: (w, a) => {
-      const x = allowed(w).find((y) => y.a === a || canonicalJson(y.a) === canonicalJson(a));
-      if (!x) throw new EngineError(`restricted search took an action it did not allow: ${a.context} ${a.step}`);
-      const used = opts.choiceCaps && isChoice(a) ? { ...w.used, [a.context]: (w.used[a.context] ?? 0) + 1 } : w.used;
-      return { s: produceChecked(model, w.s, a), last: a.context, p: x.p, used };
+      const out = w.slice();
+      nextInto(w, a, out, () => {});
+      return out;
     },
-    properties: opts.properties ?? model.properties.map(lift),
+    properties: (opts.properties ?? P.properties).map(lift),
     // A state whose every action the bound cut is not a deadlock: only a real
     // dead end (no action at all, not terminal) keeps the engine's check.
-    terminal: (w) => model.terminal(w.s) || enabledOf(w.s).length > 0,
-    view: (w) => (model.view ? model.view(w.s) : (w.s as Plain)),
+    terminal: (w) => P.terminal(inner(w)) || P.actions(inner(w)).length > 0,
+    view: (w) => (P.view ? P.view(inner(w)) : (Array.from(inner(w)) as Plain)),
+    packed: { width, nextInto },
   };
 }
 
 /** Converts a path of the wrapped model into a trace and path of the real model. */
-export function unwrap<S, A extends Action>(model: Model<S, A>, path: Path<Wrapped<S>, A>, init: number, property?: string): { trace: Trace; path: Path<S, A> } {
-  const states = path.states.map((w) => w.s);
-  const indices = path.actions.map((a, i) => {
-    const k = actionsChecked(model, states[i]!).findIndex((b) => canonicalJson(b) === canonicalJson(a));
+export function unwrap<S, A extends Action>(model: Model<S, A>, path: Path<Uint32Array, A>, init: number, property?: string): { trace: Trace; path: Path<S, A> } {
+  const real = pathFromIndices(model, init, []);
+  let s: S = real.states[0] as S;
+  const indices: number[] = [];
+  path.actions.forEach((a, i) => {
+    const k = model.actions(s).findIndex((b) => canonicalJson(b) === canonicalJson(a));
     if (k < 0) throw new EngineError(`restricted path step ${i + 1} is not an action of ${model.id}`);
-    return k;
+    indices.push(k);
+    s = model.next(s, model.actions(s)[k]!);
   });
-  return { trace: traceOf(model, init, indices, path.actions, property), path: { states, actions: path.actions } };
+  const p = pathFromIndices(model, init, indices);
+  return { trace: traceOf(model, init, indices, p.actions, property), path: p };
 }
 
 /** A bounded check result expressed in terms of the real model; never `complete`. */
-export function unwrapResult<S, A extends Action>(model: Model<S, A>, r: CheckResult<Wrapped<S>, A>, bound: number): CheckResult<S, A> {
+export function unwrapResult<S, A extends Action>(model: Model<S, A>, r: CheckResult<Uint32Array, A>, bound: number): CheckResult<S, A> {
   const reason = `every interleaving with at most ${bound} preemption${bound === 1 ? '' : 's'} (--preemptions ${bound})`;
   const base = { ...r, complete: false, stopReason: r.stopReason && !r.complete ? `${r.stopReason}; ${reason}` : reason } as unknown as CheckResult<S, A>;
   if (!r.path || !r.trace) return { ...base, path: undefined, trace: undefined } as unknown as CheckResult<S, A>;

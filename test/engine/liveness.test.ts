@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Action, Model } from '../../src/engine/model.ts';
-import { explore } from '../../src/engine/explore.ts';
+import { search } from '../../src/engine/search.ts';
 import { EdgeList, findLivelock } from '../../src/engine/liveness.ts';
 import { replay } from '../../src/engine/trace.ts';
 import { fingerprint } from '../../src/engine/fingerprint.ts';
@@ -25,13 +25,13 @@ function spinModel(broken: boolean): Model<{ flag: boolean; w: 'spin' | 'done'; 
 
 describe('the livelock check', () => {
   it('accepts a busy-wait whose condition another context can still make true', () => {
-    const r = explore(spinModel(false));
+    const r = search(spinModel(false));
     expect(r).toMatchObject({ result: 'ok', complete: true });
   });
 
   it('reports a context that spins forever, with a lasso whose cycle returns to its start', () => {
     const m = spinModel(true);
-    const r = explore(m);
+    const r = search(m);
     expect(r.result).toBe('livelock');
     expect(r.explanation).toMatch(/waiter keeps taking the last 1 step forever/);
     const path = replay(m, r.trace!);
@@ -40,8 +40,8 @@ describe('the livelock check', () => {
   });
 
   it('is found by DFS too, and can be switched off', () => {
-    expect(explore(spinModel(true), { strategy: 'dfs' }).result).toBe('livelock');
-    expect(explore(spinModel(true), { liveness: false })).toMatchObject({ result: 'ok', complete: true });
+    expect(search(spinModel(true), { strategy: 'dfs' }).result).toBe('livelock');
+    expect(search(spinModel(true), { liveness: false })).toMatchObject({ result: 'ok', complete: true });
   });
 
   it('finds the shallowest stuck state and a cycle inside the stuck states of a hand-built graph', () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { minimize } from '../../src/engine/minimize.ts';
-import { explore } from '../../src/engine/explore.ts';
-import { randomSearch } from '../../src/engine/random.ts';
+import { search } from '../../src/engine/search.ts';
 import { replay } from '../../src/engine/trace.ts';
 import { UsageError } from '../../src/engine/errors.ts';
 import { buildSlubModel } from '../../models/slub/model.ts';
@@ -9,7 +8,7 @@ import { model as incrementRace } from '../../models/toy/increment-race.ts';
 
 describe('minimize', () => {
   const stress = buildSlubModel({ version: '17c38c88', scenario: 'stress', patches: [], kasan: false });
-  const found = randomSearch(stress, { strategy: 'random', runs: 3000, seed: 7 });
+  const found = search(stress, { strategy: 'random', runs: 3000, seed: 7 });
 
   it('shrinks a random-walk counterexample of the put_cpu_partial race to at most one preemption and two contexts', () => {
     expect(found.result).toBe('violation');
@@ -23,7 +22,7 @@ describe('minimize', () => {
 
   it('returns a trace no longer than the BFS shortest plus a few steps, which replays to the same property', () => {
     const m = minimize(stress, found.trace!);
-    const generic = explore(buildSlubModel({ version: '17c38c88', scenario: 'generic', patches: [], kasan: false }));
+    const generic = search(buildSlubModel({ version: '17c38c88', scenario: 'generic', patches: [], kasan: false }));
     // The stress scenario has an irq on cpu0, so its pcs lock is one step more than in generic.
     expect(m.after.steps).toBeLessThanOrEqual(generic.trace!.steps.length + 3);
     const path = replay(stress, m.trace);
@@ -31,7 +30,7 @@ describe('minimize', () => {
   });
 
   it('turns the shortest lost update (2 preemptions) into an equally short one with 1 preemption', () => {
-    const r = explore(incrementRace);
+    const r = search(incrementRace);
     const m = minimize(incrementRace, r.trace!);
     expect(m.before).toMatchObject({ steps: 4, preemptions: 2 });
     expect(m.after).toMatchObject({ steps: 4, preemptions: 1 });
@@ -39,7 +38,7 @@ describe('minimize', () => {
   });
 
   it('refuses a trace that violates nothing', () => {
-    const ok = { ...explore(incrementRace).trace!, steps: [] };
+    const ok = { ...search(incrementRace).trace!, steps: [] };
     expect(() => minimize(incrementRace, ok)).toThrow(UsageError);
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { randomSearch } from '../../src/engine/random.ts';
-import { explore } from '../../src/engine/explore.ts';
+import { search } from '../../src/engine/search.ts';
 import { restrict, unwrapResult, countPreemptions } from '../../src/engine/preemption.ts';
 import { model as tornRead } from '../../models/toy/torn-read.ts';
 import { peterson, petersonBroken } from '../../models/toy/peterson.ts';
@@ -17,7 +16,7 @@ describe('PCT', () => {
     // p >= 1/24 and 200 runs miss it with probability at most (23/24)^200 < 2e-4.
     // A random walk needs the writer's ten steps in a row (about 2^-11 a run).
     for (let seed = 1; seed <= 5; seed++) {
-      const r = randomSearch(tornRead, { strategy: 'pct', runs: 200, seed, depth: 2 });
+      const r = search(tornRead, { strategy: 'pct', runs: 200, seed, pctDepth: 2 });
       expect(r.result, `seed ${seed}`).toBe('violation');
       expect(r.property).toBe('reads_not_torn');
       expect(r.complete).toBe(false);
@@ -25,8 +24,8 @@ describe('PCT', () => {
   });
 
   it('is exactly reproducible from its seed', () => {
-    const a = randomSearch(tornRead, { strategy: 'pct', runs: 200, seed: 9, depth: 2 });
-    const b = randomSearch(tornRead, { strategy: 'pct', runs: 200, seed: 9, depth: 2 });
+    const a = search(tornRead, { strategy: 'pct', runs: 200, seed: 9, pctDepth: 2 });
+    const b = search(tornRead, { strategy: 'pct', runs: 200, seed: 9, pctDepth: 2 });
     expect(b.trace).toEqual(a.trace);
     expect((b as { run?: number }).run).toBe((a as { run?: number }).run);
   });
@@ -35,7 +34,7 @@ describe('PCT', () => {
 describe('the random walk', () => {
   it('says how many runs and states it saw, and that it is incomplete', () => {
     // A random walk needs the writer's ten steps in a row to tear the read: 20 runs of seed 3 do not.
-    const r = randomSearch(tornRead, { strategy: 'random', runs: 20, seed: 3 });
+    const r = search(tornRead, { strategy: 'random', runs: 20, seed: 3 });
     expect(r.result).toBe('ok');
     expect(r.complete).toBe(false);
     expect(r.stopReason).toMatch(/random walk: 20 runs from seed 3; \d+ distinct states seen/);
@@ -43,36 +42,36 @@ describe('the random walk', () => {
 
   it('honours --max-seconds and a stop request, and says which stopped it', () => {
     const correct = peterson.build(null);
-    const t = randomSearch(correct, { strategy: 'random', runs: 1_000_000, seed: 3, maxSeconds: 0.2 });
+    const t = search(correct, { strategy: 'random', runs: 1_000_000, seed: 3, maxSeconds: 0.2 });
     expect(t.stopReason).toMatch(/stopped by --max-seconds 0.2 before 1000000 runs/);
-    const s = randomSearch(correct, { strategy: 'pct', runs: 1_000_000, seed: 3, shouldStop: () => 'interrupted (Ctrl-C)' });
+    const s = search(correct, { strategy: 'pct', runs: 1_000_000, seed: 3, shouldStop: () => 'interrupted (Ctrl-C)' });
     expect(s.stopReason).toMatch(/PCT \(d=3\): 0 runs from seed 3 \(interrupted \(Ctrl-C\)\)/);
   });
 
   it('finds the lost update of toy/increment-race', () => {
-    expect(randomSearch(incrementRace, { strategy: 'random', runs: 100, seed: 1 }).result).toBe('violation');
+    expect(search(incrementRace, { strategy: 'random', runs: 100, seed: 1 }).result).toBe('violation');
   });
 });
 
 describe('preemption bounding', () => {
   const broken = petersonBroken.build(null);
   it('counts the preemptions of a trace', () => {
-    const r = explore(incrementRace);
+    const r = search(incrementRace);
     expect(countPreemptions(incrementRace, r.path!)).toBe(2);
   });
 
   it('misses the lost update with no preemption, finds it with one, and never calls a bounded search complete', () => {
-    const none = unwrapResult(incrementRace, explore(restrict(incrementRace, { preemptions: 0 })), 0);
+    const none = unwrapResult(incrementRace, search(restrict(incrementRace, { preemptions: 0 })), 0);
     expect(none.result).toBe('ok');
     expect(none.complete).toBe(false);
     expect(none.stopReason).toMatch(/at most 0 preemptions/);
-    const one = unwrapResult(incrementRace, explore(restrict(incrementRace, { preemptions: 1 })), 1);
+    const one = unwrapResult(incrementRace, search(restrict(incrementRace, { preemptions: 1 })), 1);
     expect(one.result).toBe('violation');
     expect(one.trace!.model).toBe('toy/increment-race');
   });
 
   it('returns traces of the real model, which replay to the same property', () => {
-    const r = unwrapResult(broken, explore(restrict(broken, { preemptions: 2 })), 2);
+    const r = unwrapResult(broken, search(restrict(broken, { preemptions: 2 })), 2);
     expect(r.result).toBe('violation');
     expect(countPreemptions(broken, r.path!)).toBeLessThanOrEqual(2);
     const path = replay(broken, r.trace!);

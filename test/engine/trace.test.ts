@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { decodeToken, encodeToken, parseTraceJson, replay, traceToJson, ReplayMismatch, type Trace } from '../../src/engine/trace.ts';
-import { explore } from '../../src/engine/explore.ts';
+import { search } from '../../src/engine/search.ts';
 import { model as incrementRace } from '../../models/toy/increment-race.ts';
 import { UsageError } from '../../src/engine/errors.ts';
 
-const found = explore(incrementRace);
+const found = search(incrementRace);
 const trace = found.trace!;
 
 describe('replay tokens', () => {

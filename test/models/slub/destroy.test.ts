@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { explore } from '../../../src/engine/explore.ts';
+import { search } from '../../../src/engine/search.ts';
 import { buildSlubModel } from '../../../models/slub/model.ts';
 import { cli } from '../../helpers.ts';
 
 const model = (version: string, scenario: string, kasan: boolean, patches: string[] = []) => buildSlubModel({ version, scenario, patches, kasan });
 
 describe('the kmem_cache_destroy rcu_barrier ordering leak (Bug 2)', () => {
-  const r = explore(model('v6.19', 'destroy-after-kfree-rcu', true));
+  const r = search(model('v6.19', 'destroy-after-kfree-rcu', true));
   const steps = r.trace!.steps.map((s) => `${s.context} ${s.step}`);
   const at = (re: RegExp) => steps.findIndex((s) => re.test(s));
 
@@ -31,14 +31,14 @@ describe('the kmem_cache_destroy rcu_barrier ordering leak (Bug 2)', () => {
 
   it('also breaks "no object enters the quarantine after its purge", at the end', () => {
     const m = model('v6.19', 'destroy-after-kfree-rcu', true);
-    const r2 = explore({ ...m, properties: m.properties.filter((p) => p.name !== 'kmem_cache_destroy_leaves_no_objects') });
+    const r2 = search({ ...m, properties: m.properties.filter((p) => p.name !== 'kmem_cache_destroy_leaves_no_objects') });
     expect(r2.result).toBe('violation');
     expect(r2.property).toBe('no_quarantine_put_after_purge');
   });
 
   it('is fixed by kvfree-rcu-barrier-on-cache, absent on 7.0, and needs KASAN: complete searches', () => {
     for (const [v, kasan, patches] of [['v6.19', true, ['kvfree-rcu-barrier-on-cache']], ['7.0', true, []], ['v6.19', false, []], ['17c38c88', true, []]] as const) {
-      const c = explore(model(v, 'destroy-after-kfree-rcu', kasan, [...patches]));
+      const c = search(model(v, 'destroy-after-kfree-rcu', kasan, [...patches]));
       expect(c.result, `${v} ${kasan} ${patches}`).toBe('ok');
       expect(c.complete).toBe(true);
       expect(c.witnesses.every((w) => w.reached), `${v} witnesses`).toBe(true);
@@ -46,12 +46,12 @@ describe('the kmem_cache_destroy rcu_barrier ordering leak (Bug 2)', () => {
   });
 
   it('has a KASAN-free cousin on v6.19 when every object of a full slab goes through kfree_rcu: the slab is parked on a CPU partial list after the flush', () => {
-    const c = explore(model('v6.19', 'destroy-mixed', false));
+    const c = search(model('v6.19', 'destroy-mixed', false));
     expect(c.result).toBe('violation');
     expect(c.explanation).toMatch(/S0 on cpu\d's CPU partial list/);
     const steps = c.trace!.steps.map((s) => s.step);
     expect(steps.indexOf('put_cpu_partial/link')).toBeGreaterThan(steps.indexOf('__kmem_cache_shutdown/flush_all_cpus_locked'));
-    expect(explore(model('v6.19', 'destroy-mixed', false, ['kvfree-rcu-barrier-on-cache'])).result).toBe('ok');
+    expect(search(model('v6.19', 'destroy-mixed', false, ['kvfree-rcu-barrier-on-cache'])).result).toBe('ok');
   });
 });
 

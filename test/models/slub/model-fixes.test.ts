@@ -3,7 +3,7 @@
 // the kernel facts checked against source in docs/findings.md).
 import { describe, expect, it } from 'vitest';
 import { produce } from '../../../src/engine/immer.ts';
-import { explore } from '../../../src/engine/explore.ts';
+import { search } from '../../../src/engine/search.ts';
 import { buildSlubModel, type SlubAction } from '../../../models/slub/model.ts';
 import { definePatch } from '../../../models/slub/patch-api.ts';
 import { registerPatch } from '../../../models/slub/patches.ts';
@@ -85,9 +85,9 @@ describe('v6.19 ___slab_alloc()', () => {
   );
 
   it('re-reads c->slab under the local lock before popping the CPU partial list (no false leak on stress)', () => {
-    const fixed = explore(buildSlubModel({ version: 'v6.19', scenario: 'stress', patches: [], kasan: false }), { maxStates: 45_000 });
+    const fixed = search(buildSlubModel({ version: 'v6.19', scenario: 'stress', patches: [], kasan: false }), { maxStates: 45_000 });
     expect(fixed.result).toBe('ok');
-    const old = explore(buildSlubModel({ version: 'v6.19', scenario: 'stress', patches: ['test-old-new-slab'], kasan: false }), { maxStates: 45_000 });
+    const old = search(buildSlubModel({ version: 'v6.19', scenario: 'stress', patches: ['test-old-new-slab'], kasan: false }), { maxStates: 45_000 });
     expect(old.result).toBe('violation');
     expect(old.property).toMatch(/^(no_slab_dropped_off_lists|object_conservation)$/);
   }, 120_000);
@@ -123,7 +123,7 @@ describe('v6.19 ___slab_alloc()', () => {
 describe('v6.19 sheaf refill', () => {
   it('goes through __kmem_cache_alloc_bulk() and the cpu slab, never 7.0 get_partial_node_bulk()', () => {
     const m = buildSlubModel({ version: 'v6.19', scenario: 'irq-same-cpu-sheaves', patches: [], kasan: false });
-    const r = explore(m);
+    const r = search(m);
     expect(r).toMatchObject({ result: 'ok', complete: true });
     const cov = m.coverage!();
     expect(cov.get('__kmem_cache_alloc_bulk/alloc')).toBeGreaterThan(0);
@@ -162,7 +162,7 @@ describe('kvfree_rcu_barrier_on_cache() and __kvfree_rcu_barrier()', () => {
 describe('workqueues', () => {
   it('kmem_cache_destroy() from an unbound work item (lib/slub_kunit.c test_kfree_rcu_wq_destroy) completes on every version, no deadlock', () => {
     for (const version of ['v6.19', '17c38c88', '7.0']) {
-      const r = explore(buildSlubModel({ version, scenario: 'kfree-rcu-wq-destroy', patches: [], kasan: false }));
+      const r = search(buildSlubModel({ version, scenario: 'kfree-rcu-wq-destroy', patches: [], kasan: false }));
       expect(r, version).toMatchObject({ result: 'ok', complete: true });
       expect(r.witnesses.find((w) => w.name === 'kmem_cache_destroy_returned')?.reached, version).toBe(true);
     }
@@ -171,7 +171,7 @@ describe('workqueues', () => {
 
 describe('7.0 sheaf refill with fewer objects than asked', () => {
   it('does what 7.0-rc does: frees the partly filled sheaf without flushing it, and the objects leak', () => {
-    const r = explore(buildSlubModel({ version: '7.0', scenario: 'refill-page-alloc-fails', patches: [], kasan: false }));
+    const r = search(buildSlubModel({ version: '7.0', scenario: 'refill-page-alloc-fails', patches: [], kasan: false }));
     expect(r.result).toBe('violation');
     expect(r.property).toBe('object_conservation');
     expect(r.explanation).toMatch(/free_empty_sheaf\(\) in __pcs_replace_empty_main\(\) freed a partly refilled sheaf, holding object/);
@@ -179,7 +179,7 @@ describe('7.0 sheaf refill with fewer objects than asked', () => {
   });
 
   it('with the later fix (sheaf-flush-on-failed-refill) flushes it to the slabs: clean and complete', () => {
-    const r = explore(buildSlubModel({ version: '7.0', scenario: 'refill-page-alloc-fails', patches: ['sheaf-flush-on-failed-refill'], kasan: false }));
+    const r = search(buildSlubModel({ version: '7.0', scenario: 'refill-page-alloc-fails', patches: ['sheaf-flush-on-failed-refill'], kasan: false }));
     expect(r).toMatchObject({ result: 'ok', complete: true });
   });
 });

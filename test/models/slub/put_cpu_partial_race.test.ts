@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { explore } from '../../../src/engine/explore.ts';
+import { search } from '../../../src/engine/search.ts';
 import { buildSlubModel } from '../../../models/slub/model.ts';
 import { cli, shortestByIterativeDeepening } from '../../helpers.ts';
 
 const model = (version: string, scenario = 'generic', patches: string[] = []) => buildSlubModel({ version, scenario, patches, kasan: false });
 
 describe('the put_cpu_partial race (Bug 1)', () => {
-  const r = explore(model('17c38c88'));
+  const r = search(model('17c38c88'));
   const steps = r.trace!.steps;
 
   it('finds the put_cpu_partial race on 17c38c88 from the generic workload as a link-word violation', () => {
@@ -37,14 +37,14 @@ describe('the put_cpu_partial race (Bug 1)', () => {
   });
 
   it('is found by DFS too', () => {
-    const d = explore(model('17c38c88'), { strategy: 'dfs' });
+    const d = search(model('17c38c88'), { strategy: 'dfs' });
     expect(d.result).toBe('violation');
     expect(['link_words_written_by_owner', 'slab_state_table', 'node_partial_list_well_formed']).toContain(d.property);
   });
 
   it('does not happen on v6.19 or 7.0 with the same workload: complete searches', () => {
     for (const v of ['v6.19', '7.0']) {
-      const c = explore(model(v));
+      const c = search(model(v));
       expect(c.result, v).toBe('ok');
       expect(c.complete, v).toBe(true);
     }
@@ -52,7 +52,7 @@ describe('the put_cpu_partial race (Bug 1)', () => {
 
   it('is fixed on 17c38c88 by either built-in patch, completely', () => {
     for (const p of ['hao-li-list-lock-barrier', 'remove-slub-cpu-partial']) {
-      const c = explore(model('17c38c88', 'generic', [p]));
+      const c = search(model('17c38c88', 'generic', [p]));
       expect(c.result, p).toBe('ok');
       expect(c.complete, p).toBe(true);
     }
@@ -61,13 +61,13 @@ describe('the put_cpu_partial race (Bug 1)', () => {
 
 describe("Harry Yoo's first hypothesis (flush_slab vs a free on the same CPU)", () => {
   it('is not reported on v6.19: tid and irq-off keep the free safe', () => {
-    const r = explore(model('v6.19', 'harry-flush-vs-free'));
+    const r = search(model('v6.19', 'harry-flush-vs-free'));
     expect(r).toMatchObject({ result: 'ok', complete: true });
     expect(r.witnesses.find((w) => w.name === 'free_to_frozen_slab')!.reached).toBe(true);
   });
 
   it('is reported when the per-CPU cmpxchg drops tid: the object is parked on a freelist with no cpu slab', () => {
-    const r = explore(model('v6.19', 'harry-flush-vs-free-no-tid'));
+    const r = search(model('v6.19', 'harry-flush-vs-free-no-tid'));
     expect(r.result).toBe('violation');
     expect(r.property).toBe('cpu_freelist_belongs_to_cpu_slab');
     const steps = r.trace!.steps.map((s) => `${s.context} ${s.step}`);
