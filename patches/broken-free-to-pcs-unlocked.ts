@@ -15,7 +15,7 @@
 // +		return false;
 import type { PatchApi } from '../models/slub/patch-api.ts';
 
-export default ({ definePatch, goto, ret }: PatchApi) =>
+export default ({ definePatch, goto, ret, T }: PatchApi) =>
   definePatch({
     name: 'broken-free-to-pcs-unlocked',
     summary: 'DELIBERATELY WRONG: free_to_pcs() stores into main before taking the pcs lock',
@@ -25,6 +25,7 @@ export default ({ definePatch, goto, ret }: PatchApi) =>
       free_to_pcs: (old) => ({
         ...old,
         entry: 'read_size',
+        locals: { ...old.locals, size: T.int(0, 'all') },
         steps: {
           ...old.steps,
           read_size: {
@@ -34,7 +35,7 @@ export default ({ definePatch, goto, ret }: PatchApi) =>
             run: (x) => {
               const size = x.d.cpus[x.cpu]!.main.length;
               if (size >= x.e.p.sheaf_capacity) return goto(x, 'trylock');
-              x.f.l.size = size;
+              x.l.size = size;
               goto(x, 'store');
             },
           },
@@ -43,13 +44,11 @@ export default ({ definePatch, goto, ret }: PatchApi) =>
             reads: [],
             writes: ['cpu{cpu}.pcs'],
             run: (x) => {
-              const main = x.d.cpus[x.cpu]!.main as number[];
-              const size = x.f.l.size as number;
+              const main = x.d.cpus[x.cpu]!.main;
               // objects[size] = object; size = size + 1: whatever an irq pushed since is overwritten.
-              if (size < main.length) main.splice(size);
-              main.push((x.f.l.held as number[])[0]!);
-              x.f.l.held = [];
-              ret(x, null);
+              main.set([...main.toArray().slice(0, x.l.size), x.l.held.at(0)]);
+              x.l.held.clear();
+              ret(x, []);
             },
           },
         },

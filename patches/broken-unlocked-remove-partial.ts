@@ -24,8 +24,8 @@ export default ({ definePatch, goto, ret, remove_partial, unlock, seen }: PatchA
             run: (x) => {
               old.steps.cmpxchg!.run(x); // the stock cmpxchg: takes the object, goes to remove_partial
               if (x.f.pc !== 'remove_partial') return; // it gave up on the slab (and unlocked)
-              unlock(x.d, x.ctx, x.f.l.n as number);
-              seen(x.d, 'unlocked_early');
+              unlock(x, x.l.n);
+              seen(x, 'unlocked_early');
               goto(x, 'remove_partial');
             },
           },
@@ -34,9 +34,9 @@ export default ({ definePatch, goto, ret, remove_partial, unlock, seen }: PatchA
             reads: ['node{n}.list', 'slab{slab}.links'],
             writes: ['node{n}.list', 'slab{slab}.links'],
             run: (x) => {
-              if (x.f.l.full) remove_partial(x.d, x.ctx, x.f.l.n as number, x.f.l.slab as number);
-              const X = (x.f.l.held as number[])[0]!;
-              x.f.l.held = [];
+              if (x.l.full) remove_partial(x, x.l.n, x.l.slab);
+              const X = x.l.held.at(0);
+              x.l.held.clear();
               ret(x, X);
             },
           },

@@ -21,10 +21,10 @@ export default ({ definePatch, call, lockFree, seen }: PatchApi) =>
             reads: ['node.list_lock'],
             writes: [],
             // The empty critical section: it can only be passed while nobody holds the lock.
-            guard: (s, _ctx, l) => lockFree(s, s.slabs[l.slab as number]!.node),
+            guard: (x) => lockFree(x.d, x.d.slabs[x.l.slab]!.node),
             run: (x) => {
-              seen(x.d, 'list_lock_barrier');
-              call(x, 'put_cpu_partial', { slab: x.f.l.slab!, drain: true }, 'done');
+              seen(x, 'list_lock_barrier');
+              call(x, 'put_cpu_partial', { slab: x.l.slab, drain: true }, 'done');
             },
           },
         },

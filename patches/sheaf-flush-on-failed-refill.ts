@@ -24,10 +24,10 @@ export default ({ definePatch, call, ret, seen }: PatchApi) =>
             ...old.steps.refilled!,
             cite: 'mm/slub.c (7.x) __pcs_replace_empty_main(): refill_sheaf() failed -> sheaf_flush_unused(s, empty); free_empty_sheaf(s, empty); return NULL',
             run: (x) => {
-              const got = x.f.l.ret as number[];
+              const got: number[] = x.l.ret.toArray();
               if (got.length === x.e.p.sheaf_capacity) return old.steps.refilled!.run(x);
-              seen(x.d, 'sheaf_refill_failed');
-              x.f.l.ret = null;
+              seen(x, 'sheaf_refill_failed');
+              x.l.ret.clear();
               if (got.length === 0) return ret(x, null);
               call(x, 'sheaf_flush_unused', { held: got }, 'refill_flushed');
             },

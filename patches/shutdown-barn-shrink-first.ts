@@ -30,9 +30,9 @@ export default ({ definePatch, call, goto }: PatchApi) =>
             reads: ['node*.barn'],
             writes: ['node*.barn'],
             run: (x) => {
-              const objs = x.d.nodes.flatMap((n) => n.barn.full.flat());
+              const objs = x.d.nodes.flatMap((n) => n.barn.fullObjects());
               for (const n of x.d.nodes) {
-                n.barn.full = [];
+                n.barn.clearFull();
                 n.barn.empty = 0;
               }
               if (objs.length === 0) return goto(x, 'flush_all_cpus_locked');

@@ -33,7 +33,7 @@ export default ({ definePatch, goto, needsFlush, queue_work_on, worksDone }: Pat
             cite: 'mm/slub.c (+fix a) __kmem_cache_shutdown(): flush_work() on each, then free_partial(s, n)',
             reads: ['cpu*.work'],
             writes: [],
-            guard: (s, _ctx, l) => worksDone(s, l.works as number[]),
+            guard: (x) => worksDone(x.d, x.l.works.toArray()),
             run: (x) => goto(x, 'free_partial'),
           },
         },

@@ -9,7 +9,7 @@
 // still on the node partial list.
 import type { Property } from '../src/engine/model.ts';
 import type { SlubModelInfo } from '../models/slub/model.ts';
-import { chain, cpuChain, nodePtr, slabOfLink, slabPtr, type Obj, type SlubState } from '../models/slub/state.ts';
+import { chain, cpuChain, heldBy, nodePtr, slabOfLink, slabPtr, type FrameView, type Obj, type SlubState } from '../models/slub/state.ts';
 
 type P = Property<SlubState>;
 
@@ -17,29 +17,26 @@ const slabOf = (info: SlubModelInfo, o: Obj) => Math.floor(o / info.env.p.object
 
 /** Where every object is, by scanning every place an object can be (§1.8). */
 export function objectPlaces(info: SlubModelInfo, s: SlubState): string[][] {
-  const places: string[][] = s.fp.map(() => []);
+  const places: string[][] = Array.from({ length: s.L.NOBJ }, () => []);
   const put = (o: Obj, where: string) => places[o]?.push(where);
   s.slabs.forEach((sl, k) => {
-    if (sl.live) for (const o of chain(s.fp, sl.freelist, info.env.p.objects + 1)) put(o, `S${k}.freelist`);
+    if (sl.live) for (const o of chain(s, sl.freelist, info.env.p.objects + 1)) put(o, `S${k}.freelist`);
   });
   s.cpus.forEach((c, i) => {
-    for (const o of chain(s.fp, c.freelist, s.fp.length)) put(o, `cpu${i}.freelist`);
-    c.main.forEach((o) => put(o, `cpu${i}.main`));
-    c.spare?.forEach((o) => put(o, `cpu${i}.spare`));
-    c.rcu_free?.forEach((o) => put(o, `cpu${i}.rcu_free`));
-    c.rcu_cbs.forEach((cb) => cb.objs.forEach((o) => put(o, `cpu${i} ${cb.fn} callback`)));
-    c.quarantine.forEach((o) => put(o, `cpu${i}'s KASAN quarantine`));
+    for (const o of chain(s, c.freelist, s.L.NOBJ)) put(o, `cpu${i}.freelist`);
+    for (const o of c.main) put(o, `cpu${i}.main`);
+    for (const o of c.spare) put(o, `cpu${i}.spare`);
+    for (const o of c.rcu_free) put(o, `cpu${i}.rcu_free`);
+    for (const cb of c.rcu_cbs.toArray()) for (const o of cb.objs) put(o, `cpu${i} ${cb.fn} callback`);
+    for (const o of c.quarantine) put(o, `cpu${i}'s KASAN quarantine`);
   });
-  s.nodes.forEach((n, i) => n.barn.full.forEach((sh) => sh.forEach((o) => put(o, `node${i}.barn`))));
-  for (const [name, c] of Object.entries(s.ctx)) {
-    c.owns.forEach((o) => put(o, `${name} (client)`));
-    for (const f of c.stack) {
-      for (const [k, held] of Object.entries(f.l)) {
-        if (k.startsWith('held') && Array.isArray(held)) (held as Obj[]).forEach((o) => put(o, `${name} in ${f.fn}`));
-      }
-      // A sheaf returned by a callee, waiting in the caller's frame for its next step.
-      if (Array.isArray(f.l.ret)) (f.l.ret as Obj[]).forEach((o) => put(o, `${name} in ${f.fn}`));
-      if (typeof f.l.held_chain === 'number') for (const o of chain(s.fp, f.l.held_chain, s.fp.length)) put(o, `${name} in ${f.fn}`);
+  s.nodes.forEach((n, i) => n.barn.fullObjects().forEach((o) => put(o, `node${i}.barn`)));
+  for (const name of s.L.d.contexts) {
+    const c = s.ctx[name]!;
+    for (const o of c.owns.toArray()) put(o, `${name} (client)`);
+    for (let i = 0; i < c.stack.length; i++) {
+      const f = c.stack.frames[i]!;
+      for (const o of heldBy(s, f)) put(o, `${name} in ${f.fn}`);
     }
   }
   return places;
@@ -50,8 +47,7 @@ function inGetFromPartialWindow(s: SlubState, k: number): boolean {
   const n = s.slabs[k]!.node;
   const holder = s.nodes[n]!.list_lock;
   if (holder === null) return false;
-  const st = s.ctx[holder]?.stack ?? [];
-  const f = st[st.length - 1];
+  const f = s.ctx[holder]?.stack.top();
   return f !== undefined && f.fn === 'get_from_partial_node' && f.pc === 'remove_partial' && f.l.slab === k;
 }
 
@@ -130,13 +126,14 @@ function stateTableProblem(s: SlubState): string | undefined {
 
 /** A context's frames name slab k as the one they work on (in flight between two steps of a kernel path). */
 function heldByContext(s: SlubState, k: number): boolean {
-  for (const c of Object.values(s.ctx)) {
-    for (const f of c.stack) {
+  for (const c of s.ctxList) {
+    for (let i = 0; i < c.stack.length; i++) {
+      const f: FrameView = c.stack.frames[i]!;
       const l = f.l;
       if (l.slab === k || l.cur === k) return true;
       for (const key of ['slabs', 'discard'] as const) {
-        const v = l[key];
-        if (Array.isArray(v) && v.includes(k)) return true;
+        const v = l[key] as { includes(k: number): boolean } | undefined;
+        if (v !== undefined && v.includes(k)) return true;
       }
     }
   }
@@ -182,12 +179,12 @@ function sheafLocalityProblem(info: SlubModelInfo, s: SlubState): string | undef
     const c = s.cpus[i]!;
     const local = s.nodes[c.node]!.memory ? c.node : s.nodes.findIndex((n) => n.memory);
     for (const [name, sheaf] of [['main', c.main], ['spare', c.spare], ['rcu_free', c.rcu_free]] as const) {
-      const o = sheaf?.find((x) => nodeOf(x) !== local);
+      const o = sheaf.toArray().find((x) => nodeOf(x) !== local);
       if (o !== undefined) return `cpu${i}'s ${name} sheaf holds object ${o} of node ${nodeOf(o)}, but cpu${i}'s memory node is ${local}`;
     }
   }
   for (let n = 0; n < s.nodes.length; n++) {
-    const o = s.nodes[n]!.barn.full.flat().find((x) => nodeOf(x) !== n);
+    const o = s.nodes[n]!.barn.fullObjects().find((x) => nodeOf(x) !== n);
     if (o !== undefined) return `node${n}'s barn holds object ${o} of node ${nodeOf(o)}`;
   }
   return undefined;
@@ -198,7 +195,7 @@ function counterProblem(info: SlubModelInfo, s: SlubState): string | undefined {
   for (let k = 0; k < s.slabs.length; k++) {
     const sl = s.slabs[k]!;
     if (!sl.live) continue;
-    const free = chain(s.fp, sl.freelist, objects + 1);
+    const free = chain(s, sl.freelist, objects + 1);
     if (free.length > objects) return `S${k}'s freelist is cyclic or longer than the slab`;
     const alien = free.find((o) => slabOf(info, o) !== k);
     if (alien !== undefined) return `S${k}'s freelist contains object ${alien} of another slab`;
@@ -213,7 +210,7 @@ function conservationProblem(info: SlubModelInfo, s: SlubState): string | undefi
   for (let o = 0; o < places.length; o++) {
     const live = s.slabs[slabOf(info, o)]!.live;
     const at = places[o]!;
-    if (live && at.length === 0) return `object ${o} is nowhere (leaked${s.ghost.leak ? `: ${s.ghost.leak}` : ''})`;
+    if (live && at.length === 0) return `object ${o} is nowhere (leaked${s.ghost.get('leak') ? `: ${s.ghost.get('leak')}` : ''})`;
     if (at.length > 1) return `object ${o} is in ${at.length} places at once: ${at.join(', ')}`;
     if (!live && at.length > 0) return `object ${o} of a freed slab is in ${at[0]}`;
   }
@@ -223,7 +220,7 @@ function conservationProblem(info: SlubModelInfo, s: SlubState): string | undefi
 function cpuFreelistProblem(s: SlubState, info: SlubModelInfo): string | undefined {
   for (let c = 0; c < s.cpus.length; c++) {
     const cpu = s.cpus[c]!;
-    const objs = chain(s.fp, cpu.freelist, s.fp.length);
+    const objs = chain(s, cpu.freelist, s.L.NOBJ);
     if (objs.length > 0 && cpu.slab === null) return `cpu${c}'s freelist holds objects ${objs.join(', ')} but cpu${c} has no cpu slab`;
     const alien = objs.find((o) => slabOf(info, o) !== cpu.slab);
     if (alien !== undefined) return `cpu${c}'s freelist holds object ${alien}, not of its cpu slab S${cpu.slab}`;
@@ -252,7 +249,8 @@ function lockProblem(s: SlubState): string | undefined {
     if (c.stack.length === 0) return `${holder} finished its operation still holding ${lock}`;
     if (lock.endsWith('list_lock') && c.irqoff === 0) return `${holder} holds ${lock} with irqs enabled`;
   }
-  for (const [name, c] of Object.entries(s.ctx)) {
+  for (const name of s.L.d.contexts) {
+    const c = s.ctx[name]!;
     if (c.irqoff < 0) return `${name} restored irqs more often than it disabled them`;
     if (c.stack.length === 0 && c.irqoff > 0) return `${name} finished its operation with irqs disabled`;
   }
@@ -282,7 +280,7 @@ function destroyedEmpty(s: SlubState): string | undefined {
   if (live >= 0) return `S${live} is still allocated after the cache was destroyed`;
   for (let i = 0; i < s.cpus.length; i++) {
     const c = s.cpus[i]!;
-    if (c.main.length > 0 || (c.spare?.length ?? 0) > 0 || c.rcu_free !== null) return `cpu${i}'s sheaves are not empty after the cache was destroyed`;
+    if (c.main.length > 0 || c.spare.length > 0 || c.rcu_free.exists) return `cpu${i}'s sheaves are not empty after the cache was destroyed`;
     if (c.quarantine.length > 0) return `cpu${i}'s quarantine still holds objects of the destroyed cache`;
   }
   return undefined;
@@ -294,18 +292,18 @@ function prop(name: string, description: string, problem: (s: SlubState) => stri
 
 export function slubProperties(info: SlubModelInfo): P[] {
   const f = info.version.features;
-  const seen = (name: string, event: string, description: string): P => ({ name, kind: 'sometimes', description, check: (s) => s.ghost.seen[event] === true });
+  const seen = (name: string, event: string | readonly string[], description: string): P => ({ name, kind: 'sometimes', description, event, check: () => false });
   const props: P[] = [
-    prop('link_words_written_by_owner', "only the list that owns a slab's link words, under its lock, writes them (§6.2)", (s) => s.ghost.bad_link_write ?? undefined),
-    prop('no_oops', 'no NULL or poison pointer dereference', (s) => s.ghost.oops ?? undefined),
-    prop('no_kernel_warning', "no WARN_ON() or VM_BUG_ON() of the kernel's own in the modelled paths fires", (s) => s.ghost.warning ?? undefined),
-    prop('no_wild_list_write', 'list operations write only through list_head pointers', (s) => s.ghost.wild_write ?? undefined),
+    prop('link_words_written_by_owner', "only the list that owns a slab's link words, under its lock, writes them (§6.2)", (s) => s.ghost.get('bad_link_write') ?? undefined),
+    prop('no_oops', 'no NULL or poison pointer dereference', (s) => s.ghost.get('oops') ?? undefined),
+    prop('no_kernel_warning', "no WARN_ON() or VM_BUG_ON() of the kernel's own in the modelled paths fires", (s) => s.ghost.get('warning') ?? undefined),
+    prop('no_wild_list_write', 'list operations write only through list_head pointers', (s) => s.ghost.get('wild_write') ?? undefined),
     prop('node_partial_list_well_formed', 'n->partial is a well-formed circular list of SL_partial slabs and nr_partial is its length, when list_lock is free', (s) => listProblem(s)),
     prop('slab_state_table', 'every slab is in a row of the state table of its version (§6.1), allowing the GP2-GP3 window', (s) => stateTableProblem(s)),
     prop('no_slab_dropped_off_lists', 'every live slab is on a list, a cpu slab, full on no list, or held by a context working on it: none with free objects is lost', droppedSlabProblem),
     prop('counters_consistent', 'inuse + free objects == objects, the freelist is acyclic and holds only its own objects', (s) => counterProblem(info, s)),
     prop('object_conservation', 'every object of a live slab is in exactly one place (no double free, no double allocation)', (s) => conservationProblem(info, s)),
-    prop('no_double_alloc', 'no object is handed to a client while a client owns it', (s) => s.ghost.double_alloc ?? undefined),
+    prop('no_double_alloc', 'no object is handed to a client while a client owns it', (s) => s.ghost.get('double_alloc') ?? undefined),
     prop('lock_sanity', 'every held lock belongs to a context inside an operation, list_lock is held with irqs off, and irqs are enabled again when an operation ends', lockProblem),
   ];
   if (f.cpuPartial) props.push(prop('cpu_partial_chain_well_formed', "each CPU partial chain is acyclic, ends in NULL, its head counts it, its slabs are neither SL_partial nor frozen, and every slab whose link words a CPU's chain owns is on that chain", chainProblem));
@@ -317,7 +315,7 @@ export function slubProperties(info: SlubModelInfo): P[] {
       prop(
         'kmem_cache_destroy_leaves_no_objects',
         'kmem_cache_destroy() after every client freed its objects does not fail with "Objects remaining" (§6.5)',
-        (s) => s.ghost.destroy_failed ?? undefined,
+        (s) => s.ghost.get('destroy_failed') ?? undefined,
       ),
     );
     props.push({
@@ -333,14 +331,14 @@ export function slubProperties(info: SlubModelInfo): P[] {
       name: 'no_quarantine_put_after_purge',
       kind: 'at_end',
       description: "no object enters a CPU's quarantine after kasan_quarantine_remove_cache() purged it (§6.5)",
-      check: (s) => s.ghost.late_quarantine === null,
-      explain: (s) => s.ghost.late_quarantine ?? undefined,
+      check: (s) => s.ghost.get('late_quarantine') === null,
+      explain: (s) => s.ghost.get('late_quarantine') ?? undefined,
     });
   }
   props.push({ name: 'no_object_lost', kind: 'at_end', description: 'when every context has finished, every in-use object is accounted for', check: (s) => lostProblem(info, s) === undefined, explain: (s) => lostProblem(info, s) });
   // Witnesses: each scenario's purpose decides what "the interesting part" is.
   const allocates = info.scenario.contexts.some((c) => c.choices?.includes('kmem_cache_alloc') || c.ops?.some((op) => op.op === 'kmem_cache_alloc'));
-  if (allocates) props.push({ name: 'object_allocated', kind: 'sometimes', description: 'some allocation succeeded', check: (s) => Object.keys(s.ghost.seen).some((k) => k.startsWith('alloc_')) });
+  if (allocates) props.push(seen('object_allocated', 'object_allocated', 'some allocation succeeded'));
   props.push(seen('node_partial_list_changed', 'node_list_changed', 'add_partial() or remove_partial() changed a node partial list'));
   if (destroys) {
     props.push({ name: 'kmem_cache_destroy_returned', kind: 'sometimes', description: 'kmem_cache_destroy() ran to the end', check: (s) => s.cache.destroyed !== null });
@@ -359,7 +357,7 @@ export function slubProperties(info: SlubModelInfo): P[] {
   if (f.cpuSlab) props.push(seen('free_to_frozen_slab', 'free_frozen', 'a remote free went to a frozen cpu slab'));
   if (info.env.p.sheaf_capacity > 0) {
     props.push(seen('sheaf_refilled_from_slabs', 'sheaf_refill', 'a main sheaf was refilled from partial or new slabs'));
-    props.push({ name: 'sheaf_traded_at_barn', kind: 'sometimes', description: 'a sheaf went to or came from the barn', check: (s) => s.ghost.seen.barn_put === true || s.ghost.seen.barn_get === true });
+    props.push(seen('sheaf_traded_at_barn', ['barn_put', 'barn_get'], 'a sheaf went to or came from the barn'));
     props.push(seen('sheaf_flushed_to_slabs', 'sheaf_flush', 'a sheaf was flushed to its slabs through __slab_free'));
     props.push(seen('irq_found_pcs_locked', 'pcs_trylock_failed', "an interrupt's local_trylock found its CPU's pcs lock taken and fell back to the slab paths"));
   }

@@ -1,9 +1,9 @@
 // Small shared pieces of the SLUB steps: the page allocator pool, node
-// choice, and the slab cmpxchg-double comparison.
-import type { Ctx, Obj, SlabId, SlubState } from './state.ts';
+// choice, locks, and freeing a list of held objects.
 import { UsageError } from '../../src/engine/errors.ts';
-import { add_partial, seen, type D } from './mm.ts';
-import { call, ret, type CacheParams, type Env, type StepCtx } from './kernel.ts';
+import { add_partial, seen } from './mm.ts';
+import { call, ret, type CacheParams, type StepCtx } from './kernel.ts';
+import type { Ctx, Obj, SlabId, SlubState } from './state.ts';
 
 /** The memory node an allocation on `cpu` uses (numa_mem_id(); a memoryless CPU's nearest node with memory). */
 export function memNode(s: SlubState, cpu: number): number {
@@ -26,13 +26,13 @@ export const slabOfObj = (p: CacheParams, o: Obj): SlabId => Math.floor(o / p.ob
  * fail (`pageAllocCanFail`); a scenario that does not has a pool too small
  * for its workload, which is an error in the scenario, not a verdict.
  */
-export function allocate_slab(x: { d: D; e: Env }, node: number): SlabId | null {
+export function allocate_slab(x: StepCtx, node: number): SlabId | null {
   const d = x.d;
   const p = x.e.p;
   const k = d.slabs.findIndex((sl) => !sl.live);
   if (k < 0) {
     if (x.e.pageAllocCanFail) {
-      seen(d, 'page_alloc_failed');
+      seen(x, 'page_alloc_failed');
       return null;
     }
     throw new UsageError(`scenario ${x.e.scenario}: the page pool of ${d.slabs.length} slabs ran out, but the scenario does not let page allocations fail: give it a larger pool, or pageAllocCanFail: true`);
@@ -47,41 +47,54 @@ export function allocate_slab(x: { d: D; e: Env }, node: number): SlabId | null 
   sl.L0 = null;
   sl.L1 = null;
   const first = k * p.objects;
-  for (let i = 0; i < p.objects; i++) d.fp[first + i] = i + 1 < p.objects ? first + i + 1 : null;
+  for (let i = 0; i < p.objects; i++) d.setFp(first + i, i + 1 < p.objects ? first + i + 1 : null);
   sl.freelist = first;
+  seen(x, 'new_slab');
   return k;
 }
 
 /** Links objects into a private chain through their free pointers; returns head and tail. */
-export function linkChain(d: D, objs: readonly Obj[]): { head: Obj; tail: Obj } {
-  for (let i = 0; i < objs.length; i++) d.fp[objs[i]!] = i + 1 < objs.length ? objs[i + 1]! : null;
+export function linkChain(x: StepCtx, objs: readonly Obj[]): { head: Obj; tail: Obj } {
+  for (let i = 0; i < objs.length; i++) x.d.setFp(objs[i]!, i + 1 < objs.length ? objs[i + 1]! : null);
   return { head: objs[0]!, tail: objs[objs.length - 1]! };
 }
 
-export function lock(d: D, ctx: Ctx, n: number): void {
-  d.nodes[n]!.list_lock = ctx;
-  d.ctx[ctx]!.irqoff++;
+/** spin_lock_irqsave(&n->list_lock). */
+export function lock(x: StepCtx, n: number): void {
+  x.d.nodes[n]!.list_lock = x.ctx;
+  x.d.ctx[x.ctx]!.irqoff++;
 }
 
-export function unlock(d: D, ctx: Ctx, n: number): void {
-  d.nodes[n]!.list_lock = null;
-  d.ctx[ctx]!.irqoff--;
+/** spin_unlock_irqrestore(&n->list_lock). */
+export function unlock(x: StepCtx, n: number): void {
+  x.d.nodes[n]!.list_lock = null;
+  x.d.ctx[x.ctx]!.irqoff--;
 }
 
 export const lockFree = (s: SlubState, n: number): boolean => s.nodes[n]!.list_lock === null;
 
+/** The pcs lock of the CPU `ctx` runs on is free. */
+export const pcsFree = (s: SlubState, ctx: Ctx): boolean => s.cpus[Number(ctx.slice(3, ctx.indexOf('/')))]!.pcs_lock === null;
+
 /** alloc_from_new_slab(): a new slab with objects left goes on its node's partial list (HEAD) under list_lock; then inc_slabs_node. */
-export function addNewSlabToPartial(d: D, ctx: Ctx, k: SlabId): void {
-  const n = d.slabs[k]!.node;
-  lock(d, ctx, n);
-  add_partial(d, ctx, n, k, false);
-  unlock(d, ctx, n);
-  d.nodes[n]!.nr_slabs++;
+export function addNewSlabToPartial(x: StepCtx, k: SlabId): void {
+  const n = x.d.slabs[k]!.node;
+  lock(x, n);
+  add_partial(x, n, k, false);
+  unlock(x, n);
+  x.d.nodes[n]!.nr_slabs++;
 }
 
 /** Where a free that bypasses the sheaves goes: do_slab_free() in v6.19 (cpu slab fast path), __slab_free() after. */
-export function slabFreeFn(e: Env): string {
-  return e.v.cpuSlab ? 'do_slab_free' : '__slab_free';
+export function slabFreeFn(x: StepCtx): string {
+  return x.e.v.cpuSlab ? 'do_slab_free' : '__slab_free';
+}
+
+/** Takes the objects out of a holding list local (to pass them to a callee). */
+export function takeHeld(list: { toArray(): number[]; clear(): void }): number[] {
+  const v = list.toArray();
+  list.clear();
+  return v;
 }
 
 /**
@@ -90,10 +103,9 @@ export function slabFreeFn(e: Env): string {
  * to `cont` for the next one; returns when none is left.
  */
 export function freeNextHeld(x: StepCtx, cont: string, event?: string): void {
-  const objs = x.f.l.held as Obj[];
-  const o = objs[0];
-  if (o === undefined) return ret(x, null);
-  x.f.l.held = objs.slice(1);
-  if (event) x.d.ghost.seen[event] = true;
-  call(x, slabFreeFn(x.e), { slab: Math.floor(o / x.e.p.objects), head: o, tail: o, cnt: 1, held: [o] }, cont);
+  const held = x.l.held as { length: number; shift(): number };
+  if (held.length === 0) return ret(x, null);
+  const o = held.shift();
+  if (event) seen(x, event);
+  call(x, slabFreeFn(x), { slab: Math.floor(o / x.e.p.objects), head: o, tail: o, cnt: 1, held: [o] }, cont);
 }

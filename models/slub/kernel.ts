@@ -1,25 +1,24 @@
 // The small interpreter that runs kernel functions as labelled atomic steps.
 //
 // What this abstracts and why:
-// - A kernel function is a set of steps keyed by label; a step has a guard
-//   (e.g. a spinlock is free) and an update that touches only what that
-//   kernel line touches, then names the next label (`goto`), calls a function
-//   (`call`, with a continuation label) or returns a value (`ret`). A context
-//   that is spinning on a lock simply has no enabled step.
+// - A kernel function is a set of steps keyed by label, with typed locals; a
+//   step has a guard (e.g. a spinlock is free) and an update that touches
+//   only what that kernel line touches, then names the next label (`goto`),
+//   calls a function (`call`, with a continuation label) or returns a value
+//   (`ret`). A context that is spinning on a lock simply has no enabled step.
 // - Steps that touch only data private to their context (dispatching on a
 //   return value, bookkeeping of locals) are marked `local` and run in the
 //   same atomic step as the step before them: no other context can observe
 //   the difference, so fusing them hides no interleaving.
 // - Scheduling follows the kernel's rules per CPU (reference §0.2, §2.4):
 //   an interrupt context (irq, softirq) runs to completion once it starts and
-//   may start at any step boundary of a task-level context (task, worker) of
-//   its CPU, unless that CPU has irqs off; task-level contexts of one CPU
-//   preempt each other unless one has preemption or irqs off. Contexts of
-//   different CPUs interleave freely.
-import type { Plain } from '../../src/engine/model.ts';
+//   may start at any step boundary of a task-level context (task, worker,
+//   unbound worker) of its CPU, unless that CPU has irqs off; task-level
+//   contexts of one CPU preempt each other unless one has preemption or irqs
+//   off. Contexts of different CPUs interleave freely.
 import { ModelError } from '../../src/engine/errors.ts';
-import { cpuOf, type Ctx, type Frame, type Locals, type Op, type SlubState } from './state.ts';
-import type { D } from './mm.ts';
+import type { Emit, Plain } from '../../src/engine/model.ts';
+import { cpuOf, type Ctx, type FrameView, type Locals, type LocalsSpec, type Messages, type Op, type SlubLayout, type SlubState } from './state.ts';
 
 export interface CacheParams {
   /** Objects per slab. */
@@ -31,21 +30,6 @@ export interface CacheParams {
   readonly sheaf_capacity: number;
   /** Barn soft limit for full and empty sheaves (MAX_FULL_SHEAVES, MAX_EMPTY_SHEAVES). */
   readonly barn_max: number;
-}
-
-export interface Env {
-  readonly p: CacheParams;
-  readonly fns: FnTable;
-  /** Version switches read by shared steps. */
-  readonly v: VersionFeatures;
-  /** Per CPU: does the scenario have an interrupt context (irq, softirq) on it? */
-  readonly irqCpus: readonly boolean[];
-  /** v6.19 TID_STEP: roundup_pow_of_two(NR_CPUS); each CPU's tid starts at its number, so tids of different CPUs never meet. */
-  readonly tidStep: number;
-  /** The scenario's name (for error messages). */
-  readonly scenario: string;
-  /** Page allocations fail when the pool is empty (otherwise running out is an error in the scenario). */
-  readonly pageAllocCanFail: boolean;
 }
 
 export interface VersionFeatures {
@@ -61,23 +45,46 @@ export interface VersionFeatures {
   readonly kvfreeRcuBarrier: boolean;
 }
 
-export interface StepCtx {
-  readonly d: D;
-  readonly ctx: Ctx;
-  readonly cpu: number;
-  readonly f: { -readonly [K in keyof Frame]: Frame[K] } & { l: { [k: string]: Plain } };
-  readonly e: Env;
+export interface Env {
+  readonly p: CacheParams;
+  readonly fns: FnTable;
+  /** Version switches read by shared steps. */
+  readonly v: VersionFeatures;
+  /** Per CPU: does the scenario have an interrupt context (irq, softirq) on it? */
+  readonly irqCpus: readonly boolean[];
+  /** v6.19 TID_STEP: roundup_pow_of_two(NR_CPUS); each CPU's tid starts at its number, so tids of different CPUs never meet. */
+  readonly tidStep: number;
+  /** The scenario's name (for error messages). */
+  readonly scenario: string;
+  /** Page allocations fail when the pool is empty (otherwise running out is an error in the scenario). */
+  readonly pageAllocCanFail: boolean;
+  readonly L: SlubLayout;
+  readonly msgs: Messages;
+  /** Context names in order (without the environment). */
+  readonly contexts: readonly string[];
 }
 
-export interface StepDef {
+/** What a step sees: the state (being built), its context, its frame and the frame's typed locals. */
+export interface StepCtx<L extends Locals = Locals> {
+  readonly d: SlubState;
+  readonly ctx: Ctx;
+  readonly cpu: number;
+  readonly f: FrameView;
+  readonly l: L;
+  readonly e: Env;
+  /** Reports an event for `sometimes` witnesses (not part of the state). */
+  readonly emit: Emit;
+}
+
+export interface StepDef<L extends Locals = Locals> {
   /** One line: the kernel source this models and the version, e.g. `mm/slub.c (17c38c88) get_from_partial_node(): ...`. */
   readonly cite: string;
   /** Shared locations read and written (documentation, and footprints for partial-order reduction). `{slab}`, `{node}`, `{cpu}` are filled from the frame. */
   readonly reads: readonly string[];
   readonly writes: readonly string[];
-  /** Enabled only when this holds (e.g. a spinlock is free). */
-  readonly guard?: (s: SlubState, ctx: Ctx, l: Locals) => boolean;
-  readonly run: (x: StepCtx) => void;
+  /** Enabled only when this holds (e.g. a spinlock is free); it only reads. */
+  readonly guard?: (x: StepCtx<L>) => boolean;
+  readonly run: (x: StepCtx<L>) => void;
   /** Touches only this context's private data: fused into the step before it. */
   readonly local?: boolean;
   /**
@@ -89,41 +96,117 @@ export interface StepDef {
   readonly localUnlessIrq?: boolean;
 }
 
-export interface FnDef {
+export interface FnDef<L extends Locals = Locals> {
   readonly entry: string;
-  readonly steps: { readonly [pc: string]: StepDef };
+  /** The function's frame locals and their types (state.ts `T`); arguments of `call` are locals. */
+  readonly locals?: LocalsSpec;
+  readonly steps: { readonly [pc: string]: StepDef<L> };
 }
 
-export type FnTable = { readonly [fn: string]: FnDef };
+export type FnTable = { readonly [fn: string]: FnDef<any> };
+
+/** Defines a function with typed locals (the type parameter names them for the steps). */
+export function fn<L extends Locals>(def: FnDef<L>): FnDef<L> {
+  return def;
+}
 
 // ---- control flow ------------------------------------------------------------
 
+/** The mutable step context the interpreter reuses (one per model). */
+export class Runner implements StepCtx {
+  d!: SlubState;
+  ctx!: Ctx;
+  cpu = -1;
+  f!: FrameView;
+  l!: Locals;
+  emit: Emit = () => {};
+  constructor(readonly e: Env) {}
+  /** Points the runner at the top frame of `ctx`; false when it is idle. */
+  at(ctx: Ctx): boolean {
+    this.ctx = ctx;
+    this.cpu = cpuOf(ctx);
+    const f = this.d.ctx[ctx]!.stack.top();
+    if (!f) return false;
+    this.f = f;
+    this.l = f.l;
+    return true;
+  }
+}
+
+/** A list argument read out of the caller's frame (ListView) before the callee's frame is written. */
+const plainArg = (v: unknown): unknown => (v !== null && typeof v === 'object' && 'toArray' in (v as object) ? (v as { toArray(): number[] }).toArray() : v);
+
+function assign(x: StepCtx, f: FrameView, fn: string, args: { readonly [k: string]: unknown }): void {
+  const l = f.l;
+  for (const [k, v] of Object.entries(args)) {
+    if (!(k in l)) throw new ModelError(x.e.L.modelId, `call of ${fn} with an argument ${k} it does not declare`);
+    l[k] = v;
+  }
+}
+
+/** The context oopsed in this step (its stack is gone): the rest of the step's control flow is void. */
+const dead = (x: StepCtx): boolean => x.d.ctx[x.ctx]!.stack.length === 0;
+
 export function goto(x: StepCtx, pc: string): void {
+  if (dead(x)) return;
   x.f.pc = pc;
 }
 
-/** Calls `fn` with `locals`; when it returns, the caller continues at `cont` with the result in `l.ret`. */
-export function call(x: StepCtx, fn: string, locals: Locals, cont: string): void {
+/** Calls `fn` with `args` (its locals); when it returns, the caller continues at `cont` with the result in its `ret`. */
+export function call(x: StepCtx, fn: string, args: { readonly [k: string]: unknown }, cont: string): void {
   const def = x.e.fns[fn];
-  if (!def) throw new ModelError('slub', `call of unknown kernel function ${fn}`);
+  if (!def) throw new ModelError(x.e.L.modelId, `call of unknown kernel function ${fn}`);
+  if (dead(x)) return;
+  const copy = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, plainArg(v)]));
   x.f.pc = cont;
-  (x.d.ctx[x.ctx]!.stack as Frame[]).push({ fn, pc: def.entry, l: locals });
+  const f = x.d.ctx[x.ctx]!.stack.push(fn, def.entry);
+  assign(x, f, fn, copy);
+  (x as Runner).f = f;
+  (x as Runner).l = f.l;
+}
+
+/** Starts an operation: the root frame of `fn` at its entry, its arguments in its locals. */
+export function enterRoot(x: Runner, fn: string, args: { readonly [k: string]: unknown }): void {
+  const def = x.e.fns[fn];
+  if (!def) throw new ModelError(x.e.L.modelId, `operation starts at unknown kernel function ${fn}`);
+  const f = x.d.ctx[x.ctx]!.stack.push(fn, def.entry);
+  assign(x, f, fn, args);
+  x.f = f;
+  x.l = f.l;
 }
 
 /** Replaces the current frame by a call of `fn` (a tail call: the result goes to our caller). */
-export function tailcall(x: StepCtx, fn: string, locals: Locals): void {
+export function tailcall(x: StepCtx, fn: string, args: { readonly [k: string]: unknown }): void {
   const def = x.e.fns[fn];
-  if (!def) throw new ModelError('slub', `call of unknown kernel function ${fn}`);
-  const stack = x.d.ctx[x.ctx]!.stack as Frame[];
-  stack[stack.length - 1] = { fn, pc: def.entry, l: locals };
+  if (!def) throw new ModelError(x.e.L.modelId, `call of unknown kernel function ${fn}`);
+  if (dead(x)) return;
+  const stack = x.d.ctx[x.ctx]!.stack;
+  // Read the arguments before the frame they may come from is cleared.
+  const copy = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, plainArg(v)]));
+  stack.pop();
+  const f = stack.push(fn, def.entry);
+  assign(x, f, fn, copy);
+  (x as Runner).f = f;
+  (x as Runner).l = f.l;
 }
 
-/** Returns `value` to the caller. */
-export function ret(x: StepCtx, value: Plain): void {
-  const stack = x.d.ctx[x.ctx]!.stack as Frame[];
+/** Returns `value` to the caller (into its `ret` local). */
+export function ret(x: StepCtx, value: number | boolean | null | ArrayLike<number> | { toArray(): number[] }): void {
+  const stack = x.d.ctx[x.ctx]!.stack;
+  if (stack.length === 0) return; // oopsed in this step
+  const v = plainArg(value);
   stack.pop();
-  const caller = stack[stack.length - 1];
-  if (caller) (caller.l as { [k: string]: Plain }).ret = value;
+  const caller = stack.top();
+  if (!caller) return;
+  (x as Runner).f = caller;
+  (x as Runner).l = caller.l;
+  if ('ret' in caller.l) {
+    // NULL into a list result (a callee that returns nothing to a caller that keeps a list there): empty.
+    const cur = caller.l.ret as unknown;
+    if (v === null && cur !== null && typeof cur === 'object' && 'clear' in (cur as object)) (cur as { clear(): void }).clear();
+    else caller.l.ret = v;
+  }
+  else if (v !== null && !(Array.isArray(v) && v.length === 0)) throw new ModelError(x.e.L.modelId, `${caller.fn} receives a result from its callee but declares no ret local`);
 }
 
 /**
@@ -131,32 +214,24 @@ export function ret(x: StepCtx, value: Plain): void {
  * `onReturn`, e.g. taking a finished RCU callback off its queue). A private
  * step, fused into the step that returned to it.
  */
-export function rootFn(cite: string, onReturn?: (x: StepCtx) => void): FnDef {
+export function rootReturn(cite: string, onReturn?: (x: StepCtx) => void): StepDef {
   return {
-    entry: 'return',
-    steps: {
-      return: {
-        local: true,
-        cite,
-        reads: [],
-        writes: [],
-        run: (x) => {
-          onReturn?.(x);
-          (x.d.ctx[x.ctx]!.stack as Frame[]).pop();
-        },
-      },
+    local: true,
+    cite,
+    reads: [],
+    writes: [],
+    run: (x) => {
+      onReturn?.(x);
+      x.d.ctx[x.ctx]!.stack.pop();
     },
   };
 }
 
-export function top(s: SlubState, ctx: Ctx): Frame | undefined {
-  const st = s.ctx[ctx]!.stack;
-  return st[st.length - 1];
-}
-
-export function stepOf(e: Env, f: Frame): StepDef {
-  const st = e.fns[f.fn]?.steps[f.pc];
-  if (!st) throw new ModelError('slub', `no step ${f.fn}/${f.pc} in this version`);
+export function stepOf(e: Env, f: FrameView): StepDef {
+  const fnName = f.fn;
+  const pc = f.pc;
+  const st = e.fns[fnName]?.steps[pc];
+  if (!st) throw new ModelError(e.L.modelId, `no step ${fnName}/${pc} in this version`);
   return st;
 }
 
@@ -182,41 +257,52 @@ export function mayRun(s: SlubState, ctx: Ctx, contexts: readonly Ctx[]): boolea
   const cpu = cpuOf(ctx);
   if (cpu < 0) return true; // the environment (grace periods) is on no CPU
   const mine = s.ctx[ctx]!;
-  const siblings = contexts.filter((c) => c !== ctx && cpuOf(c) === cpu);
-  const activeInterrupt = siblings.find((c) => isInterrupt(c) && s.ctx[c]!.stack.length > 0);
+  let activeInterrupt = false;
+  let irqsOff = false;
+  let preempted = false;
+  for (const c of contexts) {
+    if (c === ctx || cpuOf(c) !== cpu) continue;
+    const o = s.ctx[c]!;
+    if (isInterrupt(c)) {
+      if (o.stack.length > 0) activeInterrupt = true;
+    } else if (preemptOff(s, c)) preempted = true;
+    if (o.irqoff > 0) irqsOff = true;
+  }
   if (isInterrupt(ctx)) {
     if (mine.stack.length > 0) return true;
     // A new interrupt: irqs must be on, and no other interrupt running (no nesting).
-    if (activeInterrupt) return false;
-    return !siblings.some((c) => s.ctx[c]!.irqoff > 0);
+    return !activeInterrupt && !irqsOff;
   }
-  if (activeInterrupt) return false;
-  return !siblings.some((c) => !isInterrupt(c) && preemptOff(s, c));
+  return !activeInterrupt && !preempted;
 }
 
 /** kmem_cache_destroy() may start once every other client has finished and freed everything it owned (§6.5's client-bug filter). */
-function clientsDone(s: SlubState, ctx: Ctx): boolean {
-  return Object.entries(s.ctx).every(([name, c]) => name === ctx || (c.stack.length === 0 && c.ops.length === 0 && c.owns.length === 0));
+function clientsDone(s: SlubState, ctx: Ctx, contexts: readonly Ctx[]): boolean {
+  return contexts.every((name) => {
+    if (name === ctx) return true;
+    const c = s.ctx[name]!;
+    return c.stack.length === 0 && c.opsLeft === 0 && c.owns.size === 0;
+  });
 }
 
 /** The operations a context may start now: the environment's jobs (RCU callbacks in softirq, work items in a worker), its scripted next op, or its nondeterministic choices. */
-export function startable(s: SlubState, ctx: Ctx, choices: readonly Op['op'][], gfps: readonly string[]): Op[] {
+export function startable(s: SlubState, ctx: Ctx, contexts: readonly Ctx[], choices: readonly Op['op'][], gfps: readonly string[]): Op[] {
   const c = s.ctx[ctx]!;
   if (c.stack.length > 0) return [];
   const cpu = cpuOf(ctx);
   const kind = kindOf(ctx);
   if (kind === 'softirq') {
     // rcu_do_batch(): callbacks run in the order they were queued, once a grace period has ended.
-    const cb = s.cpus[cpu]!.rcu_cbs[0];
+    const cb = s.cpus[cpu]!.rcu_cbs.at(0);
     if (cb && cb.ready && !cb.running) return [{ op: 'rcu_callback', cb: cb.id }];
   }
   if (kind === 'worker') {
-    const w = s.cpus[cpu]!.work[0];
+    const w = s.cpus[cpu]!.work.at(0);
     if (w && !w.running) return [{ op: 'work', work: w.id }];
   }
-  if (c.ops.length > 0) {
-    const op = c.ops[0]!;
-    if (op.op === 'kmem_cache_destroy' && !clientsDone(s, ctx)) return [];
+  const op = c.nextOp;
+  if (op) {
+    if (op.op === 'kmem_cache_destroy' && !clientsDone(s, ctx, contexts)) return [];
     if (op.op !== 'kmem_cache_destroy' && s.cache.destroying) return [];
     if (op.op === 'free_any') return [{ op: 'kmem_cache_free', obj: op.obj }, { op: 'kfree_rcu', obj: op.obj }];
     return [op];
@@ -225,7 +311,7 @@ export function startable(s: SlubState, ctx: Ctx, choices: readonly Op['op'][], 
   const out: Op[] = [];
   for (const op of choices) {
     if (op === 'kmem_cache_alloc') for (const gfp of gfps) out.push({ op, gfp: gfp as 'GFP_KERNEL' | 'GFP_ATOMIC' });
-    else if (op === 'kmem_cache_free' || op === 'kfree_rcu') for (const obj of c.owns) out.push({ op, obj });
+    else if (op === 'kmem_cache_free' || op === 'kfree_rcu') for (const obj of c.owns.toArray()) out.push({ op, obj });
     else if (op === 'flush_cpu_slab') out.push({ op });
   }
   return out;
@@ -235,16 +321,16 @@ export function isLocal(e: Env, st: StepDef, cpu: number): boolean {
   return st.local === true || (st.localUnlessIrq === true && !e.irqCpus[cpu]);
 }
 
-/** Runs local (private) steps at the top of ctx's stack until a shared step or an empty stack; `trail` collects their names. */
-export function runLocals(d: D, ctx: Ctx, e: Env, trail?: string[]): void {
-  for (let guard = 0; guard < 64; guard++) {
-    const stack = d.ctx[ctx]!.stack;
-    const f = stack[stack.length - 1];
-    if (!f) return;
-    const st = stepOf(e, f);
-    if (!isLocal(e, st, cpuOf(ctx))) return;
-    trail?.push(`${f.fn}/${f.pc}`);
-    st.run({ d, ctx, cpu: cpuOf(ctx), f: f as StepCtx['f'], e });
+/** Runs local (private) steps at the top of the runner's context until a shared step or an empty stack; `trail` collects their names. */
+export function runLocals(x: Runner, trail?: string[]): void {
+  for (let n = 0; n < 64; n++) {
+    if (!x.at(x.ctx)) return;
+    const st = stepOf(x.e, x.f);
+    if (!isLocal(x.e, st, x.cpu)) return;
+    trail?.push(`${x.f.fn}/${x.f.pc}`);
+    st.run(x);
   }
-  throw new ModelError('slub', `context ${ctx} loops through local steps`);
+  throw new ModelError(x.e.L.modelId, `context ${x.ctx} loops through local steps`);
 }
+
+export type { Plain };

@@ -2,21 +2,38 @@
 //
 // What this abstracts and why: the version (data) says which step variants
 // make up each kernel function; the scenario (data) gives the initial layout
-// and the workload; this file turns them into the engine's model API: the
+// and the workload; this file turns them into the engine's model API over
+// packed states (state.ts): the state layout for the scenario's sizes, the
 // initial state, the enabled actions of a state (one per context that may
 // run, or one per operation an idle context may start, every choice an
-// explicit field), the next state (one produce per action: the step, plus
-// any local steps fused after it), the trace view and the footprints.
-import { produce } from '../../src/engine/immer.ts';
+// explicit field), the next state written in place (the step, plus any local
+// steps fused after it), the trace view and the footprints.
 import { ModelError, UsageError } from '../../src/engine/errors.ts';
-import type { Action, Model, Plain } from '../../src/engine/model.ts';
-import { begin } from './steps/client.ts';
-import { isInterrupt, mayRun, runLocals, startable, stepOf, type CacheParams, type Env, type StepCtx, type VersionFeatures } from './kernel.ts';
+import type { Action, Emit, Model, Plain, Property } from '../../src/engine/model.ts';
+import { rootCall } from './steps/client.ts';
+import { enterRoot, isInterrupt, mayRun, Runner, runLocals, startable, stepOf, type CacheParams, type Env, type VersionFeatures } from './kernel.ts';
 import { applyPatches } from './patches.ts';
 import { findScenario, type ScenarioDef } from './scenarios.ts';
 import { findVersion, type VersionDef } from './versions.ts';
-import type { D } from './mm.ts';
-import { chain, cpuChain, cpuOf, nodeList, nodePtr, slabPtr, structPtr, type Cpu, type CtxState, type Frame, type NodeState, type Obj, type Op, type Slab, type SlubState } from './state.ts';
+import {
+  chain,
+  cpuChain,
+  cpuOf,
+  GHOST_KEYS,
+  Messages,
+  nodeList,
+  nodePtr,
+  slabPtr,
+  structPtr,
+  SlubLayout,
+  SlubState,
+  type Bounds,
+  type Dims,
+  type FnShape,
+  type FrameView,
+  type Obj,
+  type Op,
+} from './state.ts';
 import { slubProperties } from '../../properties/slub.ts';
 
 export interface SlubConfig {
@@ -32,10 +49,14 @@ export interface SlubModelInfo {
   readonly version: VersionDef;
   readonly scenario: ScenarioDef;
   readonly env: Env;
+  /** Every context, the environment's `rcu/gp` included. */
   readonly contexts: readonly string[];
+  readonly layout: SlubLayout;
+  /** A fresh view of a packed state (for properties, tests and the trace view). */
+  readonly at: (w: Uint32Array) => SlubState;
 }
 
-export type SlubAction = Action & { readonly op?: Op['op']; readonly gfp?: string; readonly obj?: number };
+export type SlubAction = Action & { readonly op?: Op['op']; readonly gfp?: string; readonly obj?: number; readonly cb?: number; readonly work?: number };
 
 /** An inline scenario from a configuration (a token, a property test): the shape is checked, the layout by initialState. */
 function checkScenario(x: unknown): ScenarioDef {
@@ -53,8 +74,43 @@ function impossible(msg: string): never {
   throw new UsageError(`impossible configuration: ${msg}`);
 }
 
-/** The initial state a scenario describes; checks that every object has exactly one place. */
-export function initialState(sc: ScenarioDef, v: VersionDef, p: CacheParams, kasan = false): SlubState {
+/** The sizes of the state layout for a scenario: its pool, CPUs and contexts, and bounds on queues and counters that its workload cannot exceed. */
+function dimsOf(sc: ScenarioDef, v: VersionDef, p: CacheParams, kasan: boolean): Dims {
+  const contexts = sc.contexts.map((c) => c.name);
+  const ops = sc.contexts.map((c) => c.ops ?? []);
+  const budget = Math.max(0, ...sc.contexts.map((c) => c.budget ?? 0));
+  const totalOps = ops.reduce((n, o) => n + o.length, 0) + sc.contexts.reduce((n, c) => n + (c.budget ?? 0), 0);
+  const C = sc.cpus.length;
+  const tidStep = 2 ** Math.ceil(Math.log2(Math.max(1, C)));
+  const usesRcu = sc.contexts.some((c) => (c.ops ?? []).some((op) => op.op === 'kfree_rcu' || op.op === 'free_any' || op.op === 'kmem_cache_destroy') || (c.choices ?? []).includes('kfree_rcu'));
+  const bounds: Bounds = {
+    depth: 8,
+    // Each CPU has at most one rcu_free sheaf and one kfree_rcu batch in flight per operation.
+    rcuQueue: Math.max(2, Math.min(totalOps + 1, 6)),
+    workQueue: 4,
+    barnFull: Math.max(2, Math.min(sc.cache.barn_max, sc.pool * sc.cache.objects)),
+    // tids grow by TID_STEP per fast-path transaction, at most a few per operation; ids of callbacks and work items by one.
+    counter: Math.max(64, (totalOps + 2) * 6 * tidStep + C),
+  };
+  return {
+    P: sc.pool,
+    O: p.objects,
+    N: sc.nodes.length,
+    C,
+    contexts,
+    ops,
+    budget,
+    CAP: p.sheaf_capacity,
+    cpuSlab: v.features.cpuSlab,
+    cpuPartial: v.features.cpuPartial,
+    deferred: p.sheaf_capacity > 0 || usesRcu,
+    kasan,
+    bounds,
+  };
+}
+
+/** The initial state a scenario describes, written into `s` (a view of zeroed words); checks that every object has exactly one place. */
+export function initialState(sc: ScenarioDef, v: VersionDef, p: CacheParams, s: SlubState): void {
   if (sc.slabs.length > sc.pool) impossible(`scenario ${sc.name} places ${sc.slabs.length} slabs in a pool of ${sc.pool}`);
   const nObj = sc.pool * p.objects;
   const placed = new Array<string | undefined>(nObj).fill(undefined);
@@ -63,51 +119,52 @@ export function initialState(sc: ScenarioDef, v: VersionDef, p: CacheParams, kas
     if (placed[o]) impossible(`object ${o} is both in ${placed[o]} and ${where}`);
     placed[o] = where;
   };
-  const fp: (Obj | null)[] = new Array(nObj).fill(null);
-  const cpus: Cpu[] = sc.cpus.map((c, i) => ({
-    node: c.node,
-    freelist: null,
-    slab: null,
-    partial: null,
-    tid: i, // init_tid(cpu): the tid starts at the CPU number
-    pcs_lock: null,
-    main: [],
-    spare: null,
-    rcu_free: null,
-    rcu_cbs: [],
-    work: [],
-    quarantine: [],
-  }));
-  const nodes: NodeState[] = sc.nodes.map((n, i) => ({
-    memory: n.memory,
-    list_lock: null,
-    head: { next: nodePtr(i), prev: nodePtr(i) },
-    nr_partial: 0,
-    nr_slabs: 0,
-    barn: { full: [], empty: 0 },
-  }));
-  const ctxNames = sc.contexts.map((c) => c.name);
-  const owns: Record<string, Obj[]> = Object.fromEntries(ctxNames.map((c) => [c, []]));
-  const slabs: Slab[] = [];
+  // Every field whose zero word is not its zero value is set explicitly.
+  s.cpus.forEach((c, i) => {
+    c.freelist = null;
+    c.slab = null;
+    c.partial = null;
+    c.tid = s.L.d.cpuSlab ? i : 0; // init_tid(cpu): the tid starts at the CPU number
+    c.pcs_lock = null;
+    c.spare.setNull();
+    c.rcu_free.setNull();
+  });
+  s.nodes.forEach((n, i) => {
+    n.list_lock = null;
+    n.head.next = nodePtr(i);
+    n.head.prev = nodePtr(i);
+    n.nr_partial = 0;
+    n.nr_slabs = 0;
+  });
+  for (const c of s.ctxList) {
+    c.irqoff = 0;
+    c.preempt = 0;
+  }
   const chainOf = (objs: readonly Obj[]): Obj | null => {
-    objs.forEach((o, i) => (fp[o] = objs[i + 1] ?? null));
+    objs.forEach((o, i) => s.setFp(o, objs[i + 1] ?? null));
     return objs[0] ?? null;
   };
   for (let k = 0; k < sc.pool; k++) {
+    const sl = s.slabs[k]!;
+    sl.inuse = 0;
+    sl.freelist = null;
+    sl.owner = 'none';
+    for (let i = 0; i < p.objects; i++) s.setFp(k * p.objects + i, null);
     const init = sc.slabs[k];
-    if (!init) {
-      slabs.push({ live: false, node: 0, freelist: null, inuse: 0, frozen: false, partial: false, L0: null, L1: null, owner: 'none' });
-      continue;
-    }
+    if (!init) continue;
     if (!sc.nodes[init.node]?.memory) impossible(`slab ${k} is on node ${init.node}, which has no memory`);
-    const g = (i: number) => k * p.objects + i;
+    const g = (i: number) => {
+      if (i < 0 || i >= p.objects) impossible(`slab ${k} names object index ${i}, but a slab has ${p.objects} objects`);
+      return k * p.objects + i;
+    };
     const free = init.free.map(g);
     free.forEach((o) => place(o, `S${k}'s freelist`));
     for (const [ctx, idx] of Object.entries(init.owners ?? {})) {
-      if (!owns[ctx]) impossible(`slab ${k} gives objects to ${ctx}, which is not a context of the scenario`);
+      const cv = s.ctx[ctx];
+      if (!cv) impossible(`slab ${k} gives objects to ${ctx}, which is not a context of the scenario`);
       for (const i of idx) {
         place(g(i), ctx);
-        owns[ctx]!.push(g(i));
+        cv.owns.add(g(i));
       }
     }
     for (const sh of init.inSheaf ?? []) {
@@ -116,12 +173,15 @@ export function initialState(sc: ScenarioDef, v: VersionDef, p: CacheParams, kas
       sh.objs.forEach((i) => place(g(i), sh.sheaf === 'barn' ? `node${sh.node}'s barn` : `cpu${sh.cpu} ${sh.sheaf}`));
       const objs = sh.objs.map(g);
       if (sh.sheaf === 'barn') {
-        const n = nodes[sh.node]!;
-        nodes[sh.node] = { ...n, barn: { ...n.barn, full: [...n.barn.full, objs] } };
+        if (!s.nodes[sh.node]) impossible(`slab ${k} puts a sheaf in the barn of node ${sh.node}, which does not exist`);
+        s.nodes[sh.node]!.barn.pushFull(objs);
       } else {
-        const c = cpus[sh.cpu]!;
-        if (sh.sheaf === 'main') cpus[sh.cpu] = { ...c, main: [...c.main, ...objs] };
-        else cpus[sh.cpu] = { ...c, spare: [...(c.spare ?? []), ...objs] };
+        const c = s.cpus[sh.cpu];
+        if (!c) impossible(`slab ${k} puts objects in a sheaf of cpu${sh.cpu}, which does not exist`);
+        const target = sh.sheaf === 'main' ? c.main : c.spare;
+        const now = target.value ?? [];
+        if (now.length + objs.length > p.sheaf_capacity) impossible(`cpu${sh.cpu}'s ${sh.sheaf} sheaf would hold more than sheaf_capacity ${p.sheaf_capacity} objects`);
+        target.install([...now, ...objs]);
       }
     }
     let frozen = false;
@@ -129,50 +189,57 @@ export function initialState(sc: ScenarioDef, v: VersionDef, p: CacheParams, kas
     const pl = init.place;
     if (pl.on === 'cpu_slab') {
       if (!v.features.cpuSlab) impossible(`slab ${k} is a cpu slab, but ${v.id} has no cpu slabs`);
+      const c = s.cpus[pl.cpu];
+      if (!c) impossible(`slab ${k} is the cpu slab of cpu${pl.cpu}, which does not exist`);
       const cf = pl.cpuFree.map(g);
       cf.forEach((o) => place(o, `cpu${pl.cpu}'s freelist`));
       frozen = true;
-      cpus[pl.cpu] = { ...cpus[pl.cpu]!, slab: k, freelist: chainOf(cf) };
+      c.slab = k;
+      c.freelist = chainOf(cf);
     }
     if (pl.on === 'cpu_partial') {
       if (!v.features.cpuPartial) impossible(`slab ${k} is on a CPU partial list, but ${v.id} has none`);
+      if (!s.cpus[pl.cpu]) impossible(`slab ${k} is on the partial list of cpu${pl.cpu}, which does not exist`);
       owner = `cpu${pl.cpu}`;
     }
-    const inuse = p.objects - free.length;
     if (pl.on === 'node_partial') {
       if (free.length === 0) impossible(`slab ${k} is on the node partial list but has no free object`);
       owner = `node${init.node}`;
     }
-    slabs.push({ live: true, node: init.node, freelist: chainOf(free), inuse, frozen, partial: pl.on === 'node_partial', L0: null, L1: null, owner });
-    nodes[init.node] = { ...nodes[init.node]!, nr_slabs: nodes[init.node]!.nr_slabs + 1 };
+    sl.live = true;
+    sl.node = init.node;
+    sl.freelist = chainOf(free);
+    sl.inuse = p.objects - free.length;
+    sl.frozen = frozen;
+    sl.partial = pl.on === 'node_partial';
+    sl.owner = owner;
+    s.nodes[init.node]!.nr_slabs++;
   }
   for (let o = 0; o < nObj; o++) {
     const k = Math.floor(o / p.objects);
-    if (slabs[k]!.live && !placed[o]) impossible(`object ${o} of slab ${k} is neither free nor owned nor in a sheaf`);
+    if (s.slabs[k]!.live && !placed[o]) impossible(`object ${o} of slab ${k} is neither free nor owned nor in a sheaf`);
   }
   // Link the node partial lists and the CPU partial chains through the link words, in slab order.
-  const mslabs = slabs.map((s) => ({ ...s })) as { -readonly [K in keyof Slab]: Slab[K] }[];
-  const mnodes = nodes.map((n) => ({ ...n, head: { ...n.head } }));
-  mnodes.forEach((n, i) => {
-    const members = mslabs.map((s, k) => [s, k] as const).filter(([s]) => s.partial && s.node === i).map(([, k]) => k);
+  s.nodes.forEach((n, i) => {
+    const members = s.slabs.map((sl, k) => [sl, k] as const).filter(([sl]) => sl.live && sl.partial && sl.node === i).map(([, k]) => k);
     members.forEach((k, j) => {
-      mslabs[k]!.L0 = j + 1 < members.length ? slabPtr(members[j + 1]!) : nodePtr(i);
-      mslabs[k]!.L1 = j > 0 ? slabPtr(members[j - 1]!) : nodePtr(i);
+      s.slabs[k]!.L0 = j + 1 < members.length ? slabPtr(members[j + 1]!) : nodePtr(i);
+      s.slabs[k]!.L1 = j > 0 ? slabPtr(members[j - 1]!) : nodePtr(i);
     });
     if (members.length > 0) {
-      n.head = { next: slabPtr(members[0]!), prev: slabPtr(members[members.length - 1]!) };
+      n.head.next = slabPtr(members[0]!);
+      n.head.prev = slabPtr(members[members.length - 1]!);
       n.nr_partial = members.length;
     }
   });
-  const mcpus = cpus.map((c, ci) => {
-    const members = mslabs.map((s, k) => [s, k] as const).filter(([s]) => s.owner === `cpu${ci}`).map(([, k]) => k);
+  s.cpus.forEach((c, ci) => {
+    const members = s.slabs.map((sl, k) => [sl, k] as const).filter(([sl]) => sl.live && sl.owner === `cpu${ci}`).map(([, k]) => k);
     members.forEach((k, j) => {
-      mslabs[k]!.L0 = j + 1 < members.length ? structPtr(members[j + 1]!) : null;
-      mslabs[k]!.L1 = members.length - j;
+      s.slabs[k]!.L0 = j + 1 < members.length ? structPtr(members[j + 1]!) : null;
+      s.slabs[k]!.L1 = members.length - j;
     });
-    return members.length > 0 ? { ...c, partial: members[0]! } : c;
+    if (members.length > 0) c.partial = members[0]!;
   });
-  const ctx: Record<string, CtxState> = {};
   for (const c of sc.contexts) {
     const cpu = cpuOf(c.name);
     if (!/^cpu\d+\/(task|irq|softirq|worker|unbound)$/.test(c.name) || cpu >= sc.cpus.length) impossible(`bad context name ${c.name}`);
@@ -182,28 +249,20 @@ export function initialState(sc: ScenarioDef, v: VersionDef, p: CacheParams, kas
       }
       if (op.op === 'flush_cpu_slab' && !v.fns.flush_cpu_slab) impossible(`${v.id} has no flush_cpu_slab`);
     }
-    ctx[c.name] = { stack: [], ops: c.ops ?? [], budget: c.budget ?? 0, owns: owns[c.name]!.sort((a, b) => a - b), irqoff: 0, preempt: 0 };
+    s.ctx[c.name]!.budget = c.budget ?? 0;
   }
-  return {
-    slabs: mslabs,
-    fp,
-    nodes: mnodes,
-    cpus: mcpus,
-    ctx,
-    cache: { seq: 0, purged: cpus.map(() => false), kasan_shutdown_done: false, destroying: false, destroyed: null, kasan },
-    ghost: { bad_link_write: null, oops: null, wild_write: null, double_alloc: null, destroy_failed: null, late_quarantine: null, warning: null, leak: null, seen: {} },
-  };
 }
 
 /** What a trace shows of a state: freelists as lists, lists by slab name, clients' objects. */
 export function slubView(info: SlubModelInfo, s: SlubState): Plain {
   const out: Record<string, Plain> = {};
+  const f = info.version.features;
   s.slabs.forEach((sl, k) => {
     if (!sl.live) return void (out[`S${k}`] = 'free page');
     out[`S${k}`] = {
-      freelist: chain(s.fp, sl.freelist, info.env.p.objects + 1),
+      freelist: chain(s, sl.freelist, info.env.p.objects + 1),
       inuse: sl.inuse,
-      ...(info.version.features.cpuSlab ? { frozen: sl.frozen } : {}),
+      ...(f.cpuSlab ? { frozen: sl.frozen } : {}),
       SL_partial: sl.partial,
       L0: sl.L0,
       L1: sl.L1,
@@ -217,50 +276,57 @@ export function slubView(info: SlubModelInfo, s: SlubState): Plain {
       partial: nodeList(s, i).map((k) => `S${k}`),
       nr_partial: n.nr_partial,
       nr_slabs: n.nr_slabs,
-      ...(info.env.p.sheaf_capacity > 0 ? { barn: { full: n.barn.full as Plain, empty: n.barn.empty } } : {}),
+      ...(info.env.p.sheaf_capacity > 0 ? { barn: { full: n.barn.fullSheaves(), empty: n.barn.empty } } : {}),
     };
   });
   s.cpus.forEach((c, i) => {
     const v: Record<string, Plain> = {};
-    if (info.version.features.cpuSlab) {
-      v.freelist = chain(s.fp, c.freelist, s.fp.length);
+    if (f.cpuSlab) {
+      v.freelist = chain(s, c.freelist, s.L.NOBJ);
       v.slab = c.slab === null ? null : `S${c.slab}`;
       v.tid = c.tid;
     }
-    if (info.version.features.cpuPartial) v.partial = cpuChain(s, c.partial).map((k) => `S${k}`);
+    if (f.cpuPartial) v.partial = cpuChain(s, c.partial).map((k) => `S${k}`);
     if (info.env.p.sheaf_capacity > 0) {
-      v.main = c.main as Plain;
-      v.spare = c.spare as Plain;
-      if (c.rcu_free !== null) v.rcu_free = c.rcu_free as Plain;
+      v.main = c.main.toArray();
+      v.spare = c.spare.value;
+      if (c.rcu_free.exists) v.rcu_free = c.rcu_free.toArray();
     }
-    if (c.rcu_cbs.length > 0) v.rcu_cbs = c.rcu_cbs.map((cb) => `${cb.fn}(${cb.objs.join(',')})${cb.ready ? ' ready' : ''}`);
-    if (c.work.length > 0) v.work = c.work.map((w) => w.fn);
-    if (s.cache.kasan) v.quarantine = c.quarantine as Plain;
+    if (c.rcu_cbs.length > 0) v.rcu_cbs = c.rcu_cbs.toArray().map((cb) => `${cb.fn}(${cb.objs.toArray().join(',')})${cb.ready ? ' ready' : ''}`);
+    if (c.work.length > 0) v.work = c.work.toArray().map((w) => w.fn);
+    if (s.cache.kasan) v.quarantine = c.quarantine.toArray();
     out[`cpu${i}`] = v;
   });
-  for (const [name, c] of Object.entries(s.ctx)) out[name] = { owns: c.owns as Plain };
+  for (const name of s.L.d.contexts) out[name] = { owns: s.ctx[name]!.owns.toArray() };
   if (info.scenario.contexts.some((c) => c.ops?.some((op) => op.op === 'kmem_cache_destroy'))) {
     out.cache = {
-      ...(s.cache.kasan ? { quarantine_purged: s.cache.purged.map((p, i) => (p ? `cpu${i}` : null)).filter((x) => x !== null) as Plain } : {}),
+      ...(s.cache.kasan ? { quarantine_purged: s.cpus.map((_c, i) => (s.cache.purged(i) ? `cpu${i}` : null)).filter((x) => x !== null) } : {}),
       destroyed: s.cache.destroyed,
     };
   }
-  const g = s.ghost;
-  for (const k of ['bad_link_write', 'oops', 'wild_write', 'double_alloc', 'destroy_failed', 'late_quarantine', 'warning', 'leak'] as const) if (g[k] !== null) out[k] = g[k];
+  for (const k of GHOST_KEYS) {
+    const g = s.ghost.get(k);
+    if (g !== null) out[k] = g;
+  }
   return out;
 }
 
-function fill(template: string, f: Frame, cpu: number, s: SlubState): string {
+function fill(template: string, f: FrameView, cpu: number, s: SlubState): string {
   return template
     .replace('{cpu}', String(cpu))
-    .replace('{cpunode}', String(s.cpus[cpu]!.node))
+    .replace('{cpunode}', String(s.cpus[cpu]?.node ?? '?'))
     .replace(/\{(\w+)\}/g, (_m, key: string) => {
-      const v = f.l[key];
+      const v = (f.l as Record<string, unknown>)[key];
       return typeof v === 'number' ? String(v) : `<${key}>`;
     });
 }
 
-export function buildSlubModel(config: SlubConfig): Model<SlubState, SlubAction> & { readonly info: SlubModelInfo } {
+/** The function shapes of a version's table: what the frame layout must hold. */
+function fnShapes(v: VersionDef): FnShape[] {
+  return Object.entries(v.fns).map(([name, def]) => ({ name, pcs: Object.keys(def.steps), locals: def.locals ?? {} }));
+}
+
+export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubAction> & { readonly info: SlubModelInfo } {
   const base = findVersion(config.version);
   if (!base) throw new UsageError(`unknown version '${config.version}'`);
   const sc = typeof config.scenario === 'string' ? findScenario(config.scenario) : checkScenario(config.scenario);
@@ -287,105 +353,124 @@ export function buildSlubModel(config: SlubConfig): Model<SlubState, SlubAction>
     cpu_partial_slabs: features.cpuPartial ? sc.cache.cpu_partial_slabs : 0,
     sheaf_capacity: features.sheaves === 'all' || sc.sheavesOptIn ? sc.cache.sheaf_capacity : 0,
   };
+  const id = base.id;
+  const L = new SlubLayout(id, dimsOf(sc, v, p, config.kasan), fnShapes(v));
+  const msgs = new Messages();
+  const clients = sc.contexts.map((c) => c.name);
   // The environment: grace periods end whenever RCU callbacks are waiting (a context on no CPU).
-  const contexts = [...sc.contexts.map((c) => c.name), ...(sc.contexts.some((c) => c.name.endsWith('/softirq')) ? ['rcu/gp'] : [])];
+  const contexts = [...clients, ...(sc.contexts.some((c) => c.name.endsWith('/softirq')) ? ['rcu/gp'] : [])];
   const irqCpus = sc.cpus.map((_c, i) => contexts.some((c) => cpuOf(c) === i && isInterrupt(c)));
   const tidStep = 2 ** Math.ceil(Math.log2(Math.max(1, sc.cpus.length)));
-  const env: Env = { p, fns: v.fns, v: features, irqCpus, tidStep, scenario: sc.name, pageAllocCanFail: sc.pageAllocCanFail === true };
+  const env: Env = { p, fns: v.fns, v: features, irqCpus, tidStep, scenario: sc.name, pageAllocCanFail: sc.pageAllocCanFail === true, L, msgs, contexts: clients };
+  const memory = sc.nodes.map((n) => n.memory);
+  const cpuNodes = sc.cpus.map((c) => c.node);
+  const newView = () => new SlubState(L, memory, cpuNodes, config.kasan, msgs);
   const choices: Record<string, readonly Op['op'][]> = Object.fromEntries(sc.contexts.map((c) => [c.name, c.choices ?? []]));
-  const info: SlubModelInfo = { kasan: config.kasan, version: v, scenario: sc, env, contexts };
-  const init = (v.initTransforms ?? []).reduce((s, f) => f(s), initialState(sc, v, p, config.kasan));
-  const id = base.id;
+  const info: SlubModelInfo = { kasan: config.kasan, version: v, scenario: sc, env, contexts, layout: L, at: (w) => newView().on(w) };
+  const init = new Uint32Array(L.width);
+  initialState(sc, v, p, newView().on(init));
 
-  /** Starts an operation: bookkeeping, the root frame at its function's entry, and the private dispatch steps up to the first shared one. */
-  const startOp = (d: D, ctx: string, op: Op, trail: string[]): void => {
-    const c = d.ctx[ctx]!;
-    const cpu = d.cpus[cpuOf(ctx)]!;
-    const frame = begin(d as SlubState, env.fns, cpuOf(ctx), op);
-    if (op.op === 'rcu_callback') {
-      // The callback now holds its objects (the root frame took them).
-      const cb = cpu.rcu_cbs.find((x) => x.id === op.cb)!;
-      cb.running = true;
-      cb.objs = [];
-    } else if (op.op === 'work') cpu.work.find((w) => w.id === op.work)!.running = true;
-    else if (c.ops.length > 0) c.ops.shift();
-    else c.budget--;
-    if (op.op === 'kmem_cache_free' || op.op === 'kfree_rcu') c.owns = c.owns.filter((o) => o !== op.obj);
-    c.stack = [frame] as typeof c.stack;
-    runLocals(d, ctx, env, trail);
-  };
-  // actions() and next() both need the state with an operation started: computed once per state and
-  // operation, with the names of the private dispatch steps it ran (for coverage, counted when taken).
-  const startedCache = new WeakMap<SlubState, Map<string, { s: SlubState; trail: string[] }>>();
-  const startedWithTrail = (s: SlubState, ctx: string, op: Op): { s: SlubState; trail: string[] } => {
-    let m = startedCache.get(s);
-    if (!m) startedCache.set(s, (m = new Map()));
-    const key = ctx + JSON.stringify(op);
-    let t = m.get(key);
-    if (!t) {
-      const trail: string[] = [];
-      m.set(key, (t = { s: produce(s, (d) => startOp(d, ctx, op, trail)), trail }));
-    }
-    return t;
-  };
-  const started = (s: SlubState, ctx: string, op: Op): SlubState => startedWithTrail(s, ctx, op).s;
+  // The interpreter's view and step context, reused for every state (never held across calls).
+  const d = newView();
+  const x = new Runner(env);
+  x.d = d;
+  const scratch = new Uint32Array(L.width);
   // Which steps (and version switches) the transitions taken so far executed: `slubcheck verify`
   // requires every step a patch changes to be reached. Instrumentation only: no step reads it.
   const coverage = new Map<string, number>();
-  const cover = (name: string) => coverage.set(name, (coverage.get(name) ?? 0) + 1);
+  const trail: string[] = [];
+  const flushTrail = () => {
+    for (const name of trail) coverage.set(name, (coverage.get(name) ?? 0) + 1);
+    trail.length = 0;
+  };
+  const noEmit: Emit = () => {};
 
-  const actions = (s: SlubState): SlubAction[] => {
+  /** Starts an operation in the state `d` looks at: bookkeeping, the root frame at its function's entry, and the private dispatch steps up to the first shared one. */
+  const startOp = (ctx: string, op: Op, names: string[] | undefined): void => {
+    const cpu = cpuOf(ctx);
+    const c = d.ctx[ctx]!;
+    const root = rootCall(d, cpu, op);
+    if (op.op === 'rcu_callback') {
+      // The callback now holds its objects (the root frame takes them).
+      const cb = d.cpus[cpu]!.rcu_cbs.find(op.cb)!;
+      cb.running = true;
+      cb.objs.clear();
+    } else if (op.op === 'work') d.cpus[cpu]!.work.find(op.work)!.running = true;
+    else if (c.opsLeft > 0) c.opIndex++;
+    else c.budget--;
+    if (op.op === 'kmem_cache_free' || op.op === 'kfree_rcu') c.owns.delete(op.obj);
+    x.ctx = ctx;
+    x.cpu = cpu;
+    enterRoot(x, root.fn, root.args);
+    runLocals(x, names);
+  };
+  const opOf = (a: SlubAction): Op => {
+    const { context: _c, step: _s, ...op } = a;
+    return op as unknown as Op;
+  };
+
+  const actions = (s: Uint32Array): SlubAction[] => {
     const out: SlubAction[] = [];
+    d.on(s);
     for (const ctx of contexts) {
       if (ctx === 'rcu/gp') {
-        if (s.cpus.some((c) => c.rcu_cbs.some((cb) => !cb.ready))) out.push({ context: ctx, step: 'rcu/grace_period' });
+        if (d.cpus.some((c) => c.rcu_cbs.toArray().some((cb) => !cb.ready))) out.push({ context: ctx, step: 'rcu/grace_period' });
         continue;
       }
-      if (!mayRun(s, ctx, contexts)) continue;
-      const c = s.ctx[ctx]!;
-      const f = c.stack[c.stack.length - 1];
-      if (f) {
-        const st = stepOf(env, f);
-        if (!st.guard || st.guard(s, ctx, f.l)) out.push({ context: ctx, step: `${f.fn}/${f.pc}` });
+      if (!mayRun(d, ctx, clients)) continue;
+      if (x.at(ctx)) {
+        const st = stepOf(env, x.f);
+        if (!st.guard || st.guard(x)) out.push({ context: ctx, step: `${x.f.fn}/${x.f.pc}` });
         continue;
       }
-      for (const op of startable(s, ctx, choices[ctx]!, v.gfps)) {
-        const t = started(s, ctx, op);
-        const first = t.ctx[ctx]!.stack.at(-1);
-        if (!first) throw new ModelError(id, `operation ${op.op} of ${ctx} ends without a shared step`);
-        const st = stepOf(env, first);
-        if (st.guard && !st.guard(t, ctx, first.l)) continue;
-        out.push({ context: ctx, step: `${first.fn}/${first.pc}`, ...op });
+      for (const op of startable(d, ctx, clients, choices[ctx]!, v.gfps)) {
+        scratch.set(s);
+        d.on(scratch);
+        startOp(ctx, op, undefined);
+        if (!x.at(ctx)) throw new ModelError(id, `operation ${op.op} of ${ctx} ends without a shared step`);
+        const st = stepOf(env, x.f);
+        const enabled = !st.guard || st.guard(x);
+        const step = `${x.f.fn}/${x.f.pc}`;
+        d.on(s);
+        if (enabled) out.push({ context: ctx, step, ...op });
       }
     }
     return out;
   };
 
-  const next = (s: SlubState, a: SlubAction): SlubState => {
+  const nextInto = (_s: Uint32Array, a: SlubAction, out: Uint32Array, emit: Emit): void => {
+    d.on(out);
+    x.emit = emit;
     if (a.context === 'rcu/gp') {
       // kernel/rcu: a grace period ends; every callback queued so far may now run.
-      return produce(s, (d) => {
-        for (const c of d.cpus) for (const cb of c.rcu_cbs) cb.ready = true;
-      });
+      for (const c of d.cpus) for (const cb of c.rcu_cbs.toArray()) cb.ready = true;
+      return;
     }
-    let from = s;
-    if (a.op !== undefined) {
-      const { context: _c, step: _s, ...op } = a;
-      const t = startedWithTrail(s, a.context, op as Op);
-      from = t.s;
-      for (const name of t.trail) cover(name);
-    }
-    const trail: string[] = [a.step];
-    const out = produce(from, (d) => {
-      const c = d.ctx[a.context]!;
-      const f = c.stack[c.stack.length - 1]!;
-      const x: StepCtx = { d, ctx: a.context, cpu: cpuOf(a.context), f: f as StepCtx['f'], e: env };
-      stepOf(env, f).run(x);
-      if (d.ghost.oops === null || d.ctx[a.context]!.stack.length > 0) runLocals(d, a.context, env, trail);
-    });
-    for (const name of trail) cover(name);
-    return out;
+    if (a.op !== undefined) startOp(a.context, opOf(a), trail);
+    if (!x.at(a.context)) throw new ModelError(id, `action ${a.context} ${a.step} on an idle context`);
+    const name = `${x.f.fn}/${x.f.pc}`;
+    if (name !== a.step) throw new ModelError(id, `action ${a.context} ${a.step} does not match its context's next step ${name}`);
+    trail.push(name);
+    stepOf(env, x.f).run(x);
+    runLocals(x, trail);
+    flushTrail();
+    x.emit = noEmit;
   };
+
+  const wrap = (p: Property<SlubState>): Property<Uint32Array> => {
+    const view = newView();
+    return {
+      name: p.name,
+      kind: p.kind,
+      description: p.description,
+      event: p.event,
+      check: (w) => p.check(view.on(w)),
+      ...(p.explain ? { explain: (w: Uint32Array) => p.explain!(view.on(w)) } : {}),
+    };
+  };
+  const traceView = newView();
+  const waitView = newView();
+  const footView = newView();
 
   return {
     id,
@@ -393,27 +478,42 @@ export function buildSlubModel(config: SlubConfig): Model<SlubState, SlubAction>
     contexts,
     initStates: () => [init],
     actions,
-    next,
-    properties: [...slubProperties(info), ...(v.extraProperties ?? [])],
+    next: (s, a) => {
+      const out = s.slice();
+      nextInto(s, a, out, noEmit);
+      return out;
+    },
+    packed: { width: L.width, nextInto },
+    properties: [...slubProperties(info), ...(v.extraProperties ?? [])].map(wrap),
     // Quiescence: every context idle with nothing scripted left, no RCU callback and no work item pending.
-    terminal: (s) =>
-      sc.contexts.every((c) => s.ctx[c.name]!.stack.length === 0 && s.ctx[c.name]!.ops.length === 0) &&
-      s.cpus.every((c) => c.rcu_cbs.length === 0 && c.work.length === 0),
-    view: (s) => slubView(info, s),
-    describeWaits: (s) => describeWaits(s, contexts, env),
+    terminal: (w) => {
+      d.on(w);
+      return d.ctxList.every((c) => c.stack.length === 0 && c.opsLeft === 0) && d.cpus.every((c) => c.rcu_cbs.length === 0 && c.work.length === 0);
+    },
+    view: (w) => slubView(info, traceView.on(w)),
+    describeWaits: (w) => describeWaits(waitView.on(w), contexts, env),
     coverage: () => {
       const out = new Map(coverage);
       for (const f of featuresRead) out.set(`feature:${f}`, 1);
       return out;
     },
-    footprint: (s, a) => {
-      const c = s.ctx[a.context]!;
-      const { context: _c, step: _s, ...op } = a;
-      const f = c.stack[c.stack.length - 1] ?? (a.op ? started(s, a.context, op as Op).ctx[a.context]!.stack.at(-1) : undefined);
+    footprint: (w, a) => {
+      const s = footView.on(w);
+      let f = s.ctx[a.context]?.stack.top();
+      if (!f && a.op !== undefined) {
+        scratch.set(w);
+        d.on(scratch);
+        startOp(a.context, opOf(a), undefined);
+        f = d.ctx[a.context]!.stack.top();
+        if (!f) return undefined;
+        const st = stepOf(env, f);
+        const cpu = cpuOf(a.context);
+        return { reads: st.reads.map((r) => fill(r, f!, cpu, d)), writes: st.writes.map((r) => fill(r, f!, cpu, d)) };
+      }
       if (!f) return undefined;
       const st = stepOf(env, f);
       const cpu = cpuOf(a.context);
-      return { reads: st.reads.map((r) => fill(r, f, cpu, s)), writes: st.writes.map((w) => fill(w, f, cpu, s)) };
+      return { reads: st.reads.map((r) => fill(r, f!, cpu, s)), writes: st.writes.map((r) => fill(r, f!, cpu, s)) };
     },
     info,
   };
@@ -426,25 +526,27 @@ export function describeWaits(s: SlubState, contexts: readonly string[], env: En
     ...s.nodes.map((n, i) => [`node${i}.list_lock`, n.list_lock] as const),
     ...s.cpus.map((c, i) => [`cpu${i}'s pcs lock`, c.pcs_lock] as const),
   ].filter(([, h]) => h !== null);
+  const x = new Runner(env);
+  x.d = s;
   for (const ctx of contexts) {
     const c = s.ctx[ctx];
     if (!c) continue;
-    const f = c.stack[c.stack.length - 1];
-    if (!f) {
-      if (c.ops.length > 0) out.push(`${ctx} has not started ${c.ops[0]!.op}: it may start only when every other client has finished and freed its objects`);
+    if (!x.at(ctx)) {
+      const op = c.nextOp;
+      if (op) out.push(`${ctx} has not started ${op.op}: it may start only when every other client has finished and freed its objects`);
       continue;
     }
-    const where = `${f.fn}/${f.pc}`;
-    if (!mayRun(s, ctx, contexts)) {
+    const where = `${x.f.fn}/${x.f.pc}`;
+    if (!mayRun(s, ctx, env.contexts)) {
       const sib = contexts.filter((o) => o !== ctx && cpuOf(o) === cpuOf(ctx) && (s.ctx[o]?.stack.length ?? 0) > 0);
       out.push(`${ctx} cannot run in ${where}: ${sib.length ? `${sib.join(' and ')} on the same CPU ${sib.length > 1 ? 'run' : 'runs'} with preemption or irqs off, or interrupts it` : 'its CPU does not schedule it'}`);
       continue;
     }
-    const st = stepOf(env, f);
-    if (st.guard && !st.guard(s, ctx, f.l)) {
+    const st = stepOf(env, x.f);
+    if (st.guard && !st.guard(x)) {
       const held = locks.filter(([, h]) => h !== ctx).map(([name, h]) => `${name} is held by ${h}`);
-      const works = s.cpus.flatMap((cpu, i) => cpu.work.map((w) => `${w.fn} queued on cpu${i}${w.running ? ' (running)' : ''}`));
-      const cbs = s.cpus.flatMap((cpu, i) => cpu.rcu_cbs.map((cb) => `${cb.fn} on cpu${i}${cb.ready ? ' (ready)' : ' (waiting for a grace period)'}`));
+      const works = s.cpus.flatMap((cpu, i) => cpu.work.toArray().map((w) => `${w.fn} queued on cpu${i}${w.running ? ' (running)' : ''}`));
+      const cbs = s.cpus.flatMap((cpu, i) => cpu.rcu_cbs.toArray().map((cb) => `${cb.fn} on cpu${i}${cb.ready ? ' (ready)' : ' (waiting for a grace period)'}`));
       const what = /lock|list/.test(st.reads.join(' ')) && held.length ? held : /work/.test(st.reads.join(' ')) && works.length ? works : /rcu_cbs/.test(st.reads.join(' ')) && cbs.length ? cbs : [...held, ...works, ...cbs];
       out.push(`${ctx} waits in ${where}${what.length ? `: ${what.join('; ')}` : ''}`);
     }

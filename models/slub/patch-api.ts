@@ -23,7 +23,7 @@ import type { FnDef, FnTable, StepCtx, StepDef, VersionFeatures } from './kernel
 import { call, goto, ret, tailcall } from './kernel.ts';
 import { add_partial, discard_slab, oops, remove_partial, seen, writeLink } from './mm.ts';
 import { allocate_slab, hasBarn, linkChain, lock, lockFree, memNode, slabFreeFn, unlock } from './helpers.ts';
-import { chain, cpuChain, nodeList } from './state.ts';
+import { chain, cpuChain, nodeList, T } from './state.ts';
 import type { Locals, SlubState } from './state.ts';
 import type { Property } from '../../src/engine/model.ts';
 import type { VersionDef } from './versions.ts';
@@ -37,7 +37,10 @@ import { queue_work_on, worksDone } from './steps/rcu.ts';
 export type { FnDef, FnTable, StepCtx, StepDef, VersionFeatures, VersionDef, SlubState, Locals, Property };
 
 /** A step set, or a function of the version's current one. */
-export type FnChange = FnDef | ((old: FnDef) => FnDef);
+/** A property as a patch declares it: `check` may be left out for a `sometimes` witnessed by an event. */
+export type PatchProperty = Omit<Property<SlubState>, 'check'> & { readonly check?: Property<SlubState>['check'] };
+
+export type FnChange = FnDef<any> | ((old: FnDef<any>) => FnDef<any>);
 
 export interface PatchSpec {
   /** A short name, as used on the command line (`--patch NAME`). */
@@ -49,13 +52,15 @@ export interface PatchSpec {
   /** Replace (or change) kernel functions the version already has. Naming an unknown one is an error. */
   readonly functions?: { readonly [fn: string]: FnChange };
   /** Kernel functions the patch adds. */
-  readonly addFunctions?: { readonly [fn: string]: FnDef };
+  readonly addFunctions?: { readonly [fn: string]: FnDef<any> };
   /** Version switches the patch flips (e.g. kvfreeRcuBarrier). */
   readonly features?: Partial<VersionFeatures>;
-  /** Properties the patch adds (its own invariants and witnesses), named in snake_case. */
-  readonly properties?: readonly Property<SlubState>[];
-  /** Adds the state fields the patch's steps use, e.g. (s) => ({ ...s, my_counter: 0 }). */
-  readonly initState?: (s: SlubState) => SlubState;
+  /**
+   * Properties the patch adds (its own invariants and witnesses), named in
+   * snake_case. A `sometimes` witness of a step is `{ event }`: the name a
+   * step passes to seen(); it needs no check.
+   */
+  readonly properties?: readonly PatchProperty[];
   /** Shipped to show a violation the checker must find. */
   readonly deliberatelyBroken?: boolean;
 }
@@ -86,6 +91,9 @@ export function definePatch(spec: PatchSpec, source = 'built-in'): Patch {
   if (typeof spec.name !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/i.test(spec.name)) throw new UsageError(`a patch needs a name of letters, digits, '.', '_' and '-' (got ${JSON.stringify(spec.name)})`);
   if (typeof spec.summary !== 'string') throw new UsageError(`patch ${spec.name} needs a one-line summary`);
   if (!Array.isArray(spec.appliesTo) || spec.appliesTo.length === 0) throw new UsageError(`patch ${spec.name} must name the versions it applies to (appliesTo)`);
+  if ('initState' in spec) throw new UsageError(`patch ${spec.name}: initState is no longer supported: states are packed, so a patch keeps what it needs in the locals of its functions (locals: { ... })`);
+  const known = new Set(['name', 'summary', 'appliesTo', 'functions', 'addFunctions', 'features', 'properties', 'deliberatelyBroken']);
+  for (const k of Object.keys(spec)) if (!known.has(k)) throw new UsageError(`patch ${spec.name}: unknown field '${k}' (a patch has ${[...known].join(', ')})`);
   return {
     ...spec,
     source,
@@ -101,16 +109,17 @@ export function definePatch(spec: PatchSpec, source = 'built-in'): Patch {
         fns[fn] = checkFn(spec.name, fn, def);
       }
       for (const p of spec.properties ?? []) {
-        if (typeof p?.name !== 'string' || typeof p.check !== 'function' || !['always', 'sometimes', 'at_end'].includes(p.kind)) {
-          throw new UsageError(`patch ${spec.name}: a property needs a name, a kind (always, sometimes, at_end) and a check function`);
+        const byEvent = p?.kind === 'sometimes' && (typeof p.event === 'string' || Array.isArray(p.event));
+        if (typeof p?.name !== 'string' || !['always', 'sometimes', 'at_end'].includes(p.kind) || (typeof p.check !== 'function' && !byEvent)) {
+          throw new UsageError(`patch ${spec.name}: a property needs a name, a kind (always, sometimes, at_end) and a check function (or, for sometimes, an event)`);
         }
       }
+      const props: Property<SlubState>[] = (spec.properties ?? []).map((p) => ({ ...p, check: p.check ?? (() => false) }));
       return {
         ...v,
         features: { ...v.features, ...(spec.features ?? {}) },
         fns,
-        extraProperties: [...(v.extraProperties ?? []), ...(spec.properties ?? [])],
-        initTransforms: [...(v.initTransforms ?? []), ...(spec.initState ? [spec.initState] : [])],
+        extraProperties: [...(v.extraProperties ?? []), ...props],
       };
     },
   };
@@ -154,6 +163,8 @@ export const patchApi = {
   chain,
   cpuChain,
   nodeList,
+  // the types of function locals
+  T,
   // RCU and workqueues
   queue_work_on,
   worksDone,

@@ -33,8 +33,6 @@ export interface VersionDef {
   readonly fns: FnTable;
   /** Properties added by patches. */
   readonly extraProperties?: readonly Property<SlubState>[];
-  /** Changes to the initial state made by patches (e.g. a field the patch's steps use). */
-  readonly initTransforms?: readonly ((s: SlubState) => SlubState)[];
 }
 
 const sheafFns = { alloc_from_pcs, refill_sheaf, free_to_pcs, sheaf_flush_unused, kvfree_call_rcu, ...rcuFns, rcu_barrier, ...kasanFns, kmem_cache_destroy, __kmem_cache_shutdown, flush_cpu_sheaves };

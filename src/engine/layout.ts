@@ -66,6 +66,13 @@ export class LayoutBuilder {
     return this.field(name, { min, max: min + 0xfffffffe });
   }
 
+  /** Reserves `n` fresh whole words, one after another (an area addressed by its own sub-layout); returns the first. */
+  words(n: number): number {
+    const first = this.used.length;
+    for (let i = 0; i < n; i++) this.used.push(32);
+    return first;
+  }
+
   get width(): number {
     return this.used.length;
   }

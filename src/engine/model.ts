@@ -49,9 +49,9 @@ export interface Property<S> {
    * For `sometimes`: witnessed when a transition emits this event (a step
    * that happened at least once), instead of by a check of a state. Events
    * are not part of the state, so states that differ only in which events
-   * led to them are one state.
+   * led to them are one state. Several events: any of them witnesses it.
    */
-  readonly event?: string;
+  readonly event?: string | readonly string[];
 }
 
 /** How a step reports an event for `sometimes` witnesses. */

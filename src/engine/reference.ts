@@ -429,3 +429,32 @@ export function explore<S, A extends Action>(model: Model<S, A>, opts: ExploreOp
   if (strategy === 'dfs') return dfs(model, opts);
   throw new EngineError(`unknown strategy ${strategy as string}`);
 }
+
+/**
+ * A packed model seen as a plain one, for this reference engine: a state is
+ * a plain array of its words, so the reference engine's own fingerprints and
+ * visited set decide what is distinct. `sometimes` witnesses that are events
+ * of transitions are never reached here (this engine sees only states).
+ */
+export function plainOf<A extends Action>(m: Model<Uint32Array, A>): Model<readonly number[], A> {
+  const w = (s: readonly number[]) => Uint32Array.from(s);
+  const p = (u: Uint32Array): readonly number[] => Array.from(u);
+  return {
+    id: m.id,
+    config: m.config,
+    contexts: m.contexts,
+    initStates: () => m.initStates().map(p),
+    actions: (s) => m.actions(w(s)),
+    next: (s, a) => p(m.next(w(s), a)),
+    properties: m.properties.map((q) => ({
+      name: q.name,
+      kind: q.kind,
+      description: q.description,
+      check: q.event !== undefined ? () => false : (s: readonly number[]) => q.check(w(s)),
+      ...(q.explain ? { explain: (s: readonly number[]) => q.explain!(w(s)) } : {}),
+    })),
+    terminal: (s) => m.terminal(w(s)),
+    ...(m.view ? { view: (s: readonly number[]) => m.view!(w(s)) } : {}),
+    ...(m.describeWaits ? { describeWaits: (s: readonly number[]) => m.describeWaits!(w(s)) } : {}),
+  };
+}

@@ -124,7 +124,10 @@ function splitProps(model: Model<Uint32Array, any>): Props {
     names.add(p.name);
   }
   const someEvent = new Map<string, string[]>();
-  for (const p of model.properties) if (p.kind === 'sometimes' && p.event !== undefined) someEvent.set(p.event, [...(someEvent.get(p.event) ?? []), p.name]);
+  for (const p of model.properties) {
+    if (p.kind !== 'sometimes' || p.event === undefined) continue;
+    for (const e of typeof p.event === 'string' ? [p.event] : p.event) someEvent.set(e, [...(someEvent.get(e) ?? []), p.name]);
+  }
   return {
     always: model.properties.filter((p) => p.kind === 'always'),
     atEnd: model.properties.filter((p) => p.kind === 'at_end'),

@@ -25,7 +25,7 @@ describe('slubcheck verify', () => {
     expect(flat(r.stdout)).toMatch(/changed: +__slab_free\/put_cpu_partial: reached in generic \(\d+x\), put-cpu-partial-recipe/);
     expect(flat(r.stdout)).toMatch(/patch: +hao-li-list-lock-barrier \(patches\/hao-li-list-lock-barrier\.ts, sha256 [0-9a-f]{12}\)/);
     const j = JSON.parse(cli('verify', '17c38c88', '--patch', 'hao-li-list-lock-barrier', '--scenario', 'generic', '--json', '--quiet').out);
-    expect(j.scenarios[0].patched).toMatchObject({ result: 'ok', complete: true, states: 2728 });
+    expect(j.scenarios[0].patched).toMatchObject({ result: 'ok', complete: true, states: 2417 });
   });
 
   it('reports what the deliberately wrong patch introduces, exit 1', () => {
@@ -52,7 +52,7 @@ describe('slubcheck verify', () => {
     expect(j.unreached_code).toEqual([]);
     const s = j.scenarios[0];
     expect(s.scenario).toBe('generic');
-    expect(s.base).toMatchObject({ result: 'ok', complete: true, states: 2911 });
+    expect(s.base).toMatchObject({ result: 'ok', complete: true, states: 2320 });
     expect(s.introduced).toContain('link_words_written_by_owner');
     expect(s.reached['get_from_partial_node/cmpxchg']).toBeGreaterThan(0);
   });
@@ -157,7 +157,7 @@ describe('patch files', () => {
     expect(v.status).toBe(0);
     expect(flat(v.stdout)).toMatch(/fixes link_words_written_by_owner/);
     // A violation found with a patch file replays from its token (the file is loaded again).
-    const broken = code.replace('guard: (s, _ctx, l) => lockFree(s, s.slabs[l.slab as number]!.node),', '');
+    const broken = code.replace('guard: (x) => lockFree(x.d, x.d.slabs[x.l.slab]!.node),', '');
     expect(broken).not.toBe(code);
     writeFileSync(join(dir, 'no-guard.ts'), broken);
     const c = run(dir, 'check', '17c38c88', '--patch', './no-guard.ts', '--json', '--quiet');
@@ -173,12 +173,21 @@ describe('patch files', () => {
     expect(changed.stderr.trim()).toMatch(/^slubcheck: error: patch file \.\/no-guard\.ts has changed since this was recorded \(sha256 [0-9a-f]{12}, now [0-9a-f]{12}\)/);
   });
 
-  it('can add a state field and a property of their own', () => {
+  it('can keep locals of their own and add a property that reads them', () => {
     const dir = outside();
     writeFileSync(join(dir, 'counting.ts'), readFileSync(join(import.meta.dirname, 'fixture-counting-patch.ts.txt'), 'utf8'));
     const r = run(dir, 'check', '17c38c88', '--scenario', 'put-cpu-partial-recipe', '--patch', './counting.ts', '--json', '--quiet');
     expect(r.status).toBe(1);
     expect(JSON.parse(r.stdout).property).toBe('no_put_cpu_partial_call');
+  });
+
+  it('cannot add state fields (states are packed): initState is refused with one line, exit 2', () => {
+    const dir = outside();
+    writeFileSync(join(dir, 'init.ts'), "export default ({ definePatch }) => definePatch({ name: 'x', summary: 's', appliesTo: ['17c38c88'], initState: (s) => s });\n");
+    const r = run(dir, 'check', '17c38c88', '--patch', './init.ts');
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/initState is no longer supported: states are packed/);
   });
 
   it('that are broken get one line naming the problem and exit 2', () => {

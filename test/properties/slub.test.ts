@@ -3,9 +3,7 @@
 // model or patch bug would break it. A property that no state here violates
 // would pass vacuously; the last test makes sure none is left out.
 import { describe, expect, it } from 'vitest';
-import { produce } from '../../src/engine/immer.ts';
 import { buildSlubModel } from '../../models/slub/model.ts';
-import type { D } from '../../models/slub/mm.ts';
 import type { SlubState } from '../../models/slub/state.ts';
 
 interface Case {
@@ -13,16 +11,16 @@ interface Case {
   readonly version: string;
   readonly scenario: string;
   readonly kasan?: boolean;
-  readonly breakIt: (d: D) => void;
+  readonly breakIt: (d: SlubState) => void;
   /** The explanation the property gives for the broken state. */
   readonly says: RegExp;
 }
 
 const CASES: readonly Case[] = [
-  { property: 'link_words_written_by_owner', version: '7.0', scenario: 'generic', breakIt: (d) => void (d.ghost.bad_link_write = 'put_cpu_partial wrote L0 of S0'), says: /put_cpu_partial/ },
-  { property: 'no_oops', version: '7.0', scenario: 'generic', breakIt: (d) => void (d.ghost.oops = 'NULL pointer dereference'), says: /NULL/ },
-  { property: 'no_kernel_warning', version: 'v6.19', scenario: 'generic', breakIt: (d) => void (d.ghost.warning = 'VM_BUG_ON(!freelist)'), says: /VM_BUG_ON/ },
-  { property: 'no_wild_list_write', version: '17c38c88', scenario: 'generic', breakIt: (d) => void (d.ghost.wild_write = 'list_del wrote into S1'), says: /list_del/ },
+  { property: 'link_words_written_by_owner', version: '7.0', scenario: 'generic', breakIt: (d) => d.ghost.set('bad_link_write', 'put_cpu_partial wrote L0 of S0'), says: /put_cpu_partial/ },
+  { property: 'no_oops', version: '7.0', scenario: 'generic', breakIt: (d) => d.ghost.set('oops', 'NULL pointer dereference'), says: /NULL/ },
+  { property: 'no_kernel_warning', version: 'v6.19', scenario: 'generic', breakIt: (d) => d.ghost.set('warning', 'VM_BUG_ON(!freelist)'), says: /VM_BUG_ON/ },
+  { property: 'no_wild_list_write', version: '17c38c88', scenario: 'generic', breakIt: (d) => d.ghost.set('wild_write', 'list_del wrote into S1'), says: /list_del/ },
   {
     property: 'node_partial_list_well_formed',
     version: '7.0',
@@ -38,7 +36,7 @@ const CASES: readonly Case[] = [
     breakIt: (d) => {
       d.slabs[0]!.freelist = null;
       d.slabs[0]!.inuse = 2;
-      d.ctx['cpu1/task']!.owns = [0, 1];
+      d.ctx['cpu1/task']!.owns.add(0);
     },
     says: /S0 is full but on the node partial list/,
   },
@@ -49,7 +47,8 @@ const CASES: readonly Case[] = [
     // remove_partial() without putting S0 anywhere, with a free object left on it.
     breakIt: (d) => {
       const n = d.nodes[0]!;
-      n.head = { next: 'N0', prev: 'N0' };
+      n.head.next = 'N0';
+      n.head.prev = 'N0';
       n.nr_partial = 0;
       d.slabs[0]!.partial = false;
       d.slabs[0]!.owner = 'none';
@@ -61,10 +60,10 @@ const CASES: readonly Case[] = [
     property: 'object_conservation',
     version: '7.0',
     scenario: 'generic',
-    breakIt: (d) => void (d.ctx['cpu1/task']!.owns = []),
+    breakIt: (d) => d.ctx['cpu1/task']!.owns.delete(1),
     says: /object 1 is nowhere/,
   },
-  { property: 'no_double_alloc', version: '7.0', scenario: 'generic', breakIt: (d) => void (d.ghost.double_alloc = 'object 1 handed to cpu0/task'), says: /object 1/ },
+  { property: 'no_double_alloc', version: '7.0', scenario: 'generic', breakIt: (d) => d.ghost.set('double_alloc', 'object 1 handed to cpu0/task'), says: /object 1/ },
   {
     property: 'lock_sanity',
     version: '7.0',
@@ -87,8 +86,8 @@ const CASES: readonly Case[] = [
     scenario: 'generic',
     // An object of node 0 in the main sheaf of cpu1, whose memory node is... also 0: use a barn of node 1 instead.
     breakIt: (d) => {
-      d.ctx['cpu1/task']!.owns = [];
-      (d.nodes[1]!.barn.full as number[][]).push([1]);
+      d.ctx['cpu1/task']!.owns.delete(1);
+      d.nodes[1]!.barn.pushFull([1]);
     },
     says: /node1's barn holds object 1 of node 0/,
   },
@@ -109,7 +108,7 @@ const CASES: readonly Case[] = [
     property: 'kmem_cache_destroy_leaves_no_objects',
     version: '7.0',
     scenario: 'destroy-after-kfree-rcu',
-    breakIt: (d) => void (d.ghost.destroy_failed = 'Objects remaining on __kmem_cache_shutdown()'),
+    breakIt: (d) => d.ghost.set('destroy_failed', 'Objects remaining on __kmem_cache_shutdown()'),
     says: /Objects remaining/,
   },
 ];
@@ -121,9 +120,8 @@ const AT_END: readonly Case[] = [
     scenario: 'generic',
     // Every context idle, but object 1 is still in a callee's frame.
     breakIt: (d) => {
-      d.ctx['cpu1/task']!.owns = [];
-      d.ctx['cpu1/task']!.stack = [];
-      (d.ctx['cpu0/task']!.stack as unknown[]).push({ fn: 'slab_free', pc: 'hooks', l: { held: [1] } });
+      d.ctx['cpu1/task']!.owns.delete(1);
+      d.ctx['cpu0/task']!.stack.push('slab_free', 'hooks').l.held = [1];
     },
     says: /object 1 is still in flight at the end/,
   },
@@ -139,7 +137,7 @@ const AT_END: readonly Case[] = [
     version: 'v6.19',
     scenario: 'destroy-after-kfree-rcu',
     kasan: true,
-    breakIt: (d) => void (d.ghost.late_quarantine = 'object 0 entered cpu0 quarantine after the purge'),
+    breakIt: (d) => d.ghost.set('late_quarantine', 'object 0 entered cpu0 quarantine after the purge'),
     says: /after the purge/,
   },
 ];
@@ -149,7 +147,8 @@ function broken(c: Case): { holds: boolean; says: string | undefined; healthy: b
   const p = m.properties.find((x) => x.name === c.property);
   if (!p) throw new Error(`${c.property} is not a property of ${c.version} ${c.scenario}`);
   const s0 = m.initStates()[0]!;
-  const s = produce(s0, (d) => c.breakIt(d as D)) as SlubState;
+  const s = s0.slice();
+  c.breakIt(m.info.at(s));
   return { holds: p.check(s), says: p.explain?.(s), healthy: p.check(s0) };
 }
 

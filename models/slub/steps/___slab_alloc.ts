@@ -1,34 +1,39 @@
 // The allocation slow path ___slab_alloc(), in two variants:
 // - v6.19 (reference §2.1.3, S1-S14): refill from the cpu slab's freelist,
 //   the CPU partial chain, the node partial list (get_partial_node, then
-//   freeze_slab) or a new slab, and install it as the cpu slab.
+//   freeze_slab) or a new slab, and install it as the cpu slab. It runs with
+//   preemption disabled (__slab_alloc's slub_get_cpu_ptr), except around
+//   new_slab() (slub_put_cpu_ptr / slub_get_cpu_ptr).
 // - 17c38c88 and 7.0 (reference §2.2, §2.3.4): no cpu slab; one object from
 //   the node partial list (get_from_partial_node) or from a new slab.
-// Runs with preemption disabled in v6.19 (__slab_alloc's slub_get_cpu_ptr), except
-// around new_slab() (slub_put_cpu_ptr / slub_get_cpu_ptr).
-import type { FnDef, StepCtx } from '../kernel.ts';
-import { call, goto, ret } from '../kernel.ts';
+import { call, fn, goto, ret, type FnDef, type StepCtx } from '../kernel.ts';
 import { kernelWarning, oops, seen } from '../mm.ts';
 import { addNewSlabToPartial, allocate_slab, lockFree, memNode } from '../helpers.ts';
-import { slabOfStruct, type Obj, type SlabId } from '../state.ts';
+import { slabOfStruct, T, type ListView, type Obj, type SlabId } from '../state.ts';
+
+const preempt = (x: StepCtx, by: number) => {
+  x.d.ctx[x.ctx]!.preempt += by;
+};
 
 /** load_freelist(): hand out `first`, the rest of its chain becomes c->freelist. */
 function load_freelist(x: StepCtx, first: Obj): void {
   const c = x.d.cpus[x.cpu]!;
   // VM_BUG_ON(!c->slab->frozen)
   if (c.slab === null || !x.d.slabs[c.slab]!.frozen) kernelWarning(x, 'VM_BUG_ON(!c->slab->frozen) in ___slab_alloc() load_freelist');
-  c.freelist = x.d.fp[first] ?? null;
+  c.freelist = x.d.fp(first);
   c.tid += x.e.tidStep;
   ret(x, first);
 }
 
-const preempt = (x: StepCtx, by: number) => {
-  x.d.ctx[x.ctx]!.preempt += by;
-};
+interface SlowL {
+  gfp: string;
+  ret: number | null;
+}
 
 /** v6.19 __slab_alloc(): ___slab_alloc() between slub_get_cpu_ptr() and slub_put_cpu_ptr() (preemption off, !PREEMPT_RT). */
-export const __slab_alloc: FnDef = {
+export const __slab_alloc: FnDef<SlowL> = fn<SlowL>({
   entry: 'get_cpu_ptr',
+  locals: { gfp: T.enum('GFP_KERNEL', 'GFP_ATOMIC'), ret: T.ret },
   steps: {
     get_cpu_ptr: {
       local: true,
@@ -37,7 +42,7 @@ export const __slab_alloc: FnDef = {
       writes: [],
       run: (x) => {
         preempt(x, 1);
-        call(x, '___slab_alloc', { gfp: x.f.l.gfp! }, 'put_cpu_ptr');
+        call(x, '___slab_alloc', { gfp: x.l.gfp }, 'put_cpu_ptr');
       },
     },
     put_cpu_ptr: {
@@ -47,14 +52,23 @@ export const __slab_alloc: FnDef = {
       writes: [],
       run: (x) => {
         preempt(x, -1);
-        ret(x, x.f.l.ret!);
+        ret(x, x.l.ret);
       },
     },
   },
-};
+});
 
-export const ___slab_alloc_v619: FnDef = {
+interface V619L {
+  gfp: string;
+  ret: number | null;
+  slab: SlabId | null;
+  held_chain: Obj | null;
+  cpu_put: boolean;
+}
+
+export const ___slab_alloc_v619: FnDef<V619L> = fn<V619L>({
   entry: 'get_freelist',
+  locals: { gfp: T.enum('GFP_KERNEL', 'GFP_ATOMIC'), ret: T.ret, slab: T.slab, held_chain: T.chain, cpu_put: T.bool },
   steps: {
     get_freelist: {
       cite: 'mm/slub.c (v6.19) ___slab_alloc(): reread c->slab under local_lock; load c->freelist or get_freelist() cmpxchg (S1-S6)',
@@ -72,12 +86,12 @@ export const ___slab_alloc_v619: FnDef = {
         sl.frozen = F !== null;
         if (F === null) {
           // deactivate_bypass: the slab is now unfrozen, full and on no list.
-          seen(x.d, 'deactivate_bypass');
+          seen(x, 'deactivate_bypass');
           c.slab = null;
           c.tid += x.e.tidStep;
           return goto(x, 'new_slab');
         }
-        seen(x.d, 'alloc_refill');
+        seen(x, 'alloc_refill');
         load_freelist(x, F);
       },
     },
@@ -87,20 +101,17 @@ export const ___slab_alloc_v619: FnDef = {
       writes: ['cpu{cpu}.kmem_cache_cpu', 'slab{cpu_partial}.pair'],
       run: (x) => {
         const c = x.d.cpus[x.cpu]!;
-        if (c.partial === null) {
-          call(x, 'get_partial_node', { n: memNode(x.d, x.cpu) }, 'got_partial');
-          return;
-        }
+        if (c.partial === null) return call(x, 'get_partial_node', { n: memNode(x.d, x.cpu) }, 'got_partial');
         // if (unlikely(c->slab)): an interrupt installed a cpu slab while we were unlocked: goto reread_slab.
         if (c.slab !== null) {
-          seen(x.d, 'new_slab_found_cpu_slab');
+          seen(x, 'new_slab_found_cpu_slab');
           return goto(x, 'get_freelist');
         }
         const k = c.partial;
         const sl = x.d.slabs[k]!;
         const next = sl.L0;
         if (next !== null && slabOfStruct(next) === undefined) {
-          return oops(x.d, x.ctx, `general protection fault in ___slab_alloc: c->partial->next is ${String(next)}`);
+          return oops(x, `general protection fault in ___slab_alloc: c->partial->next is ${String(next)}`);
         }
         c.partial = next === null ? null : slabOfStruct(next)!;
         if (sl.owner === `cpu${x.cpu}`) sl.owner = 'none';
@@ -109,9 +120,9 @@ export const ___slab_alloc_v619: FnDef = {
         sl.freelist = null;
         sl.inuse = x.e.p.objects;
         sl.frozen = F !== null;
-        seen(x.d, 'cpu_partial_alloc');
+        seen(x, 'cpu_partial_alloc');
         // VM_BUG_ON(!freelist): a slab on a CPU partial list always has a free object.
-        if (F === null) return oops(x.d, x.ctx, 'kernel BUG: VM_BUG_ON(!freelist) in ___slab_alloc() new_slab: a CPU partial slab had no free object');
+        if (F === null) return oops(x, 'kernel BUG: VM_BUG_ON(!freelist) in ___slab_alloc() new_slab: a CPU partial slab had no free object');
         load_freelist(x, F);
       },
     },
@@ -121,13 +132,14 @@ export const ___slab_alloc_v619: FnDef = {
       reads: [],
       writes: [],
       run: (x) => {
-        if (x.f.l.ret === null) {
+        if (x.l.ret === null) {
           // slub_put_cpu_ptr(): new_slab() may sleep, so preemption is on until slub_get_cpu_ptr().
           preempt(x, -1);
-          x.f.l.cpu_put = true;
+          x.l.cpu_put = true;
           return goto(x, 'new_slab_alloc');
         }
-        x.f.l.slab = x.f.l.ret!;
+        x.l.slab = x.l.ret;
+        x.l.ret = null;
         goto(x, 'freeze_slab');
       },
     },
@@ -136,12 +148,12 @@ export const ___slab_alloc_v619: FnDef = {
       reads: ['slab{slab}.pair'],
       writes: ['slab{slab}.pair'],
       run: (x) => {
-        const sl = x.d.slabs[x.f.l.slab as SlabId]!;
+        const sl = x.d.slabs[x.l.slab!]!;
         const F = sl.freelist;
         sl.freelist = null;
         sl.inuse = x.e.p.objects;
         sl.frozen = true;
-        x.f.l.held_chain = F;
+        x.l.held_chain = F;
         if (F === null) {
           // Every object was freed-then-taken meanwhile: nothing to load (not reachable with one allocator per slab).
           sl.frozen = false;
@@ -158,16 +170,16 @@ export const ___slab_alloc_v619: FnDef = {
         const k = allocate_slab(x, memNode(x.d, x.cpu));
         if (k === null) {
           preempt(x, 1); // slub_get_cpu_ptr(), then slab_out_of_memory(): return NULL
-          x.f.l.cpu_put = false;
+          x.l.cpu_put = false;
           return ret(x, null);
         }
         const sl = x.d.slabs[k]!;
-        x.f.l.held_chain = sl.freelist;
+        x.l.held_chain = sl.freelist;
         sl.freelist = null;
         sl.inuse = x.e.p.objects;
         sl.frozen = true;
         x.d.nodes[sl.node]!.nr_slabs++;
-        x.f.l.slab = k;
+        x.l.slab = k;
         goto(x, 'retry_load_slab');
       },
     },
@@ -176,9 +188,9 @@ export const ___slab_alloc_v619: FnDef = {
       reads: ['cpu{cpu}.kmem_cache_cpu'],
       writes: ['cpu{cpu}.kmem_cache_cpu'],
       run: (x) => {
-        if (x.f.l.cpu_put === true) {
+        if (x.l.cpu_put) {
           preempt(x, 1); // c = slub_get_cpu_ptr(s->cpu_slab) after new_slab()
-          x.f.l.cpu_put = false;
+          x.l.cpu_put = false;
         }
         const c = x.d.cpus[x.cpu]!;
         if (c.slab !== null) {
@@ -187,21 +199,28 @@ export const ___slab_alloc_v619: FnDef = {
           c.slab = null;
           c.freelist = null;
           c.tid += x.e.tidStep;
-          seen(x.d, 'cpuslab_flush');
-          call(x, 'deactivate_slab', { slab: old, held_chain: fl }, 'retry_load_slab');
-          return;
+          seen(x, 'cpuslab_flush');
+          return call(x, 'deactivate_slab', { slab: old, held_chain: fl }, 'retry_load_slab');
         }
-        c.slab = x.f.l.slab as SlabId;
-        const F = x.f.l.held_chain as Obj;
-        x.f.l.held_chain = null;
+        c.slab = x.l.slab;
+        const F = x.l.held_chain!;
+        x.l.held_chain = null;
         load_freelist(x, F);
       },
     },
   },
-};
+});
 
-export const ___slab_alloc_nocpuslab: FnDef = {
+interface NoCpuSlabL {
+  gfp: string;
+  ret: number | null;
+  slab: SlabId | null;
+  held: ListView;
+}
+
+export const ___slab_alloc_nocpuslab: FnDef<NoCpuSlabL> = fn<NoCpuSlabL>({
   entry: 'get_from_partial',
+  locals: { gfp: T.enum('GFP_KERNEL', 'GFP_ATOMIC'), ret: T.ret, slab: T.slab, held: T.held(1) },
   steps: {
     get_from_partial: {
       local: true,
@@ -215,7 +234,7 @@ export const ___slab_alloc_nocpuslab: FnDef = {
       cite: 'mm/slub.c (17c38c88, 7.0) ___slab_alloc(): an object from a partial slab, or a new slab',
       reads: [],
       writes: [],
-      run: (x) => (x.f.l.ret !== null ? ret(x, x.f.l.ret!) : goto(x, 'new_slab')),
+      run: (x) => (x.l.ret !== null ? ret(x, x.l.ret) : goto(x, 'new_slab')),
     },
     new_slab: {
       cite: 'mm/slub.c (17c38c88, 7.0) ___slab_alloc(): new_slab() + alloc_from_new_slab(count = 1): pop one object privately (RF3)',
@@ -226,15 +245,14 @@ export const ___slab_alloc_nocpuslab: FnDef = {
         if (k === null) return ret(x, null);
         const sl = x.d.slabs[k]!;
         const X = sl.freelist!;
-        sl.freelist = x.d.fp[X] ?? null;
+        sl.freelist = x.d.fp(X);
         sl.inuse = 1;
-        x.f.l.slab = k;
-        x.f.l.held = [X];
+        x.l.slab = k;
         if (sl.freelist === null) {
           x.d.nodes[sl.node]!.nr_slabs++;
-          x.f.l.held = [];
           return ret(x, X);
         }
+        x.l.held.set([X]);
         goto(x, 'add_partial');
       },
     },
@@ -242,13 +260,13 @@ export const ___slab_alloc_nocpuslab: FnDef = {
       cite: 'mm/slub.c (17c38c88, 7.0) alloc_from_new_slab(): leftover objects: add_partial(HEAD) under list_lock; inc_slabs_node (RF3)',
       reads: ['node{node}.list_lock'],
       writes: ['node{node}.list', 'slab{slab}.links', 'node{node}.nr_slabs'],
-      guard: (s, _ctx, l) => lockFree(s, s.slabs[l.slab as SlabId]!.node),
+      guard: (x) => lockFree(x.d, x.d.slabs[x.l.slab!]!.node),
       run: (x) => {
-        addNewSlabToPartial(x.d, x.ctx, x.f.l.slab as SlabId);
-        const X = (x.f.l.held as Obj[])[0]!;
-        x.f.l.held = [];
+        addNewSlabToPartial(x, x.l.slab!);
+        const X = x.l.held.at(0);
+        x.l.held.clear();
         ret(x, X);
       },
     },
   },
-};
+});

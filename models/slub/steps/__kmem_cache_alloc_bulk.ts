@@ -1,5 +1,5 @@
-// v6.19 __kmem_cache_alloc_bulk() (reference §2.1.7, confirmed in
-// /work/notes: the v6.19-rc slab tree): the bulk allocator the v6.19 sheaf
+// v6.19 __kmem_cache_alloc_bulk() (reference §2.1.7, checked against the
+// v6.19-rc slab tree, docs/findings.md): the bulk allocator the v6.19 sheaf
 // refill uses. With preemption off for the whole call (slub_get_cpu_ptr) it
 // takes objects from c->freelist in ONE irq-off section under the cpu_slab
 // local lock; when the cpu freelist runs dry it bumps tid (objects were
@@ -7,17 +7,25 @@
 // unlocks, calls ___slab_alloc() for one object (which installs a new cpu
 // slab), and locks again. It is all or nothing: on failure it frees what it
 // got (__kmem_cache_free_bulk()) and returns 0.
-import type { FnDef, StepCtx } from '../kernel.ts';
-import { call, goto, ret } from '../kernel.ts';
+import { call, fn, goto, ret, type FnDef, type StepCtx } from '../kernel.ts';
 import { seen } from '../mm.ts';
-import type { Obj } from '../state.ts';
+import { takeHeld } from '../helpers.ts';
+import { T, type ListView } from '../state.ts';
+
+interface L {
+  gfp: string;
+  size: number;
+  held: ListView;
+  ret: number | null;
+}
 
 const preempt = (x: StepCtx, by: number) => {
   x.d.ctx[x.ctx]!.preempt += by;
 };
 
-export const __kmem_cache_alloc_bulk: FnDef = {
+export const __kmem_cache_alloc_bulk: FnDef<L> = fn<L>({
   entry: 'get_cpu_ptr',
+  locals: { gfp: T.enum('GFP_KERNEL', 'GFP_ATOMIC'), size: T.int(0, 'all'), held: T.held('sheaf'), ret: T.ret },
   steps: {
     get_cpu_ptr: {
       local: true,
@@ -35,21 +43,18 @@ export const __kmem_cache_alloc_bulk: FnDef = {
       writes: ['cpu{cpu}.kmem_cache_cpu'],
       run: (x) => {
         const c = x.d.cpus[x.cpu]!;
-        const held = x.f.l.held as Obj[];
-        const size = x.f.l.size as number;
-        while (held.length < size && c.freelist !== null) {
+        while (x.l.held.length < x.l.size && c.freelist !== null) {
           const o = c.freelist;
-          c.freelist = x.d.fp[o] ?? null;
-          held.push(o);
+          c.freelist = x.d.fp(o);
+          x.l.held.push(o);
         }
         c.tid += x.e.tidStep;
-        if (held.length === size) {
+        if (x.l.held.length === x.l.size) {
           preempt(x, -1); // slub_put_cpu_ptr()
-          x.f.l.held = [];
-          return ret(x, held);
+          return ret(x, takeHeld(x.l.held));
         }
-        seen(x.d, 'bulk_alloc_slowpath');
-        call(x, '___slab_alloc', { gfp: x.f.l.gfp! }, 'got');
+        seen(x, 'bulk_alloc_slowpath');
+        call(x, '___slab_alloc', { gfp: x.l.gfp }, 'got');
       },
     },
     got: {
@@ -58,15 +63,14 @@ export const __kmem_cache_alloc_bulk: FnDef = {
       reads: [],
       writes: [],
       run: (x) => {
-        const o = x.f.l.ret as Obj | null;
-        x.f.l.ret = null;
+        const o = x.l.ret;
+        x.l.ret = null;
         if (o !== null) {
-          (x.f.l.held as Obj[]).push(o);
+          x.l.held.push(o);
           return goto(x, 'alloc');
         }
         preempt(x, -1);
-        const got = x.f.l.held as Obj[];
-        x.f.l.held = [];
+        const got = takeHeld(x.l.held);
         if (got.length === 0) return ret(x, []);
         call(x, 'sheaf_flush_unused', { held: got }, 'failed'); // __kmem_cache_free_bulk(s, i, p)
       },
@@ -79,4 +83,4 @@ export const __kmem_cache_alloc_bulk: FnDef = {
       run: (x) => ret(x, []),
     },
   },
-};
+});

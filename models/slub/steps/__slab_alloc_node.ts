@@ -1,19 +1,29 @@
-// v6.19 allocation fast path, __slab_alloc_node() (reference §2.1.1, A1-A6):
-// lockless and preemptible; the per-CPU cmpxchg on (c->freelist, c->tid)
-// fails if an irq or another task on this CPU changed c in between.
-import type { FnDef } from '../kernel.ts';
-import { goto, ret, tailcall } from '../kernel.ts';
-import type { Obj } from '../state.ts';
+// __slab_alloc_node(): the allocation path after the sheaves.
+// - v6.19 (reference §2.1.1, A1-A6): the lockless fast path, preemptible;
+//   the per-CPU cmpxchg on (c->freelist, c->tid) fails if an irq or another
+//   task on this CPU changed c in between.
+// - 17c38c88 and 7.0: no cpu slab, no fast path: straight to ___slab_alloc().
+import { fn, goto, ret, tailcall, type FnDef } from '../kernel.ts';
+import { seen } from '../mm.ts';
+import { T, type Obj } from '../state.ts';
 
-export const __slab_alloc_node_v619: FnDef = {
+interface L {
+  gfp: string;
+  tid: number;
+  object: Obj | null;
+  next: Obj | null;
+}
+
+export const __slab_alloc_node_v619: FnDef<L> = fn<L>({
   entry: 'read_tid',
+  locals: { gfp: T.enum('GFP_KERNEL', 'GFP_ATOMIC'), tid: T.int(0, 'counter'), object: T.obj, next: T.obj },
   steps: {
     read_tid: {
       cite: 'mm/slub.c (v6.19) __slab_alloc_node(): tid = READ_ONCE(c->tid) (A1)',
       reads: ['cpu{cpu}.tid'],
       writes: [],
       run: (x) => {
-        x.f.l.tid = x.d.cpus[x.cpu]!.tid;
+        x.l.tid = x.d.cpus[x.cpu]!.tid;
         goto(x, 'read_freelist');
       },
     },
@@ -23,11 +33,8 @@ export const __slab_alloc_node_v619: FnDef = {
       writes: [],
       run: (x) => {
         const c = x.d.cpus[x.cpu]!;
-        if (c.freelist === null || c.slab === null) {
-          tailcall(x, '__slab_alloc', { gfp: x.f.l.gfp! });
-          return;
-        }
-        x.f.l.object = c.freelist;
+        if (c.freelist === null || c.slab === null) return tailcall(x, '__slab_alloc', { gfp: x.l.gfp });
+        x.l.object = c.freelist;
         goto(x, 'read_next');
       },
     },
@@ -37,7 +44,7 @@ export const __slab_alloc_node_v619: FnDef = {
       writes: [],
       run: (x) => {
         // May read a stale pointer if the object was taken meanwhile; the cmpxchg then fails on tid.
-        x.f.l.next = x.d.fp[x.f.l.object as Obj] ?? null;
+        x.l.next = x.d.fp(x.l.object!);
         goto(x, 'cmpxchg');
       },
     },
@@ -47,30 +54,30 @@ export const __slab_alloc_node_v619: FnDef = {
       writes: ['cpu{cpu}.freelist', 'cpu{cpu}.tid'],
       run: (x) => {
         const c = x.d.cpus[x.cpu]!;
-        const ok = c.freelist === x.f.l.object && (!x.e.v.tidInCmpxchg || c.tid === x.f.l.tid);
+        const ok = c.freelist === x.l.object && (!x.e.v.tidInCmpxchg || c.tid === x.l.tid);
         if (!ok) {
-          x.d.ghost.seen['cmpxchg_double_cpu_fail'] = true;
-          goto(x, 'read_tid');
-          return;
+          seen(x, 'cmpxchg_double_cpu_fail');
+          return goto(x, 'read_tid');
         }
-        c.freelist = x.f.l.next as Obj | null;
+        c.freelist = x.l.next;
         c.tid += x.e.tidStep;
-        ret(x, x.f.l.object!);
+        ret(x, x.l.object);
       },
     },
   },
-};
+});
 
 /** 17c38c88 and 7.0: no cpu slab, no lockless fast path: __slab_alloc_node() goes straight to ___slab_alloc(). */
-export const __slab_alloc_node_nocpuslab: FnDef = {
+export const __slab_alloc_node_nocpuslab: FnDef<{ gfp: string }> = fn<{ gfp: string }>({
   entry: 'call',
+  locals: { gfp: T.enum('GFP_KERNEL', 'GFP_ATOMIC') },
   steps: {
     call: {
       local: true,
       cite: 'mm/slub.c (17c38c88, 7.0) __slab_alloc_node(): ___slab_alloc()',
       reads: [],
       writes: [],
-      run: (x) => tailcall(x, '___slab_alloc', { gfp: x.f.l.gfp! }),
+      run: (x) => tailcall(x, '___slab_alloc', { gfp: x.l.gfp }),
     },
   },
-};
+});

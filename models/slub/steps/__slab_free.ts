@@ -11,97 +11,126 @@
 // (`__slab_free/put_cpu_partial`), so that a patch can change exactly that
 // line: Hao Li's workaround (patches/hao-li-list-lock-barrier.ts) takes and
 // releases list_lock there.
-import type { FnDef, StepCtx } from '../kernel.ts';
-import { call, goto, ret } from '../kernel.ts';
+import { call, fn, goto, ret, type FnDef, type StepCtx, type StepDef } from '../kernel.ts';
 import { add_partial, discard_slab, remove_partial, seen } from '../mm.ts';
 import { lock, lockFree, unlock } from '../helpers.ts';
-import type { Obj, SlabId } from '../state.ts';
+import { T, type ListView, type Obj, type SlabId } from '../state.ts';
 
-interface Old {
-  freelist: Obj | null;
-  inuse: number;
-  frozen: boolean;
+export interface SlabFreeL {
+  slab: SlabId | null;
+  head: Obj | null;
+  tail: Obj | null;
+  cnt: number;
+  held: ListView;
+  locked: boolean;
+  old_freelist: Obj | null;
+  old_inuse: number;
+  old_frozen: boolean;
+  was_full: boolean;
+  was_frozen: boolean;
+  new_inuse: number;
+  on_node_partial: boolean;
 }
 
-const slabNode = (x: StepCtx) => x.d.slabs[x.f.l.slab as SlabId]!.node;
+export const SLAB_FREE_LOCALS = {
+  slab: T.slab,
+  head: T.obj,
+  tail: T.obj,
+  cnt: T.int(0, 'objects'),
+  held: T.held('slab'),
+  locked: T.bool,
+  old_freelist: T.obj,
+  old_inuse: T.int(-8, 'objects'),
+  old_frozen: T.bool,
+  was_full: T.bool,
+  was_frozen: T.bool,
+  new_inuse: T.int(-8, 'objects'),
+  on_node_partial: T.bool,
+};
 
-function snapshot(x: StepCtx, lockIf: (o: Old, newInuse: number) => boolean): void {
-  if (x.f.l.locked) {
-    unlock(x.d, x.ctx, slabNode(x));
-    x.f.l.locked = false;
+type X = StepCtx<SlabFreeL>;
+
+const slabNode = (x: X) => x.d.slabs[x.l.slab!]!.node;
+
+/** SF1-SF3: drop the lock of a failed attempt, snapshot (freelist, counters), point the tail at the old freelist; then lock if `lockIf`. */
+export function snapshot(x: X, lockIf: (wasFull: boolean, frozen: boolean, newInuse: number) => boolean): void {
+  if (x.l.locked) {
+    unlock(x, slabNode(x));
+    x.l.locked = false;
   }
-  const sl = x.d.slabs[x.f.l.slab as SlabId]!;
-  const old: Old = { freelist: sl.freelist, inuse: sl.inuse, frozen: sl.frozen };
-  x.f.l.old = { ...old };
-  x.f.l.was_full = old.freelist === null;
-  x.f.l.was_frozen = old.frozen;
-  x.f.l.new_inuse = old.inuse - (x.f.l.cnt as number);
-  x.d.fp[x.f.l.tail as Obj] = old.freelist; // set_freepointer(tail, old.freelist): the object is still private
-  goto(x, lockIf(old, x.f.l.new_inuse as number) ? 'lock' : 'cmpxchg');
+  const sl = x.d.slabs[x.l.slab!]!;
+  x.l.old_freelist = sl.freelist;
+  x.l.old_inuse = sl.inuse;
+  x.l.old_frozen = sl.frozen;
+  x.l.was_full = sl.freelist === null;
+  x.l.was_frozen = sl.frozen;
+  x.l.new_inuse = sl.inuse - x.l.cnt;
+  x.d.setFp(x.l.tail!, sl.freelist); // set_freepointer(tail, old.freelist): the object is still private
+  goto(x, lockIf(x.l.was_full, x.l.was_frozen, x.l.new_inuse) ? 'lock' : 'cmpxchg');
 }
 
-const lockStep = {
+export const lockStep: StepDef<SlabFreeL> = {
   cite: 'mm/slub.c __slab_free(): spin_lock_irqsave(&n->list_lock) before the cmpxchg; on_node_partial = slab_test_node_partial() (SF4, SF7-2)',
   reads: ['node.list_lock', 'slab{slab}.SL_partial'],
   writes: ['node.list_lock'],
-  guard: (s: import('../state.ts').SlubState, _ctx: string, l: import('../state.ts').Locals) => lockFree(s, s.slabs[l.slab as SlabId]!.node),
-  run: (x: StepCtx) => {
-    lock(x.d, x.ctx, slabNode(x));
-    x.f.l.locked = true;
-    x.f.l.on_node_partial = x.d.slabs[x.f.l.slab as SlabId]!.partial;
+  guard: (x) => lockFree(x.d, slabNode(x)),
+  run: (x) => {
+    lock(x, slabNode(x));
+    x.l.locked = true;
+    x.l.on_node_partial = x.d.slabs[x.l.slab!]!.partial;
     goto(x, 'cmpxchg');
   },
 };
 
 /** The cmpxchg-double of the snapshot; true on success. */
-function cmpxchg(x: StepCtx): boolean {
-  const sl = x.d.slabs[x.f.l.slab as SlabId]!;
-  const old = x.f.l.old as unknown as Old;
-  if (sl.freelist !== old.freelist || sl.inuse !== old.inuse || sl.frozen !== old.frozen) {
-    seen(x.d, 'cmpxchg_double_fail');
+export function cmpxchg(x: X): boolean {
+  const sl = x.d.slabs[x.l.slab!]!;
+  if (sl.freelist !== x.l.old_freelist || sl.inuse !== x.l.old_inuse || sl.frozen !== x.l.old_frozen) {
+    seen(x, 'cmpxchg_double_fail');
     goto(x, 'snapshot');
     return false;
   }
-  sl.freelist = x.f.l.head as Obj;
-  sl.inuse = x.f.l.new_inuse as number;
-  x.f.l.held = [];
+  sl.freelist = x.l.head;
+  sl.inuse = x.l.new_inuse;
+  x.l.held.clear();
   return true;
 }
 
 /** The list fix-up under list_lock, after a successful cmpxchg (SF7-SF10 / SF7-5..SF7-7). */
-function listUpdate(x: StepCtx, cpuPartial: boolean): void {
-  const k = x.f.l.slab as SlabId;
+export function listUpdate(x: X, cpuPartial: boolean): void {
+  const k = x.l.slab!;
   const n = slabNode(x);
-  const wasFull = x.f.l.was_full === true;
-  if (!wasFull && !x.f.l.on_node_partial) {
-    unlock(x.d, x.ctx, n);
+  const wasFull = x.l.was_full;
+  if (!wasFull && !x.l.on_node_partial) {
+    unlock(x, n);
     return ret(x, null);
   }
-  if (x.f.l.new_inuse === 0 && x.d.nodes[n]!.nr_partial >= x.e.p.min_partial) {
+  if (x.l.new_inuse === 0 && x.d.nodes[n]!.nr_partial >= x.e.p.min_partial) {
     if (!wasFull) {
-      remove_partial(x.d, x.ctx, n, k);
-      seen(x.d, 'free_remove_partial');
+      remove_partial(x, n, k);
+      seen(x, 'free_remove_partial');
     }
-    unlock(x.d, x.ctx, n);
-    discard_slab(x.d, x.ctx, k);
+    unlock(x, n);
+    discard_slab(x, k);
     return ret(x, null);
   }
   if (!cpuPartial && wasFull) {
-    add_partial(x.d, x.ctx, n, k, true);
-    seen(x.d, 'free_add_partial');
+    add_partial(x, n, k, true);
+    seen(x, 'free_add_partial');
   }
-  unlock(x.d, x.ctx, n);
+  unlock(x, n);
   ret(x, null);
 }
 
-export const __slab_free_cpu_partial: FnDef = {
+export const __slab_free_cpu_partial: FnDef<SlabFreeL> = fn<SlabFreeL>({
   entry: 'snapshot',
+  locals: SLAB_FREE_LOCALS,
   steps: {
     snapshot: {
       cite: 'mm/slub.c (v6.19, 17c38c88) __slab_free(): snapshot freelist and counters; was_full, was_frozen; lock unless (CPU_PARTIAL && was_full) (SF1-SF4)',
       reads: ['slab{slab}.pair'],
       writes: ['object.freepointer'],
-      run: (x) => snapshot(x, (o, newInuse) => (newInuse === 0 || o.freelist === null) && !o.frozen && !(x.e.p.cpu_partial_slabs > 0 && o.freelist === null)),
+      run: (x) => snapshot(x, (full, frozen, newInuse) => (newInuse === 0 || full) && !frozen && !(x.e.p.cpu_partial_slabs > 0 && full)),
     },
     lock: lockStep,
     cmpxchg: {
@@ -110,13 +139,13 @@ export const __slab_free_cpu_partial: FnDef = {
       writes: ['slab{slab}.pair'],
       run: (x) => {
         if (!cmpxchg(x)) return;
-        if (x.f.l.locked) return goto(x, 'list');
-        if (x.f.l.was_frozen) {
-          seen(x.d, 'free_frozen');
+        if (x.l.locked) return goto(x, 'list');
+        if (x.l.was_frozen) {
+          seen(x, 'free_frozen');
           return ret(x, null);
         }
-        if (x.e.p.cpu_partial_slabs > 0 && x.f.l.was_full) {
-          seen(x.d, 'cpu_partial_free');
+        if (x.e.p.cpu_partial_slabs > 0 && x.l.was_full) {
+          seen(x, 'cpu_partial_free');
           return goto(x, 'put_cpu_partial');
         }
         ret(x, null);
@@ -133,7 +162,7 @@ export const __slab_free_cpu_partial: FnDef = {
       cite: 'mm/slub.c (v6.19, 17c38c88) __slab_free(): put_cpu_partial(s, slab, 1) for a full, unfrozen slab, without list_lock (SF6)',
       reads: [],
       writes: [],
-      run: (x) => call(x, 'put_cpu_partial', { slab: x.f.l.slab!, drain: true }, 'done'),
+      run: (x) => call(x, 'put_cpu_partial', { slab: x.l.slab, drain: true }, 'done'),
     },
     done: {
       local: true,
@@ -143,16 +172,17 @@ export const __slab_free_cpu_partial: FnDef = {
       run: (x) => ret(x, null),
     },
   },
-};
+});
 
-export const __slab_free_no_cpu_partial: FnDef = {
+export const __slab_free_no_cpu_partial: FnDef<SlabFreeL> = fn<SlabFreeL>({
   entry: 'snapshot',
+  locals: SLAB_FREE_LOCALS,
   steps: {
     snapshot: {
       cite: 'mm/slub.c (7.0, e323b52cf00f) __slab_free(): snapshot; was_full; take list_lock if was_full or the slab becomes empty (SF7-1, SF7-2)',
       reads: ['slab{slab}.pair'],
       writes: ['object.freepointer'],
-      run: (x) => snapshot(x, (o, newInuse) => newInuse === 0 || o.freelist === null),
+      run: (x) => snapshot(x, (full, _frozen, newInuse) => newInuse === 0 || full),
     },
     lock: lockStep,
     cmpxchg: {
@@ -161,7 +191,7 @@ export const __slab_free_no_cpu_partial: FnDef = {
       writes: ['slab{slab}.pair'],
       run: (x) => {
         if (!cmpxchg(x)) return;
-        if (x.f.l.locked) return goto(x, 'list');
+        if (x.l.locked) return goto(x, 'list');
         ret(x, null);
       },
     },
@@ -172,4 +202,4 @@ export const __slab_free_no_cpu_partial: FnDef = {
       run: (x) => listUpdate(x, false),
     },
   },
-};
+});

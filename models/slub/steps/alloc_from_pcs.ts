@@ -1,15 +1,20 @@
-// Percpu sheaves, allocation side (17c38c88, 7.0; reference §2.3.1, PA1-PA4
-// and R1-R8). The pcs lock is a local_trylock that disables only preemption:
-// an irq on the same CPU can run inside the section, finds the lock taken,
-// fails its own trylock and falls back to ___slab_alloc. So taking the lock
-// is its own step and the body is another (fused when the CPU has no
-// interrupt context, since then nobody can see the lock held). The barn is
-// touched under its own lock inside the body.
-import type { FnDef, StepCtx } from '../kernel.ts';
-import { call, goto, ret } from '../kernel.ts';
+// Percpu sheaves, allocation side (17c38c88, 7.0; v6.19 for caches that opt
+// in; reference §2.3.1, PA1-PA4 and R1-R8). The pcs lock is a local_trylock
+// that disables only preemption: an irq on the same CPU can run inside the
+// section, finds the lock taken, fails its own trylock and falls back to the
+// slab paths. So taking the lock is its own step and the body is another
+// (fused when the CPU has no interrupt context, since then nobody can see the
+// lock held). The barn is touched under its own lock inside the body.
+import { call, fn, goto, ret, type FnDef, type StepCtx } from '../kernel.ts';
 import { leak, seen } from '../mm.ts';
-import { hasBarn } from '../helpers.ts';
-import type { Obj } from '../state.ts';
+import { hasBarn, pcsFree } from '../helpers.ts';
+import { T, type ListView, type Obj } from '../state.ts';
+
+export interface AllocPcsL {
+  gfp: string;
+  ret: ListView;
+  held_sheaf: ListView;
+}
 
 const unlockPcs = (x: StepCtx) => {
   x.d.cpus[x.cpu]!.pcs_lock = null;
@@ -17,15 +22,22 @@ const unlockPcs = (x: StepCtx) => {
 
 /** Pops the top of main and releases the pcs lock (PA3). */
 function popMain(x: StepCtx): void {
-  const o = (x.d.cpus[x.cpu]!.main as Obj[]).pop()!;
+  const o = x.d.cpus[x.cpu]!.main.pop();
   unlockPcs(x);
   ret(x, o);
 }
 
-const pcsFree = (s: import('../state.ts').SlubState, ctx: string) => s.cpus[Number(ctx.slice(3, ctx.indexOf('/')))]!.pcs_lock === null;
+/** Swaps the contents of main and spare (spare exists). */
+export function swapMainSpare(x: StepCtx): void {
+  const c = x.d.cpus[x.cpu]!;
+  const main = c.main.toArray();
+  c.main.set(c.spare.toArray());
+  c.spare.install(main);
+}
 
-export const alloc_from_pcs: FnDef = {
+export const alloc_from_pcs: FnDef<AllocPcsL> = fn<AllocPcsL>({
   entry: 'trylock',
+  locals: { gfp: T.enum('GFP_KERNEL', 'GFP_ATOMIC'), ret: T.held('sheaf'), held_sheaf: T.held('sheaf') },
   steps: {
     trylock: {
       cite: 'mm/slub.c (7.0) alloc_from_pcs(): local_trylock(&s->cpu_sheaves->lock), failing when we interrupted its holder (PA1)',
@@ -34,7 +46,7 @@ export const alloc_from_pcs: FnDef = {
       run: (x) => {
         const c = x.d.cpus[x.cpu]!;
         if (c.pcs_lock !== null) {
-          seen(x.d, 'pcs_trylock_failed');
+          seen(x, 'pcs_trylock_failed');
           return ret(x, null); // PA4: the caller takes the slow path
         }
         c.pcs_lock = x.ctx;
@@ -49,13 +61,11 @@ export const alloc_from_pcs: FnDef = {
       run: (x) => {
         const c = x.d.cpus[x.cpu]!;
         if (c.main.length > 0) {
-          seen(x.d, 'alloc_fastpath');
+          seen(x, 'alloc_fastpath');
           return popMain(x);
         }
-        if (c.spare !== null && c.spare.length > 0) {
-          const spare = c.spare; // R2
-          c.spare = c.main;
-          c.main = spare;
+        if (c.spare.exists && c.spare.length > 0) {
+          swapMainSpare(x); // R2
           return popMain(x);
         }
         if (!hasBarn(x.d, x.cpu)) {
@@ -63,21 +73,21 @@ export const alloc_from_pcs: FnDef = {
           return ret(x, null);
         }
         const barn = x.d.nodes[c.node]!.barn;
-        if (barn.full.length > 0) {
+        if (barn.fullCount > 0) {
           // R4 barn_replace_empty_sheaf(): under the barn lock swap our empty main for a full sheaf.
-          seen(x.d, 'barn_get');
-          const full = (barn.full as Obj[][]).shift()!;
+          seen(x, 'barn_get');
+          const full = barn.shiftFull();
           barn.empty++;
-          c.main = full;
+          c.main.set(full);
           return popMain(x);
         }
-        seen(x.d, 'barn_get_fail');
+        seen(x, 'barn_get_fail');
         unlockPcs(x);
-        if (x.f.l.gfp !== 'GFP_KERNEL') return ret(x, null); // R6: !can_alloc
+        if (x.l.gfp !== 'GFP_KERNEL') return ret(x, null); // R6: !can_alloc
         // R5: an empty sheaf from spare, the barn, or alloc_empty_sheaf(); R6: unlock; R7: refill it.
-        if (c.spare !== null) c.spare = null;
+        if (c.spare.exists) c.spare.setNull();
         else if (barn.empty > 0) barn.empty--;
-        call(x, 'refill_sheaf', { n: c.node, need: x.e.p.sheaf_capacity, held: [], slabs: [] }, 'refilled');
+        call(x, 'refill_sheaf', { n: c.node, need: x.e.p.sheaf_capacity }, 'refilled');
       },
     },
     refilled: {
@@ -86,13 +96,13 @@ export const alloc_from_pcs: FnDef = {
       reads: [],
       writes: [],
       run: (x) => {
-        const full = x.f.l.ret as Obj[];
-        x.f.l.ret = null;
+        const full = x.l.ret.toArray();
+        x.l.ret.clear();
         if (full.length === x.e.p.sheaf_capacity) {
-          x.f.l.held_sheaf = full;
+          x.l.held_sheaf.set(full);
           return goto(x, 'relock');
         }
-        seen(x.d, 'sheaf_refill_failed');
+        seen(x, 'sheaf_refill_failed');
         // refill_objects() returns what it got when new_slab() fails; free_empty_sheaf() then kfree()s the
         // sheaf with those objects in it: they stay counted in their slabs' inuse and are never freed.
         if (full.length > 0) leak(x, full, 'free_empty_sheaf() in __pcs_replace_empty_main() freed a partly refilled sheaf');
@@ -103,7 +113,7 @@ export const alloc_from_pcs: FnDef = {
       cite: 'mm/slub.c (7.0) __pcs_replace_empty_main(): local_lock(&s->cpu_sheaves->lock) after the refill (R8)',
       reads: ['cpu{cpu}.pcs_lock'],
       writes: ['cpu{cpu}.pcs_lock'],
-      guard: pcsFree,
+      guard: (x) => pcsFree(x.d, x.ctx),
       run: (x) => {
         x.d.cpus[x.cpu]!.pcs_lock = x.ctx;
         goto(x, 'install');
@@ -116,21 +126,21 @@ export const alloc_from_pcs: FnDef = {
       writes: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
       run: (x) => {
         const c = x.d.cpus[x.cpu]!;
-        const full = x.f.l.held_sheaf as Obj[];
-        x.f.l.held_sheaf = null;
-        seen(x.d, 'sheaf_refill');
+        const full: Obj[] = x.l.held_sheaf.toArray();
+        x.l.held_sheaf.clear();
+        seen(x, 'sheaf_refill');
         const barn = x.d.nodes[c.node]!.barn;
         if (c.main.length === 0) {
-          if (c.spare === null) c.spare = c.main;
+          if (!c.spare.exists) c.spare.install([]);
           else barn.empty++;
-          c.main = full;
-        } else if (c.spare === null) c.spare = full;
+          c.main.set(full);
+        } else if (!c.spare.exists) c.spare.install(full);
         else if (c.spare.length === 0) {
           barn.empty++;
-          c.spare = full;
-        } else (barn.full as Obj[][]).push(full);
+          c.spare.install(full);
+        } else barn.pushFull(full);
         popMain(x);
       },
     },
   },
-};
+});

@@ -10,31 +10,31 @@
 // step, and a patch that changes an entry label is honoured. Private steps
 // read only constant data (cache parameters, node ids) and the context's own
 // locals; they are fused into the first shared step after them.
-import { call, goto, ret, rootFn, tailcall, type FnDef, type StepCtx } from '../kernel.ts';
+import { call, fn, goto, ret, rootReturn, tailcall, type FnDef, type StepCtx } from '../kernel.ts';
 import { seen } from '../mm.ts';
-import { slabOfObj } from '../helpers.ts';
-import type { Frame, Obj, Op, SlubState } from '../state.ts';
+import { slabOfObj, takeHeld } from '../helpers.ts';
+import { T, type ListView, type Obj, type Op, type SlubState } from '../state.ts';
 
-/** The root frame of an operation: the function of the table it starts, with the operation's arguments as locals. */
-export function rootFrame(s: SlubState, cpu: number, op: Op): { fn: string; l: Frame['l'] } {
+/** The function of the table an operation starts at, and its arguments. */
+export function rootCall(s: SlubState, cpu: number, op: Op): { fn: string; args: Record<string, unknown> } {
   switch (op.op) {
     case 'kmem_cache_alloc':
-      return { fn: 'kmem_cache_alloc', l: { gfp: op.gfp } };
+      return { fn: 'kmem_cache_alloc', args: { gfp: op.gfp } };
     case 'kmem_cache_free':
-      return { fn: 'kmem_cache_free', l: { held: [op.obj] } };
+      return { fn: 'kmem_cache_free', args: { held: [op.obj] } };
     case 'kfree_rcu':
-      return { fn: 'kfree_rcu', l: { held: [op.obj] } };
+      return { fn: 'kfree_rcu', args: { held: [op.obj] } };
     case 'kmem_cache_destroy':
-      return { fn: 'kmem_cache_destroy_client', l: {} };
+      return { fn: 'kmem_cache_destroy_client', args: {} };
     case 'flush_cpu_slab':
-      return { fn: 'flush_cpu_slab_work', l: {} };
+      return { fn: 'flush_cpu_slab_work', args: {} };
     case 'rcu_callback': {
-      const cb = s.cpus[cpu]!.rcu_cbs.find((c) => c.id === op.cb)!;
-      return { fn: 'rcu_do_batch', l: { cb: cb.id, cbfn: cb.fn, held: [...cb.objs] } };
+      const cb = s.cpus[cpu]!.rcu_cbs.find(op.cb)!;
+      return { fn: 'rcu_do_batch', args: { cb: cb.id, cbfn: cb.fn, held: cb.objs.toArray() } };
     }
     case 'work': {
-      const w = s.cpus[cpu]!.work.find((x) => x.id === op.work)!;
-      return { fn: 'process_one_work', l: { work: w.id, workfn: w.fn } };
+      const w = s.cpus[cpu]!.work.find(op.work)!;
+      return { fn: 'process_one_work', args: { work: w.id, workfn: w.fn } };
     }
     case 'free_any':
       throw new Error('free_any is a choice between two operations, not an operation');
@@ -46,23 +46,31 @@ const isLocalNode = (x: StepCtx, slab: number) => {
   return x.d.slabs[slab]!.node === c.node && x.d.nodes[c.node]!.memory;
 };
 
-/** Hands the objects of `held` on to a callee as its `held`, so that every object is in one frame at a time. */
-function passHeld(x: StepCtx): Obj[] {
-  const held = x.f.l.held as Obj[];
-  x.f.l.held = [];
-  return held;
+interface AllocL {
+  gfp: string;
+  ret: Obj | null;
+}
+interface HeldL {
+  held: ListView;
+  ret: number | null;
+}
+interface SlabFreeL {
+  held: ListView;
+  slab: number | null;
+  ret: ListView;
 }
 
-export const clientFns: { readonly [fn: string]: FnDef } = {
-  kmem_cache_alloc: {
+export const clientFns: { readonly [fn: string]: FnDef<any> } = {
+  kmem_cache_alloc: fn<AllocL>({
     entry: 'call',
+    locals: { gfp: T.enum('GFP_KERNEL', 'GFP_ATOMIC'), ret: T.obj },
     steps: {
       call: {
         local: true,
         cite: 'include/linux/slab.h kmem_cache_alloc() -> mm/slub.c slab_alloc_node()',
         reads: [],
         writes: [],
-        run: (x) => call(x, 'slab_alloc_node', { gfp: x.f.l.gfp! }, 'return'),
+        run: (x) => call(x, 'slab_alloc_node', { gfp: x.l.gfp }, 'return'),
       },
       return: {
         local: true,
@@ -70,26 +78,24 @@ export const clientFns: { readonly [fn: string]: FnDef } = {
         reads: [],
         writes: [],
         run: (x) => {
-          const o = x.f.l.ret as Obj | null;
+          const o = x.l.ret;
           const me = x.d.ctx[x.ctx]!;
           if (o !== null) {
             for (const [name, c] of Object.entries(x.d.ctx)) {
-              if (c.owns.includes(o) && x.d.ghost.double_alloc === null) {
-                x.d.ghost.double_alloc = `object ${o} handed to ${x.ctx} while ${name} owns it`;
-              }
+              if (c.owns.has(o)) x.d.ghost.first('double_alloc', `object ${o} handed to ${x.ctx} while ${name} owns it`);
             }
-            (me.owns as Obj[]).push(o);
-            (me.owns as Obj[]).sort((a, b) => a - b);
-            x.d.fp[o] = null;
-            seen(x.d, `alloc_${x.ctx.slice(x.ctx.indexOf('/') + 1)}`);
+            me.owns.add(o);
+            x.d.setFp(o, null);
+            seen(x, 'object_allocated');
           }
-          (me.stack as Frame[]).pop();
+          me.stack.pop();
         },
       },
     },
-  },
-  slab_alloc_node: {
+  }),
+  slab_alloc_node: fn<AllocL>({
     entry: 'alloc_from_pcs',
+    locals: { gfp: T.enum('GFP_KERNEL', 'GFP_ATOMIC'), ret: T.obj },
     steps: {
       alloc_from_pcs: {
         local: true,
@@ -97,8 +103,8 @@ export const clientFns: { readonly [fn: string]: FnDef } = {
         reads: [],
         writes: [],
         run: (x) => {
-          if (x.e.p.sheaf_capacity > 0) return call(x, 'alloc_from_pcs', { gfp: x.f.l.gfp! }, 'slowpath');
-          x.f.l.ret = null;
+          if (x.e.p.sheaf_capacity > 0) return call(x, 'alloc_from_pcs', { gfp: x.l.gfp }, 'slowpath');
+          x.l.ret = null;
           goto(x, 'slowpath');
         },
       },
@@ -107,25 +113,27 @@ export const clientFns: { readonly [fn: string]: FnDef } = {
         cite: 'mm/slub.c slab_alloc_node(): if (!object) object = __slab_alloc_node()',
         reads: [],
         writes: [],
-        run: (x) => (x.f.l.ret !== null ? ret(x, x.f.l.ret!) : tailcall(x, '__slab_alloc_node', { gfp: x.f.l.gfp! })),
+        run: (x) => (x.l.ret !== null ? ret(x, x.l.ret) : tailcall(x, '__slab_alloc_node', { gfp: x.l.gfp })),
       },
     },
-  },
-  kmem_cache_free: {
+  }),
+  kmem_cache_free: fn<HeldL>({
     entry: 'call',
+    locals: { held: T.held(1) },
     steps: {
       call: {
         local: true,
         cite: 'include/linux/slab.h kmem_cache_free() -> mm/slub.c slab_free()',
         reads: [],
         writes: [],
-        run: (x) => call(x, 'slab_free', { held: passHeld(x) }, 'return'),
+        run: (x) => call(x, 'slab_free', { held: takeHeld(x.l.held) }, 'return'),
       },
-      return: rootFn('include/linux/slab.h kmem_cache_free(): done').steps.return!,
+      return: rootReturn('include/linux/slab.h kmem_cache_free(): done'),
     },
-  },
-  slab_free: {
+  }),
+  slab_free: fn<SlabFreeL>({
     entry: 'hooks',
+    locals: { held: T.held(1), slab: T.slab, ret: T.held(1) },
     steps: {
       hooks: {
         local: true,
@@ -133,14 +141,14 @@ export const clientFns: { readonly [fn: string]: FnDef } = {
         reads: [],
         writes: [],
         run: (x) => {
-          const o = (x.f.l.held as Obj[])[0]!;
+          const o = x.l.held.at(0);
           const slab = slabOfObj(x.e.p, o);
-          x.f.l.slab = slab;
-          if (x.d.cache.kasan) return tailcall(x, 'kasan_slab_free', { held: passHeld(x) });
+          x.l.slab = slab;
+          if (x.d.cache.kasan) return tailcall(x, 'kasan_slab_free', { held: takeHeld(x.l.held) });
           // mm/slub.c slab_free(): free_to_pcs() when slab_nid(slab) == numa_mem_id() (a memoryless
           // node's CPU never matches, reference §2.3.2 PF3) and the cache has sheaves.
-          if (x.e.p.sheaf_capacity > 0 && isLocalNode(x, slab)) return call(x, 'free_to_pcs', { slab, held: passHeld(x) }, 'slowpath');
-          x.f.l.ret = [...passHeld(x)];
+          if (x.e.p.sheaf_capacity > 0 && isLocalNode(x, slab)) return call(x, 'free_to_pcs', { slab, held: takeHeld(x.l.held) }, 'slowpath');
+          x.l.ret.set(takeHeld(x.l.held));
           goto(x, 'slowpath');
         },
       },
@@ -150,31 +158,31 @@ export const clientFns: { readonly [fn: string]: FnDef } = {
         reads: [],
         writes: [],
         run: (x) => {
-          const back = x.f.l.ret as Obj[] | null;
-          x.f.l.ret = null;
-          if (back === null) return ret(x, null); // freed to a sheaf
+          const back = takeHeld(x.l.ret);
+          if (back.length === 0) return ret(x, null); // freed to a sheaf
           const o = back[0]!;
           // v6.19: do_slab_free() fast path. At 17c38c88 do_slab_free() still runs, but c->slab is
           // never set, so its check F2 always sends the free to __slab_free(): folded here.
-          tailcall(x, x.e.v.cpuSlab ? 'do_slab_free' : '__slab_free', { slab: x.f.l.slab!, head: o, tail: o, cnt: 1, held: back });
+          tailcall(x, x.e.v.cpuSlab ? 'do_slab_free' : '__slab_free', { slab: x.l.slab, head: o, tail: o, cnt: 1, held: back });
         },
       },
     },
-  },
-  kfree_rcu: {
+  }),
+  kfree_rcu: fn<HeldL>({
     entry: 'call',
+    locals: { held: T.held(1) },
     steps: {
       call: {
         local: true,
         cite: 'include/linux/rcupdate.h kfree_rcu() -> mm/slab_common.c kvfree_call_rcu()',
         reads: [],
         writes: [],
-        run: (x) => call(x, 'kvfree_call_rcu', { held: passHeld(x) }, 'return'),
+        run: (x) => call(x, 'kvfree_call_rcu', { held: takeHeld(x.l.held) }, 'return'),
       },
-      return: rootFn('include/linux/rcupdate.h kfree_rcu(): returned to the caller').steps.return!,
+      return: rootReturn('include/linux/rcupdate.h kfree_rcu(): returned to the caller'),
     },
-  },
-  kmem_cache_destroy_client: {
+  }),
+  kmem_cache_destroy_client: fn({
     entry: 'call',
     steps: {
       call: {
@@ -184,10 +192,10 @@ export const clientFns: { readonly [fn: string]: FnDef } = {
         writes: [],
         run: (x) => call(x, 'kmem_cache_destroy', {}, 'return'),
       },
-      return: rootFn('mm/slab_common.c kmem_cache_destroy(): returned to the caller').steps.return!,
+      return: rootReturn('mm/slab_common.c kmem_cache_destroy(): returned to the caller'),
     },
-  },
-  flush_cpu_slab_work: {
+  }),
+  flush_cpu_slab_work: fn({
     entry: 'call',
     steps: {
       call: {
@@ -197,15 +205,7 @@ export const clientFns: { readonly [fn: string]: FnDef } = {
         writes: [],
         run: (x) => call(x, 'flush_cpu_slab', {}, 'return'),
       },
-      return: rootFn('kernel/workqueue.c process_one_work(): the work function returned').steps.return!,
+      return: rootReturn('kernel/workqueue.c process_one_work(): the work function returned'),
     },
-  },
+  }),
 };
-
-/** An operation's root frame at the entry label of its function in the version's table. */
-export function begin(s: SlubState, fns: { readonly [fn: string]: FnDef }, cpu: number, op: Op): Frame {
-  const { fn, l } = rootFrame(s, cpu, op);
-  const def = fns[fn];
-  if (!def) throw new Error(`no kernel function ${fn} in this version`);
-  return { fn, pc: def.entry, l };
-}

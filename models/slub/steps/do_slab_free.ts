@@ -3,19 +3,30 @@
 // (c->freelist, c->tid) when the object belongs to the cpu slab, else
 // __slab_free(). The tid comparison is what makes a preempted free safe
 // against flush_slab() on the same CPU (reference §5).
-import type { FnDef } from '../kernel.ts';
-import { goto, ret, tailcall } from '../kernel.ts';
-import type { Obj } from '../state.ts';
+import { fn, goto, ret, tailcall, type FnDef } from '../kernel.ts';
+import { seen } from '../mm.ts';
+import { T, type ListView, type Obj, type SlabId } from '../state.ts';
 
-export const do_slab_free: FnDef = {
+interface L {
+  slab: SlabId | null;
+  head: Obj | null;
+  tail: Obj | null;
+  cnt: number;
+  held: ListView;
+  tid: number;
+  freelist: Obj | null;
+}
+
+export const do_slab_free: FnDef<L> = fn<L>({
   entry: 'read_tid',
+  locals: { slab: T.slab, head: T.obj, tail: T.obj, cnt: T.int(0, 'objects'), held: T.held('slab'), tid: T.int(0, 'counter'), freelist: T.obj },
   steps: {
     read_tid: {
       cite: 'mm/slub.c (v6.19) do_slab_free(): c = raw_cpu_ptr(s->cpu_slab); tid = READ_ONCE(c->tid) (F1)',
       reads: ['cpu{cpu}.tid'],
       writes: [],
       run: (x) => {
-        x.f.l.tid = x.d.cpus[x.cpu]!.tid;
+        x.l.tid = x.d.cpus[x.cpu]!.tid;
         goto(x, 'check_slab');
       },
     },
@@ -24,10 +35,9 @@ export const do_slab_free: FnDef = {
       reads: ['cpu{cpu}.slab'],
       writes: [],
       run: (x) => {
-        if (x.d.cpus[x.cpu]!.slab !== x.f.l.slab) {
-          const { slab, head, tail, cnt, held } = x.f.l;
-          tailcall(x, '__slab_free', { slab: slab!, head: head!, tail: tail!, cnt: cnt!, held: held! });
-          return;
+        if (x.d.cpus[x.cpu]!.slab !== x.l.slab) {
+          const { slab, head, tail, cnt, held } = x.l;
+          return tailcall(x, '__slab_free', { slab, head, tail, cnt, held });
         }
         goto(x, 'read_freelist');
       },
@@ -38,8 +48,8 @@ export const do_slab_free: FnDef = {
       writes: ['object.freepointer'],
       run: (x) => {
         const fl = x.d.cpus[x.cpu]!.freelist;
-        x.f.l.freelist = fl;
-        x.d.fp[x.f.l.tail as Obj] = fl; // set_freepointer(tail, freelist): the objects are still private
+        x.l.freelist = fl;
+        x.d.setFp(x.l.tail!, fl); // set_freepointer(tail, freelist): the objects are still private
         goto(x, 'cmpxchg');
       },
     },
@@ -49,17 +59,17 @@ export const do_slab_free: FnDef = {
       writes: ['cpu{cpu}.freelist', 'cpu{cpu}.tid'],
       run: (x) => {
         const c = x.d.cpus[x.cpu]!;
-        const ok = c.freelist === x.f.l.freelist && (!x.e.v.tidInCmpxchg || c.tid === x.f.l.tid);
+        const ok = c.freelist === x.l.freelist && (!x.e.v.tidInCmpxchg || c.tid === x.l.tid);
         if (!ok) {
-          x.d.ghost.seen['cmpxchg_double_cpu_fail'] = true;
+          seen(x, 'cmpxchg_double_cpu_fail');
           return goto(x, 'read_tid');
         }
-        c.freelist = x.f.l.head as Obj;
+        c.freelist = x.l.head;
         c.tid += x.e.tidStep;
-        x.f.l.held = [];
-        x.d.ghost.seen['free_fastpath'] = true;
+        x.l.held.clear();
+        seen(x, 'free_fastpath');
         ret(x, null);
       },
     },
   },
-};
+});

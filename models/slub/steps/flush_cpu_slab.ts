@@ -2,12 +2,11 @@
 // CPU from a workqueue worker: detach the cpu slab and its freelist under the
 // local lock (bumping tid, which fails any preempted fast path on this CPU),
 // deactivate it, then drain the CPU partial chain.
-import type { FnDef } from '../kernel.ts';
-import { call, goto, ret } from '../kernel.ts';
+import { call, fn, goto, ret, type FnDef } from '../kernel.ts';
 import { seen } from '../mm.ts';
 import { detachChain } from './put_cpu_partial.ts';
 
-export const flush_cpu_slab: FnDef = {
+export const flush_cpu_slab: FnDef = fn({
   entry: 'flush_slab',
   steps: {
     flush_slab: {
@@ -20,9 +19,10 @@ export const flush_cpu_slab: FnDef = {
         const fl = c.freelist;
         c.slab = null;
         c.freelist = null;
-        c.tid += x.e.tidStep;
+        // tid exists only where the lockless fast paths read it (v6.19); later it is not state.
+        if (x.e.v.cpuSlab) c.tid += x.e.tidStep;
         if (slab === null) return goto(x, 'put_partials');
-        seen(x.d, 'cpuslab_flush');
+        seen(x, 'cpuslab_flush');
         call(x, 'deactivate_slab', { slab, held_chain: fl }, 'put_partials');
       },
     },
@@ -36,7 +36,7 @@ export const flush_cpu_slab: FnDef = {
         c.partial = null;
         if (head === null) return ret(x, null);
         detachChain(x, head);
-        call(x, '__put_partials', { cur: head, discard: [] }, 'done');
+        call(x, '__put_partials', { cur: head }, 'done');
       },
     },
     done: {
@@ -47,4 +47,4 @@ export const flush_cpu_slab: FnDef = {
       run: (x) => ret(x, null),
     },
   },
-};
+});

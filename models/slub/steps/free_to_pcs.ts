@@ -1,36 +1,44 @@
-// Percpu sheaves, free side (17c38c88, 7.0; reference §2.3.2, PF1-PF3 and
-// RFM1-RFM7): push onto main under the pcs trylock; a full main is swapped
-// with the spare, traded for an empty sheaf at the barn, or, when the barn
-// is over its limit, the spare is flushed to the slabs through
-// __kmem_cache_free_bulk() -> __slab_free(). As on the allocation side,
-// taking the pcs lock is its own step when the CPU has an interrupt context.
-import type { FnDef, StepCtx } from '../kernel.ts';
-import { call, goto, ret } from '../kernel.ts';
+// Percpu sheaves, free side (17c38c88, 7.0; v6.19 for caches that opt in;
+// reference §2.3.2, PF1-PF3 and RFM1-RFM7): push onto main under the pcs
+// trylock; a full main is swapped with the spare, traded for an empty sheaf
+// at the barn, or, when the barn is over its limit, the spare is flushed to
+// the slabs through __kmem_cache_free_bulk() -> __slab_free(). As on the
+// allocation side, taking the pcs lock is its own step when the CPU has an
+// interrupt context. free_to_pcs() returns the object it could not keep
+// (slab_free() then frees it to its slab), or nothing.
+import { call, fn, goto, ret, type FnDef, type StepCtx } from '../kernel.ts';
 import { seen } from '../mm.ts';
-import { hasBarn, linkChain, slabFreeFn, slabOfObj } from '../helpers.ts';
-import type { Obj } from '../state.ts';
+import { hasBarn, linkChain, slabFreeFn, slabOfObj, takeHeld } from '../helpers.ts';
+import { T, type ListView, type SlabId } from '../state.ts';
+import { swapMainSpare } from './alloc_from_pcs.ts';
+
+export interface FreePcsL {
+  slab: SlabId | null;
+  held: ListView;
+  ret: number | null;
+}
+
+type X = StepCtx<FreePcsL>;
 
 /** free_to_pcs() returns false: the object goes back to slab_free(), which frees it to its slab (PF3). */
-function fallback(x: StepCtx): void {
-  const held = x.f.l.held as Obj[];
-  x.f.l.held = [];
-  ret(x, held);
+function fallback(x: X): void {
+  ret(x, takeHeld(x.l.held));
 }
 
 /** Pushes the object onto main and releases the pcs lock. */
-function push(x: StepCtx): void {
+function push(x: X): void {
   const c = x.d.cpus[x.cpu]!;
-  (c.main as Obj[]).push((x.f.l.held as Obj[])[0]!);
+  c.main.push(x.l.held.at(0));
   c.pcs_lock = null;
-  x.f.l.held = [];
-  seen(x.d, 'free_fastpath');
-  ret(x, null);
+  x.l.held.clear();
+  seen(x, 'free_fastpath');
+  ret(x, []);
 }
 
-function trylock(x: StepCtx, body: string): void {
+function trylock(x: X, body: string): void {
   const c = x.d.cpus[x.cpu]!;
   if (c.pcs_lock !== null) {
-    seen(x.d, 'pcs_trylock_failed');
+    seen(x, 'pcs_trylock_failed');
     if (body === 'install') x.d.nodes[c.node]!.barn.empty++; // RFM7: the empty sheaf goes to the barn
     return fallback(x); // PF3
   }
@@ -38,8 +46,9 @@ function trylock(x: StepCtx, body: string): void {
   goto(x, body);
 }
 
-export const free_to_pcs: FnDef = {
+export const free_to_pcs: FnDef<FreePcsL> = fn<FreePcsL>({
   entry: 'trylock',
+  locals: { slab: T.slab, held: T.held(1), ret: T.ret },
   steps: {
     trylock: {
       cite: 'mm/slub.c (7.0) free_to_pcs(): local_trylock(&s->cpu_sheaves->lock), else __slab_free() (PF1, PF3)',
@@ -61,27 +70,25 @@ export const free_to_pcs: FnDef = {
           return fallback(x);
         }
         const barn = x.d.nodes[c.node]!.barn;
-        if (c.spare === null) {
+        if (!c.spare.exists) {
           if (barn.empty > 0) {
             barn.empty--; // RFM2 barn_get_empty_sheaf()
-            c.spare = c.main;
-            c.main = [];
+            c.spare.install(c.main.toArray());
+            c.main.clear();
             return push(x);
           }
           c.pcs_lock = null; // RFM6: unlock, alloc_empty_sheaf(GFP_NOWAIT)
           return goto(x, 'install_empty');
         }
         if (c.spare.length < cap) {
-          const spare = c.spare; // RFM3
-          c.spare = c.main;
-          c.main = spare;
+          swapMainSpare(x); // RFM3
           return push(x);
         }
-        if (barn.full.length >= x.e.p.barn_max) {
+        if (barn.fullCount >= x.e.p.barn_max) {
           // RFM5 -E2BIG: flush the spare to the slabs, then install it as the empty sheaf.
-          seen(x.d, 'barn_put_fail');
-          const toFlush = c.spare as Obj[];
-          c.spare = null;
+          seen(x, 'barn_put_fail');
+          const toFlush = c.spare.toArray();
+          c.spare.setNull();
           c.pcs_lock = null;
           return call(x, 'sheaf_flush_unused', { held: toFlush }, 'install_empty');
         }
@@ -90,9 +97,9 @@ export const free_to_pcs: FnDef = {
           return goto(x, 'install_empty');
         }
         barn.empty--; // RFM4 barn_replace_full_sheaf()
-        (barn.full as Obj[][]).push(c.main as Obj[]);
-        c.main = [];
-        seen(x.d, 'barn_put');
+        barn.pushFull(c.main.toArray());
+        c.main.clear();
+        seen(x, 'barn_put');
         push(x);
       },
     },
@@ -111,28 +118,31 @@ export const free_to_pcs: FnDef = {
         const c = x.d.cpus[x.cpu]!;
         const cap = x.e.p.sheaf_capacity;
         const barn = x.d.nodes[c.node]!.barn;
-        if (c.spare === null) {
-          c.spare = c.main;
-          c.main = [];
+        if (!c.spare.exists) {
+          c.spare.install(c.main.toArray());
+          c.main.clear();
         } else if (c.main.length < cap) barn.empty++;
         else if (c.spare.length < cap) {
-          const spare = c.spare;
-          c.spare = c.main;
-          c.main = spare;
+          swapMainSpare(x);
           barn.empty++;
         } else {
-          (barn.full as Obj[][]).push(c.main as Obj[]);
-          c.main = [];
-          seen(x.d, 'barn_put');
+          barn.pushFull(c.main.toArray());
+          c.main.clear();
+          seen(x, 'barn_put');
         }
         push(x);
       },
     },
   },
-};
+});
 
-export const sheaf_flush_unused: FnDef = {
+interface FlushL {
+  held: ListView;
+}
+
+export const sheaf_flush_unused: FnDef<FlushL> = fn<FlushL>({
   entry: 'free_bulk',
+  locals: { held: T.held('all') },
   steps: {
     free_bulk: {
       local: true,
@@ -140,15 +150,15 @@ export const sheaf_flush_unused: FnDef = {
       reads: [],
       writes: ['object.freepointer'],
       run: (x) => {
-        const objs = x.f.l.held as Obj[];
+        const objs = x.l.held.toArray();
         if (objs.length === 0) return ret(x, null);
         const k = slabOfObj(x.e.p, objs[0]!);
         const group = objs.filter((o) => slabOfObj(x.e.p, o) === k);
-        x.f.l.held = objs.filter((o) => slabOfObj(x.e.p, o) !== k);
-        const { head, tail } = linkChain(x.d, group);
-        seen(x.d, 'sheaf_flush');
-        call(x, slabFreeFn(x.e), { slab: k, head, tail, cnt: group.length, held: group }, 'free_bulk');
+        x.l.held.set(objs.filter((o) => slabOfObj(x.e.p, o) !== k));
+        const { head, tail } = linkChain(x, group);
+        seen(x, 'sheaf_flush');
+        call(x, slabFreeFn(x), { slab: k, head, tail, cnt: group.length, held: group }, 'free_bulk');
       },
     },
   },
-};
+});

@@ -3,35 +3,42 @@
 // while the slab is still linked on n->partial, and unlinks it only
 // afterwards if it became full. Between GP2 and GP3 the slab is full,
 // unfrozen and on the node list: the window of the put_cpu_partial race.
-import type { FnDef } from '../kernel.ts';
-import { goto, ret } from '../kernel.ts';
+import { fn, goto, ret, type FnDef } from '../kernel.ts';
 import { remove_partial, seen } from '../mm.ts';
 import { lock, lockFree, unlock } from '../helpers.ts';
-import { nodeList, type Obj, type SlabId } from '../state.ts';
+import { nodeList, T, type ListView, type SlabId } from '../state.ts';
 
-export const get_from_partial_node: FnDef = {
+export interface GetFromPartialL {
+  n: number;
+  slab: SlabId | null;
+  held: ListView;
+  full: boolean;
+}
+
+export const get_from_partial_node: FnDef<GetFromPartialL> = fn<GetFromPartialL>({
   entry: 'nr_partial',
+  locals: { n: T.node, slab: T.slab, held: T.held(1), full: T.bool },
   steps: {
     nr_partial: {
       cite: 'mm/slub.c (17c38c88) get_from_partial_node(): racy n->nr_partial == 0 -> NULL (GP1)',
       reads: ['node{n}.nr_partial'],
       writes: [],
-      run: (x) => (x.d.nodes[x.f.l.n as number]!.nr_partial === 0 ? ret(x, null) : goto(x, 'lock')),
+      run: (x) => (x.d.nodes[x.l.n]!.nr_partial === 0 ? ret(x, null) : goto(x, 'lock')),
     },
     lock: {
       cite: 'mm/slub.c (17c38c88) get_from_partial_node(): spin_lock_irqsave(&n->list_lock), pick the first slab (GP2)',
       reads: ['node{n}.list_lock', 'node{n}.list'],
       writes: ['node{n}.list_lock'],
-      guard: (s, _ctx, l) => lockFree(s, l.n as number),
+      guard: (x) => lockFree(x.d, x.l.n),
       run: (x) => {
-        const n = x.f.l.n as number;
-        lock(x.d, x.ctx, n);
+        const n = x.l.n;
+        lock(x, n);
         const first = nodeList(x.d, n)[0];
         if (first === undefined) {
-          unlock(x.d, x.ctx, n);
+          unlock(x, n);
           return ret(x, null);
         }
-        x.f.l.slab = first;
+        x.l.slab = first;
         goto(x, 'cmpxchg');
       },
     },
@@ -40,19 +47,19 @@ export const get_from_partial_node: FnDef = {
       reads: ['slab{slab}.pair', 'object.freepointer'],
       writes: ['slab{slab}.pair'],
       run: (x) => {
-        const n = x.f.l.n as number;
-        const sl = x.d.slabs[x.f.l.slab as SlabId]!;
+        const n = x.l.n;
+        const sl = x.d.slabs[x.l.slab!]!;
         const X = sl.freelist;
         if (X === null) {
           // A full slab on the partial list: cannot happen outside this window; give up on it.
-          unlock(x.d, x.ctx, n);
+          unlock(x, n);
           return ret(x, null);
         }
-        sl.freelist = x.d.fp[X] ?? null;
+        sl.freelist = x.d.fp(X);
         sl.inuse++;
-        x.f.l.held = [X];
-        x.f.l.full = sl.freelist === null;
-        if (sl.freelist === null) seen(x.d, 'slab_full_on_node_list');
+        x.l.held.set([X]);
+        x.l.full = sl.freelist === null;
+        if (sl.freelist === null) seen(x, 'slab_full_on_node_list');
         goto(x, 'remove_partial');
       },
     },
@@ -61,14 +68,14 @@ export const get_from_partial_node: FnDef = {
       reads: ['node{n}.list', 'slab{slab}.links'],
       writes: ['node{n}.list', 'slab{slab}.links', 'node{n}.list_lock'],
       run: (x) => {
-        const n = x.f.l.n as number;
-        if (x.f.l.full) remove_partial(x.d, x.ctx, n, x.f.l.slab as SlabId);
+        const n = x.l.n;
+        if (x.l.full) remove_partial(x, n, x.l.slab!);
         if (x.d.ctx[x.ctx]!.stack.length === 0) return; // oopsed inside list_del
-        unlock(x.d, x.ctx, n);
-        const X = (x.f.l.held as Obj[])[0]!;
-        x.f.l.held = [];
+        unlock(x, n);
+        const X = x.l.held.at(0);
+        x.l.held.clear();
         ret(x, X);
       },
     },
   },
-};
+});

@@ -8,56 +8,66 @@
 // kasan_quarantine_reduce() never runs, so neither is modelled; the global
 // scan of remove_cache finds nothing. kasan_quarantine_remove_cache() is a
 // point in time per CPU: an object put after that CPU's purge stays there.
-import type { FnDef, StepCtx } from '../kernel.ts';
-import { goto, ret } from '../kernel.ts';
+import { fn, goto, ret, type FnDef, type StepCtx } from '../kernel.ts';
 import { seen } from '../mm.ts';
 import { freeNextHeld } from '../helpers.ts';
-import { cpuOf, type Obj, type SlubState } from '../state.ts';
+import { cpuOf, T, type ListView, type Obj, type SlubState } from '../state.ts';
 
 // mm/kasan/quarantine.c kasan_quarantine_put(): with local irqs off, append to this CPU's queue.
 export function kasan_quarantine_put(x: StepCtx, o: Obj): void {
   const c = x.d.cpus[x.cpu]!;
-  if (x.d.cache.purged[x.cpu] && x.d.ghost.late_quarantine === null) {
-    x.d.ghost.late_quarantine = `object ${o} entered cpu${x.cpu}'s quarantine after kasan_quarantine_remove_cache() had purged it`;
+  if (x.d.cache.purged(x.cpu)) {
+    x.d.ghost.first('late_quarantine', `object ${o} entered cpu${x.cpu}'s quarantine after kasan_quarantine_remove_cache() had purged it`);
   }
-  (c.quarantine as Obj[]).push(o);
-  seen(x.d, 'quarantine_put');
+  c.quarantine.push(o);
+  seen(x, 'quarantine_put');
 }
 
 const irqsOn = (s: SlubState, cpu: number) => Object.entries(s.ctx).every(([name, c]) => cpuOf(name) !== cpu || c.irqoff === 0);
 
-export const kasanFns: { readonly [fn: string]: FnDef } = {
-  kasan_slab_free: {
+interface PutL {
+  held: ListView;
+}
+interface RemoveL {
+  i: number;
+  held: ListView;
+  ret: number | null;
+}
+
+export const kasanFns: { readonly [fn: string]: FnDef<any> } = {
+  kasan_slab_free: fn<PutL>({
     entry: 'quarantine_put',
+    locals: { held: T.held(1) },
     steps: {
       quarantine_put: {
         cite: 'mm/kasan/common.c __kasan_slab_free() -> kasan_quarantine_put(): KASAN keeps the object; SLUB does not free it',
         reads: ['cpu{cpu}.quarantine'],
         writes: ['cpu{cpu}.quarantine'],
         run: (x) => {
-          kasan_quarantine_put(x, (x.f.l.held as Obj[])[0]!);
-          x.f.l.held = [];
+          kasan_quarantine_put(x, x.l.held.at(0));
+          x.l.held.clear();
           ret(x, null);
         },
       },
     },
-  },
-  kasan_quarantine_remove_cache: {
+  }),
+  kasan_quarantine_remove_cache: fn<RemoveL>({
     entry: 'ipi',
+    locals: { i: T.int(0, 64), held: T.held('all'), ret: T.ret },
     steps: {
       ipi: {
         cite: "mm/kasan/quarantine.c kasan_quarantine_remove_cache(): on_each_cpu() handler moves this cache's objects out of the CPU's cpu_quarantine",
         reads: ['cpu{i}.quarantine'],
         writes: ['cpu{i}.quarantine'],
         // The IPI handler runs in hardirq on the target CPU, at a point where its irqs are on.
-        guard: (s, _ctx, l) => irqsOn(s, l.i as number),
+        guard: (x) => irqsOn(x.d, x.l.i),
         run: (x) => {
-          const i = x.f.l.i as number;
+          const i = x.l.i;
           const c = x.d.cpus[i]!;
-          (x.f.l.held as Obj[]).push(...c.quarantine);
-          c.quarantine = [];
-          x.d.cache.purged[i] = true;
-          if (i + 1 < x.d.cpus.length) x.f.l.i = i + 1;
+          x.l.held.push(...c.quarantine.toArray());
+          c.quarantine.clear();
+          x.d.cache.setPurged(i);
+          if (i + 1 < x.d.cpus.length) x.l.i = i + 1;
           else goto(x, 'free');
         },
       },
@@ -69,5 +79,5 @@ export const kasanFns: { readonly [fn: string]: FnDef } = {
         run: (x) => freeNextHeld(x, 'free', 'quarantine_purge_freed'),
       },
     },
-  },
+  }),
 };

@@ -3,22 +3,25 @@
 // in the CPU's rcu_free sheaf and hands a full sheaf to call_rcu() before
 // unlocking; otherwise the object goes to the ordinary kfree_rcu batching,
 // modelled as one call_rcu() of a batch that __kvfree_rcu_barrier() drains.
-import type { FnDef, StepCtx } from '../kernel.ts';
-import { goto, ret } from '../kernel.ts';
+import { fn, goto, ret, type FnDef, type StepCtx } from '../kernel.ts';
 import { seen } from '../mm.ts';
-import { hasBarn, slabOfObj } from '../helpers.ts';
-import type { Obj } from '../state.ts';
+import { hasBarn, slabOfObj, takeHeld } from '../helpers.ts';
+import { T, type ListView } from '../state.ts';
 import { call_rcu } from './rcu.ts';
 
-function batch(x: StepCtx): void {
-  seen(x.d, 'kvfree_rcu_batch');
-  call_rcu(x, 'kvfree_rcu_bulk', x.f.l.held as Obj[]);
-  x.f.l.held = [];
+interface L {
+  held: ListView;
+}
+
+function batch(x: StepCtx<L>): void {
+  seen(x, 'kvfree_rcu_batch');
+  call_rcu(x, 'kvfree_rcu_bulk', takeHeld(x.l.held));
   ret(x, null);
 }
 
-export const kvfree_call_rcu: FnDef = {
+export const kvfree_call_rcu: FnDef<L> = fn<L>({
   entry: 'dispatch',
+  locals: { held: T.held(1) },
   steps: {
     dispatch: {
       local: true,
@@ -26,7 +29,7 @@ export const kvfree_call_rcu: FnDef = {
       reads: [],
       writes: [],
       run: (x) => {
-        const o = (x.f.l.held as Obj[])[0]!;
+        const o = x.l.held.at(0);
         const c = x.d.cpus[x.cpu]!;
         const sheaf = x.e.p.sheaf_capacity > 0 && x.d.slabs[slabOfObj(x.e.p, o)]!.node === c.node && x.d.nodes[c.node]!.memory;
         goto(x, sheaf ? 'trylock' : 'batch');
@@ -50,18 +53,18 @@ export const kvfree_call_rcu: FnDef = {
       writes: ['cpu{cpu}.pcs', 'node{cpunode}.barn', 'cpu{cpu}.rcu_cbs'],
       run: (x) => {
         const c = x.d.cpus[x.cpu]!;
-        if (c.rcu_free === null) {
-          if (c.spare !== null && c.spare.length === 0) c.spare = null;
+        if (!c.rcu_free.exists) {
+          if (c.spare.exists && c.spare.length === 0) c.spare.setNull();
           else if (hasBarn(x.d, x.cpu) && x.d.nodes[c.node]!.barn.empty > 0) x.d.nodes[c.node]!.barn.empty--;
           // else alloc_empty_sheaf(GFP_NOWAIT), assumed to succeed
-          c.rcu_free = [];
+          c.rcu_free.install([]);
         }
-        (c.rcu_free as Obj[]).push((x.f.l.held as Obj[])[0]!);
-        x.f.l.held = [];
-        seen(x.d, 'free_rcu_sheaf');
-        if (c.rcu_free!.length === x.e.p.sheaf_capacity) {
-          const full = c.rcu_free!;
-          c.rcu_free = null;
+        c.rcu_free.push(x.l.held.at(0));
+        x.l.held.clear();
+        seen(x, 'free_rcu_sheaf');
+        if (c.rcu_free.length === x.e.p.sheaf_capacity) {
+          const full = c.rcu_free.toArray();
+          c.rcu_free.setNull();
           call_rcu(x, 'rcu_free_sheaf', full);
         }
         c.pcs_lock = null;
@@ -75,4 +78,4 @@ export const kvfree_call_rcu: FnDef = {
       run: batch,
     },
   },
-};
+});

@@ -12,12 +12,27 @@
 //      free_partial(): a partial slab with objects in use is reported
 //      ("Objects remaining on __kmem_cache_shutdown()") and the shutdown fails.
 //   K7-K8: a failed shutdown leaks the cache.
-import type { FnDef, StepCtx } from '../kernel.ts';
-import { call, goto, ret, tailcall } from '../kernel.ts';
+import { call, fn, goto, ret, tailcall, type FnDef, type StepCtx } from '../kernel.ts';
 import { discard_slab, remove_partial, seen } from '../mm.ts';
-import { lock, lockFree, unlock } from '../helpers.ts';
-import { nodeList, type Obj, type SlabId, type SlubState } from '../state.ts';
+import { lock, lockFree, pcsFree, takeHeld, unlock } from '../helpers.ts';
+import { chain, nodeList, T, type ListView, type Obj, type SlabId, type SlubState } from '../state.ts';
 import { call_rcu, queue_work_on, worksDone } from './rcu.ts';
+
+interface DestroyL {
+  works: ListView;
+  ret: number | null;
+}
+
+interface ShutdownL {
+  works: ListView;
+  n: number;
+  ret: number | null;
+}
+
+interface FlushL {
+  held_rcu: ListView;
+  ret: number | null;
+}
 
 /** __kmem_cache_empty(): no node has partial slabs or slabs at all. */
 const cacheEmpty = (s: SlubState) => s.nodes.every((n) => n.nr_partial === 0 && n.nr_slabs === 0);
@@ -25,7 +40,7 @@ const cacheEmpty = (s: SlubState) => s.nodes.every((n) => n.nr_partial === 0 && 
 /** has_pcs_used(), and while kmem_cache_cpu exists (v6.19, 17c38c88) has_cpu_slab(): a cpu slab or CPU partial slabs. */
 export function needsFlush(x: StepCtx, cpu: number): boolean {
   const c = x.d.cpus[cpu]!;
-  return c.main.length > 0 || (c.spare?.length ?? 0) > 0 || c.rcu_free !== null || c.slab !== null || c.partial !== null;
+  return c.main.length > 0 || (c.spare.exists && c.spare.length > 0) || c.rcu_free.exists || c.slab !== null || c.partial !== null;
 }
 
 /** Where an in-use object is, for the "Objects remaining" report. */
@@ -33,14 +48,15 @@ function whereIs(s: SlubState, o: Obj): string {
   for (let i = 0; i < s.cpus.length; i++) {
     const c = s.cpus[i]!;
     if (c.quarantine.includes(o)) return `in cpu${i}'s KASAN quarantine`;
-    if (c.main.includes(o) || c.spare?.includes(o) || c.rcu_free?.includes(o)) return `in a sheaf of cpu${i}`;
-    if (c.rcu_cbs.some((cb) => cb.objs.includes(o))) return `in an RCU callback pending on cpu${i}`;
+    if (c.main.includes(o) || c.spare.includes(o) || c.rcu_free.includes(o)) return `in a sheaf of cpu${i}`;
+    if (c.rcu_cbs.toArray().some((cb) => cb.objs.includes(o))) return `in an RCU callback pending on cpu${i}`;
   }
-  for (const [name, c] of Object.entries(s.ctx)) if (c.owns.includes(o)) return `owned by ${name}`;
+  for (const [name, c] of Object.entries(s.ctx)) if (c.owns.has(o)) return `owned by ${name}`;
   return 'in flight';
 }
 
-export const kmem_cache_destroy: FnDef = {
+export const kmem_cache_destroy: FnDef<DestroyL> = fn<DestroyL>({
+  locals: { works: T.ids('cpus'), ret: T.ret },
   entry: 'kvfree_rcu_barrier_on_cache',
   steps: {
     kvfree_rcu_barrier_on_cache: {
@@ -50,7 +66,7 @@ export const kmem_cache_destroy: FnDef = {
       run: (x) => {
         x.d.cache.destroying = true;
         if (x.e.p.sheaf_capacity === 0) return goto(x, 'kvfree_rcu_barrier');
-        x.f.l.works = x.d.cpus.map((_c, i) => queue_work_on(x, i, 'flush_rcu_sheaf'));
+        x.l.works.set(x.d.cpus.map((_c, i) => queue_work_on(x, i, 'flush_rcu_sheaf')));
         goto(x, 'flush_work');
       },
     },
@@ -58,7 +74,7 @@ export const kmem_cache_destroy: FnDef = {
       cite: 'mm/slub.c flush_rcu_sheaves_on_cache(): flush_work() on each CPU: the sheaves are handed to call_rcu(), the callbacks may not have run (K1)',
       reads: ['cpu*.work'],
       writes: [],
-      guard: (s, _ctx, l) => worksDone(s, l.works as number[]),
+      guard: (x) => worksDone(x.d, x.l.works.toArray()),
       run: (x) => {
         // The fix "mm/slab: add rcu_barrier() to kvfree_rcu_barrier_on_cache()" (SEED1); absent in v6.19 as released.
         if (x.e.v.kvfreeRcuBarrier) return call(x, 'rcu_barrier', {}, 'kvfree_rcu_barrier');
@@ -72,7 +88,7 @@ export const kmem_cache_destroy: FnDef = {
       run: (x) => {
         // flush_rcu_work() calls rcu_barrier() when the batch's rcu_work is pending, which waits for every
         // callback queued before it on any CPU, the rcu sheaf callbacks included (reference §0.6).
-        const pending = x.d.cpus.some((c) => c.rcu_cbs.some((cb) => cb.fn === 'kvfree_rcu_bulk'));
+        const pending = x.d.cpus.some((c) => c.rcu_cbs.toArray().some((cb) => cb.fn === 'kvfree_rcu_bulk'));
         if (pending) return call(x, 'rcu_barrier', {}, 'kasan_cache_shutdown');
         goto(x, 'kasan_cache_shutdown');
       },
@@ -82,7 +98,7 @@ export const kmem_cache_destroy: FnDef = {
       reads: ['node*.nr_partial', 'node*.nr_slabs'],
       writes: [],
       run: (x) => {
-        if (x.d.cache.kasan && !cacheEmpty(x.d)) return call(x, 'kasan_quarantine_remove_cache', { i: 0, held: [] }, 'shutdown');
+        if (x.d.cache.kasan && !cacheEmpty(x.d)) return call(x, 'kasan_quarantine_remove_cache', { i: 0 }, 'shutdown');
         goto(x, 'shutdown');
       },
     },
@@ -104,7 +120,7 @@ export const kmem_cache_destroy: FnDef = {
       run: (x) => ret(x, null),
     },
   },
-};
+});
 
 /**
  * __kmem_cache_shutdown() (mm/slub.c, v6.19, 17c38c88 and 7.0 alike,
@@ -112,7 +128,8 @@ export const kmem_cache_destroy: FnDef = {
  * sheaves; then for each node: barn_shrink(), free_partial(), and return 1
  * at the first node that still has partial slabs or slabs at all.
  */
-export const __kmem_cache_shutdown: FnDef = {
+export const __kmem_cache_shutdown: FnDef<ShutdownL> = fn<ShutdownL>({
+  locals: { works: T.ids('cpus'), n: T.node, ret: T.ret },
   entry: 'flush_all_cpus_locked',
   steps: {
     flush_all_cpus_locked: {
@@ -124,7 +141,7 @@ export const __kmem_cache_shutdown: FnDef = {
         x.d.cpus.forEach((_c, i) => {
           if (needsFlush(x, i)) works.push(queue_work_on(x, i, 'flush_cpu_sheaves'));
         });
-        x.f.l.works = works;
+        x.l.works.set(works);
         goto(x, 'flush_all_wait');
       },
     },
@@ -132,9 +149,9 @@ export const __kmem_cache_shutdown: FnDef = {
       cite: 'mm/slub.c flush_all_cpus_locked(): flush_work() on each queued work (K6 X1)',
       reads: ['cpu*.work'],
       writes: [],
-      guard: (s, _ctx, l) => worksDone(s, l.works as number[]),
+      guard: (x) => worksDone(x.d, x.l.works.toArray()),
       run: (x) => {
-        x.f.l.works = [];
+        x.l.works.clear();
         goto(x, 'rcu_barrier');
       },
     },
@@ -151,7 +168,7 @@ export const __kmem_cache_shutdown: FnDef = {
       reads: [],
       writes: [],
       run: (x) => {
-        x.f.l.n = x.d.nodes.findIndex((n) => n.memory);
+        x.l.n = x.d.nodes.findIndex((n) => n.memory);
         goto(x, 'barn_shrink');
       },
     },
@@ -160,9 +177,9 @@ export const __kmem_cache_shutdown: FnDef = {
       reads: ['node{n}.barn'],
       writes: ['node{n}.barn'],
       run: (x) => {
-        const barn = x.d.nodes[x.f.l.n as number]!.barn;
-        const objs = barn.full.flat();
-        barn.full = [];
+        const barn = x.d.nodes[x.l.n]!.barn;
+        const objs = barn.fullObjects();
+        barn.clearFull();
         barn.empty = 0;
         if (objs.length === 0) return goto(x, 'barn_shrunk');
         call(x, 'sheaf_flush_unused', { held: objs }, 'barn_shrunk');
@@ -179,31 +196,31 @@ export const __kmem_cache_shutdown: FnDef = {
       cite: 'mm/slub.c free_partial(): under list_lock discard empty partial slabs, list_slab_objects() "Objects remaining" for the others; nr_partial or node_nr_slabs() left -> return 1 (K6 X3, K7)',
       reads: ['node{n}.list_lock', 'node{n}.list', 'slab*.pair'],
       writes: ['node{n}.list', 'slab*.links'],
-      guard: (s, _ctx, l) => lockFree(s, l.n as number),
+      guard: (x) => lockFree(x.d, x.l.n),
       run: (x) => {
-        const n = x.f.l.n as number;
-        lock(x.d, x.ctx, n);
+        const n = x.l.n;
+        lock(x, n);
         const discard: SlabId[] = [];
         const remaining: string[] = [];
         for (const k of nodeList(x.d, n)) {
           const sl = x.d.slabs[k]!;
           if (sl.inuse === 0) {
-            remove_partial(x.d, x.ctx, n, k);
+            remove_partial(x, n, k);
             discard.push(k);
           } else {
-            const used = Array.from({ length: x.e.p.objects }, (_v, i) => k * x.e.p.objects + i).filter((o) => !objsFree(x.d, k).includes(o));
+            const used = Array.from({ length: x.e.p.objects }, (_v, i) => k * x.e.p.objects + i).filter((o) => !chain(x.d, x.d.slabs[k]!.freelist, x.e.p.objects).includes(o));
             remaining.push(`S${k} (inuse ${sl.inuse}: ${used.map((o) => `object ${o} ${whereIs(x.d, o)}`).join(', ')})`);
           }
         }
-        unlock(x.d, x.ctx, n);
-        for (const k of discard) discard_slab(x.d, x.ctx, k);
+        unlock(x, n);
+        for (const k of discard) discard_slab(x, k);
         const node = x.d.nodes[n]!;
         if (remaining.length > 0 || node.nr_partial !== 0 || node.nr_slabs !== 0) {
           // if (n->nr_partial || node_nr_slabs(n)) return 1: the later nodes are not even shrunk.
           const why = remaining.length > 0 ? `Objects remaining on __kmem_cache_shutdown(): ${remaining.join('; ')}` : `node${n} still has ${node.nr_slabs} slabs in use (${offListSlabs(x.d, n)})`;
-          x.d.ghost.destroy_failed = `kmem_cache_destroy: Slab cache still has objects: ${why}`;
+          x.d.ghost.first('destroy_failed', `kmem_cache_destroy: Slab cache still has objects: ${why}`);
           x.d.cache.destroyed = 'leaked';
-          seen(x.d, 'destroy_failed');
+          seen(x, 'destroy_failed');
           return ret(x, 1);
         }
         goto(x, 'next_node');
@@ -215,18 +232,18 @@ export const __kmem_cache_shutdown: FnDef = {
       reads: [],
       writes: [],
       run: (x) => {
-        const next = x.d.nodes.findIndex((nd, i) => i > (x.f.l.n as number) && nd.memory);
+        const next = x.d.nodes.findIndex((nd, i) => i > x.l.n && nd.memory);
         if (next >= 0) {
-          x.f.l.n = next;
+          x.l.n = next;
           return goto(x, 'barn_shrink');
         }
         x.d.cache.destroyed = 'ok';
-        seen(x.d, 'cache_destroyed');
+        seen(x, 'cache_destroyed');
         ret(x, 0);
       },
     },
   },
-};
+});
 
 /** Where the slabs of node n that free_partial() cannot see are: on a CPU partial list, or full on no list. */
 function offListSlabs(s: SlubState, n: number): string {
@@ -237,30 +254,25 @@ function offListSlabs(s: SlubState, n: number): string {
   return where.join(', ') || 'slabs on no list';
 }
 
-function objsFree(s: SlubState, k: SlabId): Obj[] {
-  const out: Obj[] = [];
-  let o = s.slabs[k]!.freelist;
-  while (o !== null && out.length < s.fp.length) {
-    out.push(o);
-    o = s.fp[o] ?? null;
-  }
-  return out;
-}
 
-export const flush_cpu_sheaves: FnDef = {
+export const flush_cpu_sheaves: FnDef<FlushL> = fn<FlushL>({
+  locals: { held_rcu: T.held('sheaf'), ret: T.ret },
   entry: 'detach',
   steps: {
     detach: {
       cite: 'mm/slub.c (7.0) pcs_flush_all(): local_lock(pcs); detach spare and rcu_free; unlock; flush the spare to the slabs',
       reads: ['cpu{cpu}.pcs'],
       writes: ['cpu{cpu}.pcs'],
-      guard: (s, ctx) => s.cpus[Number(ctx.slice(3, ctx.indexOf('/')))]!.pcs_lock === null,
+      guard: (x) => pcsFree(x.d, x.ctx),
       run: (x) => {
         const c = x.d.cpus[x.cpu]!;
-        const spare = c.spare ?? [];
-        x.f.l.held_rcu = c.rcu_free;
-        c.spare = null;
-        c.rcu_free = null;
+        const spare = c.spare.exists ? c.spare.toArray() : [];
+        // A detached rcu_free sheaf is never empty while attached (it goes to call_rcu() when full, else holds objects).
+        x.l.held_rcu.set(c.rcu_free.exists ? c.rcu_free.toArray() : []);
+        const hadRcu = c.rcu_free.exists;
+        c.spare.setNull();
+        c.rcu_free.setNull();
+        if (hadRcu && x.l.held_rcu.length === 0) x.l.held_rcu.set([]);
         if (spare.length === 0) return goto(x, 'call_rcu');
         call(x, 'sheaf_flush_unused', { held: spare }, 'call_rcu');
       },
@@ -270,9 +282,8 @@ export const flush_cpu_sheaves: FnDef = {
       reads: [],
       writes: ['cpu{cpu}.rcu_cbs'],
       run: (x) => {
-        const sheaf = x.f.l.held_rcu as Obj[] | null;
-        x.f.l.held_rcu = null;
-        if (sheaf !== null) call_rcu(x, 'rcu_free_sheaf_nobarn', sheaf);
+        const sheaf = takeHeld(x.l.held_rcu);
+        if (sheaf.length > 0) call_rcu(x, 'rcu_free_sheaf_nobarn', sheaf);
         goto(x, 'sheaf_flush_main');
       },
     },
@@ -280,11 +291,12 @@ export const flush_cpu_sheaves: FnDef = {
       cite: 'mm/slub.c (7.0) sheaf_flush_main(): local_trylock(pcs), take a batch off main, unlock, __kmem_cache_free_bulk()',
       reads: ['cpu{cpu}.pcs'],
       writes: ['cpu{cpu}.pcs'],
-      guard: (s, ctx) => s.cpus[Number(ctx.slice(3, ctx.indexOf('/')))]!.pcs_lock === null,
+      guard: (x) => pcsFree(x.d, x.ctx),
       run: (x) => {
         const c = x.d.cpus[x.cpu]!;
-        const batch = c.main.slice(-32);
-        c.main = c.main.slice(0, c.main.length - batch.length);
+        const all = c.main.toArray();
+        const batch = all.slice(-32);
+        c.main.set(all.slice(0, all.length - batch.length));
         if (batch.length === 0) return goto(x, 'done');
         call(x, 'sheaf_flush_unused', { held: batch }, 'sheaf_flush_main');
       },
@@ -298,4 +310,4 @@ export const flush_cpu_sheaves: FnDef = {
       run: (x) => (x.e.fns.flush_cpu_slab ? tailcall(x, 'flush_cpu_slab', {}) : ret(x, null)),
     },
   },
-};
+});

@@ -2,11 +2,10 @@
 // put_cpu_partial() links a slab into this CPU's chain through the SAME two
 // link words the node partial list uses (next = L0, slabs = L1), under the
 // cpu_slab local lock only: no list_lock.
-import type { FnDef, StepCtx } from '../kernel.ts';
-import { call, goto, ret } from '../kernel.ts';
+import { call, fn, goto, ret, type FnDef, type StepCtx } from '../kernel.ts';
 import { add_partial, discard_slab, oops, seen, writeLink } from '../mm.ts';
 import { lock, lockFree, unlock } from '../helpers.ts';
-import { cpuChain, slabOfStruct, structPtr, type SlabId, type SlubState } from '../state.ts';
+import { cpuChain, slabOfStruct, structPtr, T, type ListView, type SlabId, type SlubState } from '../state.ts';
 
 /** `slab->slabs` read as an int: a count, or the garbage a poison or pointer makes of it (LIST_POISON2's low half is 290, §0.5). */
 export function slabsOf(s: SlubState, k: SlabId): number {
@@ -28,10 +27,10 @@ export function put_cpu_partial_link(x: StepCtx, k: SlabId, drain: boolean): Sla
   }
   const sl = x.d.slabs[k]!;
   if (sl.owner === 'none') sl.owner = who; // a slab on no list: this CPU's chain takes its link words
-  writeLink(x.d, x.ctx, k, 'L1', (old === null ? 0 : slabsOf(x.d, old)) + 1, who, 'put_cpu_partial');
-  writeLink(x.d, x.ctx, k, 'L0', old === null ? null : structPtr(old), who, 'put_cpu_partial');
+  writeLink(x, k, 'L1', (old === null ? 0 : slabsOf(x.d, old)) + 1, who, 'put_cpu_partial');
+  writeLink(x, k, 'L0', old === null ? null : structPtr(old), who, 'put_cpu_partial');
   c.partial = k;
-  seen(x.d, 'put_cpu_partial');
+  seen(x, 'put_cpu_partial');
   return toPut;
 }
 
@@ -43,19 +42,25 @@ export function detachChain(x: StepCtx, head: SlabId): void {
   }
 }
 
-export const put_cpu_partial: FnDef = {
+interface PutL {
+  slab: SlabId | null;
+  drain: boolean;
+}
+
+export const put_cpu_partial: FnDef<PutL> = fn<PutL>({
   entry: 'link',
+  locals: { slab: T.slab, drain: T.bool },
   steps: {
     link: {
       cite: 'mm/slub.c (v6.19, 17c38c88) put_cpu_partial(): under local_lock_irqsave write slab->slabs and slab->next, c->partial = slab (P1)',
       reads: ['cpu{cpu}.partial', 'slab{cpu_partial}.links'],
       writes: ['slab{slab}.links', 'cpu{cpu}.partial'],
       run: (x) => {
-        const toPut = put_cpu_partial_link(x, x.f.l.slab as SlabId, x.f.l.drain === true);
+        const toPut = put_cpu_partial_link(x, x.l.slab!, x.l.drain);
         if (toPut === null) return ret(x, null);
         detachChain(x, toPut);
-        seen(x.d, 'cpu_partial_drain');
-        call(x, '__put_partials', { cur: toPut, discard: [] }, 'done');
+        seen(x, 'cpu_partial_drain');
+        call(x, '__put_partials', { cur: toPut }, 'done');
       },
     },
     done: {
@@ -66,18 +71,24 @@ export const put_cpu_partial: FnDef = {
       run: (x) => ret(x, null),
     },
   },
-};
+});
 
-export const __put_partials: FnDef = {
+interface PutPartialsL {
+  cur: SlabId | null;
+  discard: ListView;
+}
+
+export const __put_partials: FnDef<PutPartialsL> = fn<PutPartialsL>({
   entry: 'lock',
+  locals: { cur: T.slab, discard: T.slabs() },
   steps: {
     lock: {
       cite: "mm/slub.c (v6.19) __put_partials(): spin_lock_irqsave() the slab's node list_lock (PP1)",
       reads: ['node.list_lock'],
       writes: ['node.list_lock'],
-      guard: (s, _ctx, l) => lockFree(s, s.slabs[l.cur as SlabId]!.node),
+      guard: (x) => lockFree(x.d, x.d.slabs[x.l.cur!]!.node),
       run: (x) => {
-        lock(x.d, x.ctx, x.d.slabs[x.f.l.cur as SlabId]!.node);
+        lock(x, x.d.slabs[x.l.cur!]!.node);
         goto(x, 'add_partial');
       },
     },
@@ -86,34 +97,35 @@ export const __put_partials: FnDef = {
       reads: ['slab{cur}.links', 'slab{cur}.pair', 'node.nr_partial'],
       writes: ['node.list', 'slab{cur}.links'],
       run: (x) => {
-        const k = x.f.l.cur as SlabId;
+        const k = x.l.cur!;
         const sl = x.d.slabs[k]!;
         const n = sl.node;
         const nextWord = sl.L0;
         const next = nextWord === null ? null : slabOfStruct(nextWord);
         if (next === undefined) {
           // The thread's crash: "general protection fault ... 0xdead000000000110" in __put_partials.
-          return oops(x.d, x.ctx, `general protection fault in __put_partials: slab->next of S${k} is ${String(nextWord)}`);
+          return oops(x, `general protection fault in __put_partials: slab->next of S${k} is ${String(nextWord)}`);
         }
         if (sl.inuse === 0 && x.d.nodes[n]!.nr_partial >= x.e.p.min_partial) {
-          (x.f.l.discard as SlabId[]).push(k);
+          x.l.discard.push(k);
         } else {
-          add_partial(x.d, x.ctx, n, k, true);
-          seen(x.d, 'free_add_partial');
+          add_partial(x, n, k, true);
+          seen(x, 'free_add_partial');
         }
         if (next !== null) {
-          x.f.l.cur = next;
+          x.l.cur = next;
           // n2 = get_node(s, slab_nid(slab)); if (n != n2): unlock n, lock n2 (the next step).
           if (x.d.slabs[next]!.node !== n) {
-            unlock(x.d, x.ctx, n);
+            unlock(x, n);
             goto(x, 'lock');
           }
           return;
         }
-        unlock(x.d, x.ctx, n);
-        for (const dk of x.f.l.discard as SlabId[]) discard_slab(x.d, x.ctx, dk);
+        unlock(x, n);
+        for (const dk of x.l.discard.toArray()) discard_slab(x, dk);
+        x.l.discard.clear();
         ret(x, null);
       },
     },
   },
-};
+});

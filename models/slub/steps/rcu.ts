@@ -12,33 +12,40 @@
 // - queue_work_on(cpu) appends a work item to that CPU's worker; flush_work()
 //   returns when the work function has returned: whatever it passed to
 //   call_rcu() may still be pending.
-import type { FnDef, StepCtx } from '../kernel.ts';
-import { call, goto, ret, rootFn } from '../kernel.ts';
+import { call, fn, goto, ret, rootReturn, type FnDef, type StepCtx } from '../kernel.ts';
 import { seen } from '../mm.ts';
-import { freeNextHeld, hasBarn } from '../helpers.ts';
-import type { Obj, RcuCb, RcuFn, SlubState, Work, WorkFn } from '../state.ts';
+import { freeNextHeld, hasBarn, takeHeld } from '../helpers.ts';
+import { RCU_FNS, T, WORK_FNS, type ListView, type Obj, type RcuFn, type SlubState, type WorkFn } from '../state.ts';
 import { kasan_quarantine_put } from './kasan.ts';
 
 // kernel/rcu/tree.c call_rcu(): queue on this CPU.
-export function call_rcu(x: StepCtx, fn: RcuFn, objs: readonly Obj[]): void {
-  const id = x.d.cache.seq++;
-  (x.d.cpus[x.cpu]!.rcu_cbs as RcuCb[]).push({ id, fn, objs: [...objs], ready: false, running: false });
+export function call_rcu(x: StepCtx, fnName: RcuFn, objs: readonly Obj[]): void {
+  const id = x.d.cache.seq;
+  x.d.cache.seq = id + 1;
+  x.d.cpus[x.cpu]!.rcu_cbs.append().load(id, fnName, objs, false, false);
 }
 
 // kernel/workqueue.c queue_work_on(): queue on `cpu`'s worker; returns the item id.
-export function queue_work_on(x: StepCtx, cpu: number, fn: WorkFn): number {
-  const id = x.d.cache.seq++;
-  (x.d.cpus[cpu]!.work as Work[]).push({ id, fn, running: false });
+export function queue_work_on(x: StepCtx, cpu: number, fnName: WorkFn): number {
+  const id = x.d.cache.seq;
+  x.d.cache.seq = id + 1;
+  x.d.cpus[cpu]!.work.append().load(id, fnName, false);
   return id;
 }
 
 /** flush_work() of every id in `ids` has returned. */
-export function worksDone(s: SlubState, ids: readonly number[]): boolean {
-  return s.cpus.every((c) => c.work.every((w) => !ids.includes(w.id)));
+export function worksDone(s: SlubState, ids: ArrayLike<number>): boolean {
+  for (const c of s.cpus) for (const w of c.work.toArray()) for (let i = 0; i < ids.length; i++) if (w.id === ids[i]) return false;
+  return true;
 }
 
-export const rcu_barrier: FnDef = {
+interface BarrierL {
+  upto: number;
+}
+
+export const rcu_barrier: FnDef<BarrierL> = fn<BarrierL>({
   entry: 'start',
+  locals: { upto: T.int(0, 'counter') },
   steps: {
     start: {
       local: true,
@@ -46,7 +53,7 @@ export const rcu_barrier: FnDef = {
       reads: [],
       writes: [],
       run: (x) => {
-        x.f.l.upto = x.d.cache.seq;
+        x.l.upto = x.d.cache.seq;
         goto(x, 'wait');
       },
     },
@@ -54,20 +61,24 @@ export const rcu_barrier: FnDef = {
       cite: 'kernel/rcu/tree.c rcu_barrier(): returns once those callbacks have finished',
       reads: ['cpu*.rcu_cbs'],
       writes: [],
-      guard: (s, _ctx, l) => s.cpus.every((c) => c.rcu_cbs.every((cb) => cb.id >= (l.upto as number))),
+      guard: (x) => x.d.cpus.every((c) => c.rcu_cbs.toArray().every((cb) => cb.id >= x.l.upto)),
       run: (x) => {
-        seen(x.d, 'rcu_barrier');
+        seen(x, 'rcu_barrier');
         ret(x, null);
       },
     },
   },
-};
+});
+
+interface CbL {
+  held: ListView;
+  ret: number | null;
+}
 
 /** slab_free_hook(after_rcu_delay) for each object: under generic KASAN every object goes to this CPU's quarantine. */
-function free_hooks(x: StepCtx): void {
+function free_hooks(x: StepCtx<CbL>): void {
   if (!x.d.cache.kasan) return;
-  for (const o of x.f.l.held as Obj[]) kasan_quarantine_put(x, o);
-  x.f.l.held = [];
+  for (const o of takeHeld(x.l.held)) kasan_quarantine_put(x, o);
 }
 
 const done = {
@@ -78,100 +89,108 @@ const done = {
   run: (x: StepCtx) => ret(x, null),
 } as const;
 
-export const rcuFns: { readonly [fn: string]: FnDef } = {
-  rcu_do_batch: {
+interface BatchL {
+  cb: number;
+  cbfn: string;
+  held: ListView;
+}
+
+interface WorkL {
+  work: number;
+  workfn: string;
+}
+
+export const rcuFns: { readonly [fn: string]: FnDef<any> } = {
+  rcu_do_batch: fn<BatchL>({
     entry: 'invoke',
+    locals: { cb: T.int(0, 'counter'), cbfn: T.enum(...RCU_FNS), held: T.held('sheaf') },
     steps: {
       invoke: {
         local: true,
         cite: 'kernel/rcu/tree.c rcu_do_batch(): invoke the callback',
         reads: [],
         writes: [],
-        run: (x) => {
-          const held = x.f.l.held as Obj[];
-          x.f.l.held = [];
-          call(x, x.f.l.cbfn as string, { held }, 'return');
-        },
+        run: (x) => call(x, x.l.cbfn, { held: takeHeld(x.l.held) }, 'return'),
       },
-      return: rootFn('kernel/rcu/tree.c rcu_do_batch(): the callback returned; it leaves the queue', (x) => {
-        const c = x.d.cpus[x.cpu]!;
-        c.rcu_cbs = c.rcu_cbs.filter((cb) => cb.id !== x.f.l.cb);
-      }).steps.return!,
+      return: rootReturn('kernel/rcu/tree.c rcu_do_batch(): the callback returned; it leaves the queue', (x) => {
+        x.d.cpus[x.cpu]!.rcu_cbs.remove(x.l.cb as number);
+      }),
     },
-  },
-  process_one_work: {
+  }),
+  process_one_work: fn<WorkL>({
     entry: 'invoke',
+    locals: { work: T.int(0, 'counter'), workfn: T.enum(...WORK_FNS) },
     steps: {
       invoke: {
         local: true,
         cite: 'kernel/workqueue.c process_one_work(): call the work function',
         reads: [],
         writes: [],
-        run: (x) => call(x, x.f.l.workfn as string, {}, 'return'),
+        run: (x) => call(x, x.l.workfn, {}, 'return'),
       },
-      return: rootFn('kernel/workqueue.c process_one_work(): the work function returned; flush_work() may return', (x) => {
-        const c = x.d.cpus[x.cpu]!;
-        c.work = c.work.filter((w) => w.id !== x.f.l.work);
-      }).steps.return!,
+      return: rootReturn('kernel/workqueue.c process_one_work(): the work function returned; flush_work() may return', (x) => {
+        x.d.cpus[x.cpu]!.work.remove(x.l.work as number);
+      }),
     },
-  },
-  rcu_free_sheaf_nobarn: {
+  }),
+  rcu_free_sheaf_nobarn: fn<CbL>({
     entry: 'prepare',
+    locals: { held: T.held('sheaf'), ret: T.ret },
     steps: {
       prepare: {
         cite: 'mm/slub.c (7.0) rcu_free_sheaf_nobarn(): __rcu_free_sheaf_prepare() runs slab_free_hook(after_rcu_delay) per object; kept objects leave the sheaf (KR5)',
         reads: ['cpu{cpu}.quarantine'],
         writes: ['cpu{cpu}.quarantine'],
         run: (x) => {
-          seen(x.d, 'rcu_sheaf_callback');
-          if (x.d.cache.kasan_shutdown_done) seen(x.d, 'rcu_callback_after_kasan_cache_shutdown');
+          seen(x, 'rcu_sheaf_callback');
+          if (x.d.cache.kasan_shutdown_done) seen(x, 'rcu_callback_after_kasan_cache_shutdown');
           free_hooks(x);
-          call(x, 'sheaf_flush_unused', { held: x.f.l.held! }, 'done');
-          x.f.l.held = [];
+          call(x, 'sheaf_flush_unused', { held: takeHeld(x.l.held) }, 'done');
         },
       },
       done,
     },
-  },
-  rcu_free_sheaf: {
+  }),
+  rcu_free_sheaf: fn<CbL>({
     entry: 'prepare',
+    locals: { held: T.held('sheaf'), ret: T.ret },
     steps: {
       prepare: {
         cite: 'mm/slub.c (7.0) rcu_free_sheaf(): prepare; then barn_put_full_sheaf() if nr_full < MAX_FULL_SHEAVES, else sheaf_flush_unused() (KR4)',
         reads: ['cpu{cpu}.quarantine', 'node.barn'],
         writes: ['cpu{cpu}.quarantine', 'node.barn'],
         run: (x) => {
-          seen(x.d, 'rcu_sheaf_callback');
-          if (x.d.cache.kasan_shutdown_done) seen(x.d, 'rcu_callback_after_kasan_cache_shutdown');
+          seen(x, 'rcu_sheaf_callback');
+          if (x.d.cache.kasan_shutdown_done) seen(x, 'rcu_callback_after_kasan_cache_shutdown');
           free_hooks(x);
-          const objs = x.f.l.held as Obj[];
+          const objs = x.l.held.toArray();
           const barn = hasBarn(x.d, x.cpu) ? x.d.nodes[x.d.cpus[x.cpu]!.node]!.barn : null;
           if (objs.length === 0) {
             if (barn && barn.empty < x.e.p.barn_max) barn.empty++;
             return ret(x, null);
           }
-          if (barn && barn.full.length < x.e.p.barn_max) {
-            (barn.full as Obj[][]).push([...objs]);
-            x.f.l.held = [];
-            seen(x.d, 'barn_put');
+          if (barn && barn.fullCount < x.e.p.barn_max) {
+            barn.pushFull(objs);
+            x.l.held.clear();
+            seen(x, 'barn_put');
             return ret(x, null);
           }
-          call(x, 'sheaf_flush_unused', { held: [...objs] }, 'done');
-          x.f.l.held = [];
+          call(x, 'sheaf_flush_unused', { held: takeHeld(x.l.held) }, 'done');
         },
       },
       done,
     },
-  },
-  kvfree_rcu_bulk: {
+  }),
+  kvfree_rcu_bulk: fn<CbL>({
     entry: 'prepare',
+    locals: { held: T.held('sheaf'), ret: T.ret },
     steps: {
       prepare: {
         cite: 'mm/slab_common.c kvfree_rcu_bulk(): after a grace period free the batch: kmem_cache_free_bulk() -> slab_free_hook() per object',
         reads: ['cpu{cpu}.quarantine'],
         writes: ['cpu{cpu}.quarantine'],
         run: (x) => {
-          if (x.d.cache.kasan_shutdown_done) seen(x.d, 'rcu_callback_after_kasan_cache_shutdown');
+          if (x.d.cache.kasan_shutdown_done) seen(x, 'rcu_callback_after_kasan_cache_shutdown');
           free_hooks(x);
           goto(x, 'free_one');
         },
@@ -184,23 +203,23 @@ export const rcuFns: { readonly [fn: string]: FnDef } = {
         run: (x) => freeNextHeld(x, 'free_one'),
       },
     },
-  },
-  flush_rcu_sheaf: {
+  }),
+  flush_rcu_sheaf: fn({
     entry: 'detach',
     steps: {
       detach: {
         cite: 'mm/slub.c (7.0) flush_rcu_sheaf(): local_lock(pcs), detach rcu_free, unlock; call_rcu(rcu_free_sheaf_nobarn) (KR6)',
         reads: ['cpu{cpu}.pcs'],
         writes: ['cpu{cpu}.pcs', 'cpu{cpu}.rcu_cbs'],
-        guard: (s, ctx) => s.cpus[Number(ctx.slice(3, ctx.indexOf('/')))]!.pcs_lock === null,
+        guard: (x) => x.d.cpus[x.cpu]!.pcs_lock === null,
         run: (x) => {
           const c = x.d.cpus[x.cpu]!;
-          const sheaf = c.rcu_free;
-          c.rcu_free = null;
+          const sheaf = c.rcu_free.value;
+          c.rcu_free.setNull();
           if (sheaf !== null) call_rcu(x, 'rcu_free_sheaf_nobarn', sheaf);
           ret(x, null);
         },
       },
     },
-  },
+  }),
 };

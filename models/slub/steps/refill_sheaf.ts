@@ -1,45 +1,56 @@
-// Sheaf refill from the node partial list (7.0 and 17c38c88; reference
-// §2.3.3, RF1a-RF3): get_partial_node_bulk() unlinks slabs under list_lock
-// onto a private list first, then takes their objects with
-// get_freelist_nofreeze(); leftovers go back through __slab_free() (the
-// slab is full and off every list there, so the CPU-partial free at
-// 17c38c88 is safe, §0.5), and unprocessed slabs are re-added.
-import type { FnDef } from '../kernel.ts';
-import { call, goto, ret } from '../kernel.ts';
+// Sheaf refill.
+// - 7.0 and 17c38c88 (reference §2.3.3, RF1a-RF3): get_partial_node_bulk()
+//   unlinks slabs under list_lock onto a private list first, then takes their
+//   objects with get_freelist_nofreeze(); leftovers go back through
+//   __slab_free() (the slab is full and off every list there, so the
+//   CPU-partial free at 17c38c88 is safe, §0.5), and unprocessed slabs are
+//   re-added. It returns what it got: fewer objects than asked when
+//   new_slab() fails.
+// - v6.19 (reference §0.6): through the bulk allocator and the cpu slab, all
+//   or nothing.
+import { call, fn, goto, ret, type FnDef, type StepCtx } from '../kernel.ts';
 import { add_partial, discard_slab, release, remove_partial, seen, takePrivate } from '../mm.ts';
 import { addNewSlabToPartial, allocate_slab, lock, lockFree, memNode, unlock } from '../helpers.ts';
-import { chain, nodeList, type Obj, type SlabId } from '../state.ts';
+import { chain, cpuOf, nodeList, T, type ListView, type SlabId } from '../state.ts';
 
-const need = (l: { [k: string]: unknown }) => (l.need as number) - (l.held as Obj[]).length;
+interface RefillL {
+  n: number;
+  need: number;
+  held: ListView;
+  slabs: ListView;
+  slab: SlabId | null;
+  ret: number | null;
+}
 
-export const refill_sheaf: FnDef = {
+const missing = (x: StepCtx<RefillL>) => x.l.need - x.l.held.length;
+
+export const refill_sheaf: FnDef<RefillL> = fn<RefillL>({
   entry: 'get_partial_node_bulk',
+  locals: { n: T.node, need: T.int(0, 'all'), held: T.held('sheaf'), slabs: T.slabs(), slab: T.slab, ret: T.ret },
   steps: {
     get_partial_node_bulk: {
       cite: 'mm/slub.c (7.0) __refill_objects_node() -> get_partial_node_bulk(): under list_lock remove_partial() slabs onto the private pc.slabs (RF1, RF1a)',
       reads: ['node{n}.nr_partial', 'node{n}.list', 'slab*.pair'],
       writes: ['node{n}.list', 'slab*.links'],
-      guard: (s, ctx) => {
-        const n = memNode(s, Number(ctx.slice(3, ctx.indexOf('/'))));
-        return s.nodes[n]!.nr_partial === 0 || lockFree(s, n);
+      guard: (x) => {
+        const n = memNode(x.d, cpuOf(x.ctx));
+        return x.d.nodes[n]!.nr_partial === 0 || lockFree(x.d, n);
       },
       run: (x) => {
         const n = memNode(x.d, x.cpu);
         if (x.d.nodes[n]!.nr_partial === 0) return goto(x, 'new_slab');
-        lock(x.d, x.ctx, n);
+        lock(x, n);
         let free = 0;
-        const taken: SlabId[] = [];
         for (const k of nodeList(x.d, n)) {
-          if (free >= need(x.f.l)) break;
+          if (free >= missing(x)) break;
           const sl = x.d.slabs[k]!;
           free += x.e.p.objects - sl.inuse; // racy counters: a lower bound
-          remove_partial(x.d, x.ctx, n, k);
-          takePrivate(x.d, x.ctx, k, 'none');
-          taken.push(k);
+          remove_partial(x, n, k);
+          takePrivate(x, k, 'none');
+          x.l.slabs.push(k);
         }
-        unlock(x.d, x.ctx, n);
-        x.f.l.slabs = taken;
-        goto(x, taken.length > 0 ? 'get_freelist_nofreeze' : 'new_slab');
+        unlock(x, n);
+        goto(x, x.l.slabs.length > 0 ? 'get_freelist_nofreeze' : 'new_slab');
       },
     },
     get_freelist_nofreeze: {
@@ -47,15 +58,14 @@ export const refill_sheaf: FnDef = {
       reads: ['slab{slab}.pair'],
       writes: ['slab{slab}.pair'],
       run: (x) => {
-        const slabs = x.f.l.slabs as SlabId[];
-        const k = slabs.shift()!;
-        release(x.d, x.ctx, k); // list_del from the private list
+        const k = x.l.slabs.shift();
+        release(x, k); // list_del from the private list
         const sl = x.d.slabs[k]!;
-        const objs = chain(x.d.fp, sl.freelist);
+        const objs = chain(x.d, sl.freelist);
         sl.freelist = null;
         sl.inuse = x.e.p.objects;
-        const take = objs.slice(0, need(x.f.l));
-        (x.f.l.held as Obj[]).push(...take);
+        const take = objs.slice(0, missing(x));
+        x.l.held.push(...take);
         const rest = objs.slice(take.length);
         if (rest.length === 0) return goto(x, 'next_slab');
         // The leftover chain is still linked through its free pointers.
@@ -68,29 +78,28 @@ export const refill_sheaf: FnDef = {
       reads: [],
       writes: [],
       run: (x) => {
-        const slabs = x.f.l.slabs as SlabId[];
-        if (need(x.f.l) > 0) return goto(x, slabs.length > 0 ? 'get_freelist_nofreeze' : 'new_slab');
-        if (slabs.length > 0) return goto(x, 'readd');
-        ret(x, x.f.l.held!);
+        if (missing(x) > 0) return goto(x, x.l.slabs.length > 0 ? 'get_freelist_nofreeze' : 'new_slab');
+        if (x.l.slabs.length > 0) return goto(x, 'readd');
+        ret(x, x.l.held);
       },
     },
     readd: {
       cite: 'mm/slub.c (7.0) __refill_objects_node(): unprocessed pc.slabs: under list_lock add_partial(HEAD), or discard an empty one (RF1c)',
       reads: ['node.list_lock', 'node.nr_partial'],
       writes: ['node.list', 'slab*.links'],
-      guard: (s, ctx) => lockFree(s, memNode(s, Number(ctx.slice(3, ctx.indexOf('/'))))),
+      guard: (x) => lockFree(x.d, memNode(x.d, cpuOf(x.ctx))),
       run: (x) => {
         const n = memNode(x.d, x.cpu);
-        lock(x.d, x.ctx, n);
+        lock(x, n);
         const discard: SlabId[] = [];
-        for (const k of x.f.l.slabs as SlabId[]) {
+        for (const k of x.l.slabs.toArray()) {
           if (x.d.slabs[k]!.inuse === 0 && x.d.nodes[n]!.nr_partial >= x.e.p.min_partial) discard.push(k);
-          else add_partial(x.d, x.ctx, n, k, false);
+          else add_partial(x, n, k, false);
         }
-        unlock(x.d, x.ctx, n);
-        for (const k of discard) discard_slab(x.d, x.ctx, k);
-        x.f.l.slabs = [];
-        ret(x, x.f.l.held!);
+        unlock(x, n);
+        for (const k of discard) discard_slab(x, k);
+        x.l.slabs.clear();
+        ret(x, x.l.held);
       },
     },
     new_slab: {
@@ -99,47 +108,54 @@ export const refill_sheaf: FnDef = {
       writes: ['slab{new}.pair', 'node.nr_slabs'],
       run: (x) => {
         const k = allocate_slab(x, memNode(x.d, x.cpu));
-        if (k === null) return ret(x, x.f.l.held!);
+        if (k === null) return ret(x, x.l.held);
         const sl = x.d.slabs[k]!;
-        const objs = chain(x.d.fp, sl.freelist);
-        const take = objs.slice(0, need(x.f.l));
-        (x.f.l.held as Obj[]).push(...take);
+        const objs = chain(x.d, sl.freelist);
+        const take = objs.slice(0, missing(x));
+        x.l.held.push(...take);
         sl.inuse = take.length;
         sl.freelist = objs[take.length] ?? null;
-        x.f.l.slab = k;
-        seen(x.d, 'alloc_slab');
+        x.l.slab = k;
+        seen(x, 'alloc_slab');
         if (sl.freelist !== null) return goto(x, 'add_partial');
         x.d.nodes[sl.node]!.nr_slabs++;
-        if (need(x.f.l) > 0) return goto(x, 'new_slab');
-        ret(x, x.f.l.held!);
+        if (missing(x) > 0) return goto(x, 'new_slab');
+        ret(x, x.l.held);
       },
     },
     add_partial: {
       cite: 'mm/slub.c (7.0) alloc_from_new_slab(): more objects than requested -> add_partial(HEAD) under list_lock; inc_slabs_node (RF3)',
       reads: ['node.list_lock'],
       writes: ['node.list', 'slab{slab}.links', 'node.nr_slabs'],
-      guard: (s, _ctx, l) => lockFree(s, s.slabs[l.slab as SlabId]!.node),
+      guard: (x) => lockFree(x.d, x.d.slabs[x.l.slab!]!.node),
       run: (x) => {
-        addNewSlabToPartial(x.d, x.ctx, x.f.l.slab as SlabId);
-        ret(x, x.f.l.held!);
+        addNewSlabToPartial(x, x.l.slab!);
+        ret(x, x.l.held);
       },
     },
   },
-};
+});
+
+interface RefillV619L {
+  n: number;
+  need: number;
+  ret: ListView;
+}
 
 /**
  * v6.19 refill_sheaf(): the sheaf is filled by the generic bulk allocator
  * through the cpu slab (reference §0.6), all or nothing.
  */
-export const refill_sheaf_v619: FnDef = {
+export const refill_sheaf_v619: FnDef<RefillV619L> = fn<RefillV619L>({
   entry: 'alloc_bulk',
+  locals: { n: T.node, need: T.int(0, 'all'), ret: T.held('sheaf') },
   steps: {
     alloc_bulk: {
       local: true,
       cite: 'mm/slub.c (v6.19) refill_sheaf(): filled = __kmem_cache_alloc_bulk(s, gfp, to_fill, ...)',
       reads: [],
       writes: [],
-      run: (x) => call(x, '__kmem_cache_alloc_bulk', { gfp: 'GFP_KERNEL', size: x.f.l.need!, held: [] }, 'done'),
+      run: (x) => call(x, '__kmem_cache_alloc_bulk', { gfp: 'GFP_KERNEL', size: x.l.need }, 'done'),
     },
     done: {
       local: true,
@@ -147,10 +163,10 @@ export const refill_sheaf_v619: FnDef = {
       reads: [],
       writes: [],
       run: (x) => {
-        const got = x.f.l.ret as Obj[];
-        x.f.l.ret = null;
+        const got = x.l.ret.toArray();
+        x.l.ret.clear();
         ret(x, got);
       },
     },
   },
-};
+});

@@ -2,7 +2,6 @@
 // fails on the old behaviour (reference: ../shared/reference, §0.5-§0.6, and
 // the kernel facts checked against source in docs/findings.md).
 import { describe, expect, it } from 'vitest';
-import { produce } from '../../../src/engine/immer.ts';
 import { search } from '../../../src/engine/search.ts';
 import { buildSlubModel, type SlubAction } from '../../../models/slub/model.ts';
 import { definePatch } from '../../../models/slub/patch-api.ts';
@@ -10,24 +9,23 @@ import { registerPatch } from '../../../models/slub/patches.ts';
 import { goto, call } from '../../../models/slub/kernel.ts';
 import { memNode } from '../../../models/slub/helpers.ts';
 import { findScenario, type ScenarioDef } from '../../../models/slub/scenarios.ts';
-import type { D } from '../../../models/slub/mm.ts';
-import type { SlubState } from '../../../models/slub/state.ts';
 
 type M = ReturnType<typeof buildSlubModel>;
+type W = Uint32Array;
 
 /** Runs `ctx` alone from `s` (taking its first enabled action each time) until its stack is empty. */
-function runAlone(m: M, s: SlubState, ctx: string, pick: (a: SlubAction) => boolean = () => true): SlubState {
+function runAlone(m: M, s: W, ctx: string, pick: (a: SlubAction) => boolean = () => true): W {
   for (let i = 0; i < 200; i++) {
     const a = m.actions(s).find((x) => x.context === ctx && pick(x));
     if (!a) return s;
     s = m.next(s, a);
-    if (s.ctx[ctx]!.stack.length === 0) return s;
+    if (m.info.at(s).ctx[ctx]!.stack.length === 0) return s;
   }
   throw new Error(`${ctx} did not finish`);
 }
 
 /** Runs every context, always taking the first enabled action, until the state is terminal. */
-function runAll(m: M, s: SlubState): SlubState {
+function runAll(m: M, s: W): W {
   for (let i = 0; i < 500 && !m.terminal(s); i++) {
     const a = m.actions(s)[0];
     if (!a) throw new Error('deadlock');
@@ -36,16 +34,17 @@ function runAll(m: M, s: SlubState): SlubState {
   return s;
 }
 
-/** Every reachable state of a small model (BFS over canonical JSON). */
-function reachable(m: M): SlubState[] {
-  const seen = new Map<string, SlubState>();
+/** Every reachable state of a small model (a worklist over the states' words). */
+function reachable(m: M): W[] {
+  const key = (w: W) => Buffer.from(w.buffer, w.byteOffset, w.byteLength).toString('base64');
+  const seen = new Map<string, W>();
   const work = [...m.initStates()];
-  for (const s of work) seen.set(JSON.stringify(s), s);
+  for (const s of work) seen.set(key(s), s);
   while (work.length) {
     const s = work.pop()!;
     for (const a of m.actions(s)) {
       const t = m.next(s, a);
-      const k = JSON.stringify(t);
+      const k = key(t);
       if (!seen.has(k)) {
         seen.set(k, t);
         work.push(t);
@@ -107,14 +106,18 @@ describe('v6.19 ___slab_alloc()', () => {
       ],
     };
     const m = buildSlubModel({ version: 'v6.19', scenario: sc, patches: [], kasan: false });
-    const at = (s: SlubState, pc: string) => s.ctx['cpu0/task']!.stack.at(-1)?.pc === pc && s.ctx['cpu0/task']!.stack.at(-1)?.fn === '___slab_alloc';
-    const workerRuns = (s: SlubState) => m.actions(s).some((a) => a.context === 'cpu0/worker');
+    const at = (w: W, pc: string) => {
+      const top = m.info.at(w).ctx['cpu0/task']!.stack.top();
+      return top?.pc === pc && top.fn === '___slab_alloc';
+    };
+    const workerRuns = (w: W) => m.actions(w).some((a) => a.context === 'cpu0/worker');
+    const worker = (w: W) => m.info.at(w).ctx['cpu0/worker']!;
     const states = reachable(m);
     const inNewSlab = states.filter((s) => at(s, 'new_slab_alloc') || at(s, 'retry_load_slab'));
     expect(inNewSlab.filter((s) => at(s, 'new_slab_alloc')).length).toBeGreaterThan(0);
-    expect(inNewSlab.every((s) => workerRuns(s) || s.ctx['cpu0/worker']!.stack.length > 0 || s.ctx['cpu0/worker']!.ops.length === 0)).toBe(true);
+    expect(inNewSlab.every((s) => workerRuns(s) || worker(s).stack.length > 0 || worker(s).opsLeft === 0)).toBe(true);
     // Inside the preempt-disabled part (between __slab_alloc's get_cpu_ptr and the put around new_slab) the worker cannot run.
-    const disabled = states.filter((s) => s.ctx['cpu0/task']!.preempt > 0 && s.ctx['cpu0/worker']!.stack.length === 0 && s.ctx['cpu0/worker']!.ops.length > 0);
+    const disabled = states.filter((s) => m.info.at(s).ctx['cpu0/task']!.preempt > 0 && worker(s).stack.length === 0 && worker(s).opsLeft > 0);
     expect(disabled.length).toBeGreaterThan(0);
     expect(disabled.some(workerRuns)).toBe(false);
   });
@@ -134,24 +137,21 @@ describe('v6.19 sheaf refill', () => {
 describe('kvfree_rcu_barrier_on_cache() and __kvfree_rcu_barrier()', () => {
   it('waits for every callback queued before it, rcu sheaf callbacks included, when a kfree_rcu batch is pending (flush_rcu_work() calls rcu_barrier())', () => {
     const m = buildSlubModel({ version: 'v6.19', scenario: 'destroy-mixed', patches: [], kasan: false });
-    const s = produce(m.initStates()[0]!, (d: D) => {
-      d.cpus[0]!.rcu_cbs = [
-        { id: 0, fn: 'rcu_free_sheaf_nobarn', objs: [0], ready: false, running: false },
-        { id: 1, fn: 'kvfree_rcu_bulk', objs: [1], ready: false, running: false },
-      ];
-      d.cache.seq = 2;
-      d.cache.destroying = true;
-      for (const c of ['cpu0/task', 'cpu1/task']) {
-        d.ctx[c]!.owns = [];
-        d.ctx[c]!.ops = [];
-      }
-      d.ctx['cpu1/task']!.stack = [
-        { fn: 'kmem_cache_destroy_client', pc: 'return', l: {} },
-        { fn: 'kmem_cache_destroy', pc: 'kvfree_rcu_barrier', l: {} },
-      ];
-    }) as SlubState;
+    const s = m.initStates()[0]!.slice();
+    const d = m.info.at(s);
+    d.cpus[0]!.rcu_cbs.append().load(0, 'rcu_free_sheaf_nobarn', [0], false, false);
+    d.cpus[0]!.rcu_cbs.append().load(1, 'kvfree_rcu_bulk', [1], false, false);
+    d.cache.seq = 2;
+    d.cache.destroying = true;
+    for (const c of ['cpu0/task', 'cpu1/task']) {
+      const cv = d.ctx[c]!;
+      for (const o of cv.owns.toArray()) cv.owns.delete(o);
+      cv.opIndex += cv.opsLeft;
+    }
+    d.ctx['cpu1/task']!.stack.push('kmem_cache_destroy_client', 'return');
+    d.ctx['cpu1/task']!.stack.push('kmem_cache_destroy', 'kvfree_rcu_barrier');
     const t = m.next(s, { context: 'cpu1/task', step: 'kmem_cache_destroy/kvfree_rcu_barrier' });
-    const top = t.ctx['cpu1/task']!.stack.at(-1)!;
+    const top = m.info.at(t).ctx['cpu1/task']!.stack.top()!;
     expect(`${top.fn}/${top.pc}`).toBe('rcu_barrier/wait');
     expect(top.l.upto).toBe(2);
     // It cannot go on while the sheaf callback (id 0) is pending, only after it ran.
@@ -171,11 +171,12 @@ describe('workqueues', () => {
 
 describe('7.0 sheaf refill with fewer objects than asked', () => {
   it('does what 7.0-rc does: frees the partly filled sheaf without flushing it, and the objects leak', () => {
-    const r = search(buildSlubModel({ version: '7.0', scenario: 'refill-page-alloc-fails', patches: [], kasan: false }));
+    const m70 = buildSlubModel({ version: '7.0', scenario: 'refill-page-alloc-fails', patches: [], kasan: false });
+    const r = search(m70);
     expect(r.result).toBe('violation');
     expect(r.property).toBe('object_conservation');
     expect(r.explanation).toMatch(/free_empty_sheaf\(\) in __pcs_replace_empty_main\(\) freed a partly refilled sheaf, holding object/);
-    expect(r.path!.states.at(-1)!.cpus[0]!.main).toEqual([]); // nothing was installed as if the refill succeeded
+    expect(m70.info.at(r.path!.states.at(-1)!).cpus[0]!.main.toArray()).toEqual([]); // nothing was installed as if the refill succeeded
   });
 
   it('with the later fix (sheaf-flush-on-failed-refill) flushes it to the slabs: clean and complete', () => {
@@ -187,12 +188,16 @@ describe('7.0 sheaf refill with fewer objects than asked', () => {
 describe('lock_sanity', () => {
   const m = buildSlubModel({ version: '7.0', scenario: 'generic', patches: [], kasan: false });
   const p = m.properties.find((x) => x.name === 'lock_sanity')!;
-  const holding = (irqoff: number) =>
-    produce(m.initStates()[0]!, (d: D) => {
-      d.nodes[0]!.list_lock = 'cpu0/task';
-      d.ctx['cpu0/task']!.irqoff = irqoff;
-      d.ctx['cpu0/task']!.stack = [{ fn: 'get_from_partial_node', pc: 'cmpxchg', l: { n: 0, slab: 0 } }];
-    }) as SlubState;
+  const holding = (irqoff: number) => {
+    const s = m.initStates()[0]!.slice();
+    const d = m.info.at(s);
+    d.nodes[0]!.list_lock = 'cpu0/task';
+    d.ctx['cpu0/task']!.irqoff = irqoff;
+    const f = d.ctx['cpu0/task']!.stack.push('get_from_partial_node', 'cmpxchg');
+    f.l.n = 0;
+    f.l.slab = 0;
+    return s;
+  };
 
   it('accepts irqs disabled around more than the list_lock section (a patch may split an irq-off section)', () => {
     expect(p.check(holding(2))).toBe(true);
@@ -207,10 +212,10 @@ describe('several nodes', () => {
   it('__put_partials() locks each slab of a drained chain on its own node', () => {
     const m = buildSlubModel({ version: 'v6.19', scenario: 'cpu-partial-drain', patches: [], kasan: false });
     // cpu0 frees an object of its full slab S2: put_cpu_partial(drain) drains S0 (node 0) and S1 (node 1).
-    const s = runAlone(m, m.initStates()[0]!, 'cpu0/task', (a) => a.op !== 'kmem_cache_alloc');
+    const s = m.info.at(runAlone(m, m.initStates()[0]!, 'cpu0/task', (a) => a.op !== 'kmem_cache_alloc'));
     expect(s.slabs[0]!.owner).toBe('node0');
     expect(s.slabs[1]!.owner).toBe('node1');
-    expect(s.ghost.bad_link_write).toBeNull();
+    expect(s.ghost.get('bad_link_write')).toBeNull();
     expect(s.nodes.map((n) => n.nr_partial)).toEqual([1, 1]);
   });
 
@@ -228,7 +233,7 @@ describe('several nodes', () => {
       contexts: [{ name: 'cpu0/task', ops: [{ op: 'kmem_cache_destroy' }] }, { name: 'cpu0/worker' }, { name: 'cpu1/worker' }, { name: 'cpu0/softirq' }],
     };
     const m = buildSlubModel({ version: '7.0', scenario: sc, patches: [], kasan: false });
-    const s = runAll(m, m.initStates()[0]!);
+    const s = m.info.at(runAll(m, m.initStates()[0]!));
     expect(s.cache.destroyed).toBe('ok');
     expect(s.slabs.map((sl) => sl.live)).toEqual([false, false]);
     expect(s.nodes.map((n) => n.nr_slabs)).toEqual([0, 0]);

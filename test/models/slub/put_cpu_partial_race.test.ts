@@ -6,7 +6,8 @@ import { cli, shortestByIterativeDeepening } from '../../helpers.ts';
 const model = (version: string, scenario = 'generic', patches: string[] = []) => buildSlubModel({ version, scenario, patches, kasan: false });
 
 describe('the put_cpu_partial race (Bug 1)', () => {
-  const r = search(model('17c38c88'));
+  const m17 = model('17c38c88');
+  const r = search(m17);
   const steps = r.trace!.steps;
 
   it('finds the put_cpu_partial race on 17c38c88 from the generic workload as a link-word violation', () => {
@@ -24,7 +25,7 @@ describe('the put_cpu_partial race (Bug 1)', () => {
     expect(free).toBeGreaterThan(take);
     expect(link).toBeGreaterThan(free);
     expect(steps.some((s) => s.step === 'get_from_partial_node/remove_partial')).toBe(false);
-    const last = r.path!.states.at(-1)!;
+    const last = m17.info.at(r.path!.states.at(-1)!);
     expect(last.nodes[0]!.list_lock).toBe('cpu0/task'); // cpu0 still inside its list_lock section
     expect(last.slabs[0]!.partial).toBe(true); // S0 still linked on n->partial
   });
@@ -32,7 +33,7 @@ describe('the put_cpu_partial race (Bug 1)', () => {
   it('finds it in at most 7 steps, the shortest possible, by BFS', () => {
     expect(steps.length).toBe(7);
     const m = model('17c38c88');
-    const bad = (s: ReturnType<typeof m.initStates>[number]) => s.ghost.bad_link_write !== null;
+    const bad = (s: Uint32Array) => m.info.at(s).ghost.get('bad_link_write') !== null;
     expect(shortestByIterativeDeepening(m, bad, 7)).toBe(7);
   });
 
