@@ -15,30 +15,42 @@ type P = Property<SlubState>;
 
 const slabOf = (info: SlubModelInfo, o: Obj) => Math.floor(o / info.env.p.objects);
 
-/** Where every object is, by scanning every place an object can be (§1.8). */
-export function objectPlaces(info: SlubModelInfo, s: SlubState): string[][] {
-  const places: string[][] = Array.from({ length: s.L.NOBJ }, () => []);
-  const put = (o: Obj, where: string) => places[o]?.push(where);
-  s.slabs.forEach((sl, k) => {
-    if (sl.live) for (const o of chain(s, sl.freelist, info.env.p.objects + 1)) put(o, `S${k}.freelist`);
-  });
-  s.cpus.forEach((c, i) => {
-    for (const o of chain(s, c.freelist, s.L.NOBJ)) put(o, `cpu${i}.freelist`);
-    for (const o of c.main) put(o, `cpu${i}.main`);
-    for (const o of c.spare) put(o, `cpu${i}.spare`);
-    for (const o of c.rcu_free) put(o, `cpu${i}.rcu_free`);
-    for (const cb of c.rcu_cbs.toArray()) for (const o of cb.objs) put(o, `cpu${i} ${cb.fn} callback`);
-    for (const o of c.quarantine) put(o, `cpu${i}'s KASAN quarantine`);
-  });
-  s.nodes.forEach((n, i) => n.barn.fullObjects().forEach((o) => put(o, `node${i}.barn`)));
+/**
+ * Visits every place an object can be (§1.8): `put(o, where)`, where `where`
+ * names the place when `named` (for explanations) and is null otherwise (the
+ * check only counts, and allocates nothing).
+ */
+function visitPlaces(info: SlubModelInfo, s: SlubState, named: boolean, put: (o: Obj, where: (() => string) | null) => void): void {
+  const O = info.env.p.objects;
+  for (let k = 0; k < s.slabs.length; k++) {
+    const sl = s.slabs[k]!;
+    if (!sl.live) continue;
+    for (let o = sl.freelist, n = 0; o !== null && n <= O; o = s.fp(o), n++) put(o, named ? () => `S${k}.freelist` : null);
+  }
+  for (let i = 0; i < s.cpus.length; i++) {
+    const c = s.cpus[i]!;
+    for (let o = c.freelist, n = 0; o !== null && n < s.L.NOBJ; o = s.fp(o), n++) put(o, named ? () => `cpu${i}.freelist` : null);
+    for (const [sheaf, name] of [[c.main, 'main'], [c.spare, 'spare'], [c.rcu_free, 'rcu_free']] as const) {
+      for (let j = 0, len = sheaf.length; j < len; j++) put(sheaf.at(j), named ? () => `cpu${i}.${name}` : null);
+    }
+    for (const cb of c.rcu_cbs.toArray()) for (const o of cb.objs) put(o, named ? () => `cpu${i} ${cb.fn} callback` : null);
+    for (let j = 0, len = c.quarantine.length; j < len; j++) put(c.quarantine.at(j), named ? () => `cpu${i}'s KASAN quarantine` : null);
+  }
+  s.nodes.forEach((n, i) => n.barn.fullObjects().forEach((o) => put(o, named ? () => `node${i}.barn` : null)));
   for (const name of s.L.d.contexts) {
     const c = s.ctx[name]!;
-    for (const o of c.owns.toArray()) put(o, `${name} (client)`);
+    for (let o = 0; o < s.L.NOBJ; o++) if (c.owns.has(o)) put(o, named ? () => `${name} (client)` : null);
     for (let i = 0; i < c.stack.length; i++) {
       const f = c.stack.frames[i]!;
-      for (const o of heldBy(s, f)) put(o, `${name} in ${f.fn}`);
+      if (f.layout.holding.length > 0) for (const o of heldBy(s, f)) put(o, named ? () => `${name} in ${f.fn}` : null);
     }
   }
+}
+
+/** Where every object is, by name. */
+export function objectPlaces(info: SlubModelInfo, s: SlubState): string[][] {
+  const places: string[][] = Array.from({ length: s.L.NOBJ }, () => []);
+  visitPlaces(info, s, true, (o, where) => places[o]?.push(where!()));
   return places;
 }
 
@@ -86,8 +98,10 @@ function listProblem(s: SlubState): string | undefined {
 function chainProblem(s: SlubState): string | undefined {
   for (let k = 0; k < s.slabs.length; k++) {
     const sl = s.slabs[k]!;
-    const m = /^cpu(\d+)$/.exec(sl.owner);
-    if (sl.live && m && !cpuChain(s, s.cpus[Number(m[1])]!.partial).includes(k)) return `S${k}'s link words belong to cpu${m[1]}'s partial chain, but the chain does not reach it`;
+    const owner = sl.owner;
+    if (!sl.live || !owner.startsWith('cpu')) continue;
+    const cpu = Number(owner.slice(3));
+    if (!cpuChain(s, s.cpus[cpu]!.partial).includes(k)) return `S${k}'s link words belong to cpu${cpu}'s partial chain, but the chain does not reach it`;
   }
   for (let c = 0; c < s.cpus.length; c++) {
     const head = s.cpus[c]!.partial;
@@ -205,7 +219,15 @@ function counterProblem(info: SlubModelInfo, s: SlubState): string | undefined {
   return undefined;
 }
 
-function conservationProblem(info: SlubModelInfo, s: SlubState): string | undefined {
+function conservationProblem(info: SlubModelInfo, s: SlubState, counts: Uint8Array): string | undefined {
+  // Count first (the check of every state); name the places only for an explanation.
+  counts.fill(0);
+  visitPlaces(info, s, false, (o) => {
+    if (o >= 0 && o < counts.length && counts[o]! < 255) counts[o]!++;
+  });
+  let fine = true;
+  for (let o = 0; o < counts.length && fine; o++) fine = counts[o] === (s.slabs[slabOf(info, o)]!.live ? 1 : 0);
+  if (fine) return undefined;
   const places = objectPlaces(info, s);
   for (let o = 0; o < places.length; o++) {
     const live = s.slabs[slabOf(info, o)]!.live;
@@ -238,16 +260,21 @@ function cpuFreelistProblem(s: SlubState, info: SlubModelInfo): string | undefin
  * around more than the lock.
  */
 function lockProblem(s: SlubState): string | undefined {
-  const holders: [string, string | null][] = [
-    ...s.nodes.map((n, i): [string, string | null] => [`node${i}.list_lock`, n.list_lock]),
-    ...s.cpus.map((c, i): [string, string | null] => [`cpu${i}'s pcs lock`, c.pcs_lock]),
-  ];
-  for (const [lock, holder] of holders) {
-    if (holder === null) continue;
+  const held = (lock: () => string, holder: string | null, irqsave: boolean): string | undefined => {
+    if (holder === null) return undefined;
     const c = s.ctx[holder];
-    if (!c) return `${lock} is held by ${holder}, which is not a context`;
-    if (c.stack.length === 0) return `${holder} finished its operation still holding ${lock}`;
-    if (lock.endsWith('list_lock') && c.irqoff === 0) return `${holder} holds ${lock} with irqs enabled`;
+    if (!c) return `${lock()} is held by ${holder}, which is not a context`;
+    if (c.stack.length === 0) return `${holder} finished its operation still holding ${lock()}`;
+    if (irqsave && c.irqoff === 0) return `${holder} holds ${lock()} with irqs enabled`;
+    return undefined;
+  };
+  for (let i = 0; i < s.nodes.length; i++) {
+    const bad = held(() => `node${i}.list_lock`, s.nodes[i]!.list_lock, true);
+    if (bad !== undefined) return bad;
+  }
+  for (let i = 0; i < s.cpus.length; i++) {
+    const bad = held(() => `cpu${i}'s pcs lock`, s.cpus[i]!.pcs_lock, false);
+    if (bad !== undefined) return bad;
   }
   for (const name of s.L.d.contexts) {
     const c = s.ctx[name]!;
@@ -292,6 +319,7 @@ function prop(name: string, description: string, problem: (s: SlubState) => stri
 
 export function slubProperties(info: SlubModelInfo): P[] {
   const f = info.version.features;
+  const counts = new Uint8Array(info.layout.NOBJ);
   const seen = (name: string, event: string | readonly string[], description: string): P => ({ name, kind: 'sometimes', description, event, check: () => false });
   const props: P[] = [
     prop('link_words_written_by_owner', "only the list that owns a slab's link words, under its lock, writes them (§6.2)", (s) => s.ghost.get('bad_link_write') ?? undefined),
@@ -302,7 +330,7 @@ export function slubProperties(info: SlubModelInfo): P[] {
     prop('slab_state_table', 'every slab is in a row of the state table of its version (§6.1), allowing the GP2-GP3 window', (s) => stateTableProblem(s)),
     prop('no_slab_dropped_off_lists', 'every live slab is on a list, a cpu slab, full on no list, or held by a context working on it: none with free objects is lost', droppedSlabProblem),
     prop('counters_consistent', 'inuse + free objects == objects, the freelist is acyclic and holds only its own objects', (s) => counterProblem(info, s)),
-    prop('object_conservation', 'every object of a live slab is in exactly one place (no double free, no double allocation)', (s) => conservationProblem(info, s)),
+    prop('object_conservation', 'every object of a live slab is in exactly one place (no double free, no double allocation)', (s) => conservationProblem(info, s, counts)),
     prop('no_double_alloc', 'no object is handed to a client while a client owns it', (s) => s.ghost.get('double_alloc') ?? undefined),
     prop('lock_sanity', 'every held lock belongs to a context inside an operation, list_lock is held with irqs off, and irqs are enabled again when an operation ends', lockProblem),
   ];

@@ -62,6 +62,8 @@ export interface Env {
   readonly msgs: Messages;
   /** Context names in order (without the environment). */
   readonly contexts: readonly string[];
+  /** Whose `owns` set holds the objects a context allocated: its own, or, when clients share their objects (any may free any), the first context's. */
+  readonly pool: (ctx: Ctx) => Ctx;
 }
 
 /** What a step sees: the state (being built), its context, its frame and the frame's typed locals. */
@@ -136,11 +138,26 @@ export class Runner implements StepCtx {
 /** A list argument read out of the caller's frame (ListView) before the callee's frame is written. */
 const plainArg = (v: unknown): unknown => (v !== null && typeof v === 'object' && 'toArray' in (v as object) ? (v as { toArray(): number[] }).toArray() : v);
 
-function assign(x: StepCtx, f: FrameView, fn: string, args: { readonly [k: string]: unknown }): void {
+/** The arguments of a call, read before the frame they may come from is written (reused: no allocation per call). */
+const argKeys: string[] = [];
+const argVals: unknown[] = [];
+function readArgs(args: { readonly [k: string]: unknown }): number {
+  let n = 0;
+  for (const k in args) {
+    argKeys[n] = k;
+    argVals[n] = plainArg(args[k]);
+    n++;
+  }
+  return n;
+}
+
+function assign(x: StepCtx, f: FrameView, fn: string, n: number): void {
   const l = f.l;
-  for (const [k, v] of Object.entries(args)) {
+  for (let i = 0; i < n; i++) {
+    const k = argKeys[i]!;
     if (!(k in l)) throw new ModelError(x.e.L.modelId, `call of ${fn} with an argument ${k} it does not declare`);
-    l[k] = v;
+    l[k] = argVals[i];
+    argVals[i] = undefined;
   }
 }
 
@@ -157,10 +174,10 @@ export function call(x: StepCtx, fn: string, args: { readonly [k: string]: unkno
   const def = x.e.fns[fn];
   if (!def) throw new ModelError(x.e.L.modelId, `call of unknown kernel function ${fn}`);
   if (dead(x)) return;
-  const copy = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, plainArg(v)]));
+  const n = readArgs(args);
   x.f.pc = cont;
   const f = x.d.ctx[x.ctx]!.stack.push(fn, def.entry);
-  assign(x, f, fn, copy);
+  assign(x, f, fn, n);
   (x as Runner).f = f;
   (x as Runner).l = f.l;
 }
@@ -169,8 +186,9 @@ export function call(x: StepCtx, fn: string, args: { readonly [k: string]: unkno
 export function enterRoot(x: Runner, fn: string, args: { readonly [k: string]: unknown }): void {
   const def = x.e.fns[fn];
   if (!def) throw new ModelError(x.e.L.modelId, `operation starts at unknown kernel function ${fn}`);
+  const n = readArgs(args);
   const f = x.d.ctx[x.ctx]!.stack.push(fn, def.entry);
-  assign(x, f, fn, args);
+  assign(x, f, fn, n);
   x.f = f;
   x.l = f.l;
 }
@@ -182,10 +200,10 @@ export function tailcall(x: StepCtx, fn: string, args: { readonly [k: string]: u
   if (dead(x)) return;
   const stack = x.d.ctx[x.ctx]!.stack;
   // Read the arguments before the frame they may come from is cleared.
-  const copy = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, plainArg(v)]));
+  const n = readArgs(args);
   stack.pop();
   const f = stack.push(fn, def.entry);
-  assign(x, f, fn, copy);
+  assign(x, f, fn, n);
   (x as Runner).f = f;
   (x as Runner).l = f.l;
 }
@@ -227,13 +245,28 @@ export function rootReturn(cite: string, onReturn?: (x: StepCtx) => void): StepD
   };
 }
 
+/** Steps by function id and label index of a layout (a lookup table built once per layout; not state). */
+const STEP_TABLES = new WeakMap<SlubLayout, (readonly (StepDef | undefined)[])[]>();
+
 export function stepOf(e: Env, f: FrameView): StepDef {
-  const fnName = f.fn;
-  const pc = f.pc;
-  const st = e.fns[fnName]?.steps[pc];
-  if (!st) throw new ModelError(e.L.modelId, `no step ${fnName}/${pc} in this version`);
+  let tab = STEP_TABLES.get(e.L);
+  if (!tab) {
+    tab = e.L.fnById.map((fl) => fl.pcs.map((pc) => e.fns[fl.name]?.steps[pc]));
+    STEP_TABLES.set(e.L, tab);
+  }
+  const st = tab[f.fnId]?.[f.pcIndex];
+  if (!st) throw new ModelError(e.L.modelId, `no step ${f.fn}/${f.pc} in this version`);
   return st;
 }
+
+/** A number for the step a frame is at (coverage counts steps by it; `stepName` gives the name back). */
+export const stepCode = (f: FrameView): number => f.fnId * 1024 + f.pcIndex;
+const STEP_NAMES = new WeakMap<SlubLayout, (readonly string[])[]>();
+export const stepName = (L: SlubLayout, code: number): string => {
+  let names = STEP_NAMES.get(L);
+  if (!names) STEP_NAMES.set(L, (names = L.fnById.map((fl) => fl.pcs.map((pc) => `${fl.name}/${pc}`))));
+  return names[code >> 10]![code & 1023]!;
+};
 
 // ---- scheduling --------------------------------------------------------------
 
@@ -286,7 +319,7 @@ function clientsDone(s: SlubState, ctx: Ctx, contexts: readonly Ctx[]): boolean 
 }
 
 /** The operations a context may start now: the environment's jobs (RCU callbacks in softirq, work items in a worker), its scripted next op, or its nondeterministic choices. */
-export function startable(s: SlubState, ctx: Ctx, contexts: readonly Ctx[], choices: readonly Op['op'][], gfps: readonly string[]): Op[] {
+export function startable(s: SlubState, ctx: Ctx, contexts: readonly Ctx[], choices: readonly Op['op'][], gfps: readonly string[], pool: Ctx = ctx): Op[] {
   const c = s.ctx[ctx]!;
   if (c.stack.length > 0) return [];
   const cpu = cpuOf(ctx);
@@ -305,13 +338,19 @@ export function startable(s: SlubState, ctx: Ctx, contexts: readonly Ctx[], choi
     if (op.op === 'kmem_cache_destroy' && !clientsDone(s, ctx, contexts)) return [];
     if (op.op !== 'kmem_cache_destroy' && s.cache.destroying) return [];
     if (op.op === 'free_any') return [{ op: 'kmem_cache_free', obj: op.obj }, { op: 'kfree_rcu', obj: op.obj }];
+    if (op.op === 'choose') return chosen(s, choices, gfps, pool);
     return [op];
   }
   if (c.budget <= 0 || s.cache.destroying) return [];
+  return chosen(s, choices, gfps, pool);
+}
+
+/** The operations a nondeterministic choice ranges over: allocations (one per gfp that changes the path), frees of every object the context's pool holds. */
+function chosen(s: SlubState, choices: readonly Op['op'][], gfps: readonly string[], pool: Ctx): Op[] {
   const out: Op[] = [];
   for (const op of choices) {
     if (op === 'kmem_cache_alloc') for (const gfp of gfps) out.push({ op, gfp: gfp as 'GFP_KERNEL' | 'GFP_ATOMIC' });
-    else if (op === 'kmem_cache_free' || op === 'kfree_rcu') for (const obj of c.owns.toArray()) out.push({ op, obj });
+    else if (op === 'kmem_cache_free' || op === 'kfree_rcu') for (const obj of s.ctx[pool]!.owns.toArray()) out.push({ op, obj });
     else if (op === 'flush_cpu_slab') out.push({ op });
   }
   return out;
@@ -321,13 +360,13 @@ export function isLocal(e: Env, st: StepDef, cpu: number): boolean {
   return st.local === true || (st.localUnlessIrq === true && !e.irqCpus[cpu]);
 }
 
-/** Runs local (private) steps at the top of the runner's context until a shared step or an empty stack; `trail` collects their names. */
-export function runLocals(x: Runner, trail?: string[]): void {
+/** Runs local (private) steps at the top of the runner's context until a shared step or an empty stack; `trail` collects their step codes. */
+export function runLocals(x: Runner, trail?: number[]): void {
   for (let n = 0; n < 64; n++) {
     if (!x.at(x.ctx)) return;
     const st = stepOf(x.e, x.f);
     if (!isLocal(x.e, st, x.cpu)) return;
-    trail?.push(`${x.f.fn}/${x.f.pc}`);
+    trail?.push(stepCode(x.f));
     st.run(x);
   }
   throw new ModelError(x.e.L.modelId, `context ${x.ctx} loops through local steps`);

@@ -11,7 +11,7 @@
 import { ModelError, UsageError } from '../../src/engine/errors.ts';
 import type { Action, Emit, Model, Plain, Property } from '../../src/engine/model.ts';
 import { rootCall } from './steps/client.ts';
-import { enterRoot, isInterrupt, mayRun, Runner, runLocals, startable, stepOf, type CacheParams, type Env, type VersionFeatures } from './kernel.ts';
+import { enterRoot, isInterrupt, mayRun, Runner, runLocals, startable, stepCode, stepName, stepOf, type CacheParams, type Env, type VersionFeatures } from './kernel.ts';
 import { applyPatches } from './patches.ts';
 import { findScenario, type ScenarioDef } from './scenarios.ts';
 import { findVersion, type VersionDef } from './versions.ts';
@@ -160,11 +160,12 @@ export function initialState(sc: ScenarioDef, v: VersionDef, p: CacheParams, s: 
     const free = init.free.map(g);
     free.forEach((o) => place(o, `S${k}'s freelist`));
     for (const [ctx, idx] of Object.entries(init.owners ?? {})) {
-      const cv = s.ctx[ctx];
-      if (!cv) impossible(`slab ${k} gives objects to ${ctx}, which is not a context of the scenario`);
+      if (!s.ctx[ctx]) impossible(`slab ${k} gives objects to ${ctx}, which is not a context of the scenario`);
+      // With shared objects every client object is in the first context's set (any context may free it).
+      const holder = sc.sharedObjects ? sc.contexts[0]!.name : ctx;
       for (const i of idx) {
-        place(g(i), ctx);
-        cv.owns.add(g(i));
+        place(g(i), holder);
+        s.ctx[holder]!.owns.add(g(i));
       }
     }
     for (const sh of init.inSheaf ?? []) {
@@ -244,10 +245,10 @@ export function initialState(sc: ScenarioDef, v: VersionDef, p: CacheParams, s: 
     const cpu = cpuOf(c.name);
     if (!/^cpu\d+\/(task|irq|softirq|worker|unbound)$/.test(c.name) || cpu >= sc.cpus.length) impossible(`bad context name ${c.name}`);
     for (const op of c.ops ?? []) {
-      if ((op.op === 'kmem_cache_free' || op.op === 'kfree_rcu' || op.op === 'free_any') && placed[op.obj] !== c.name) {
+      if ((op.op === 'kmem_cache_free' || op.op === 'kfree_rcu' || op.op === 'free_any') && placed[op.obj] !== (sc.sharedObjects ? sc.contexts[0]!.name : c.name)) {
         impossible(`${c.name} frees object ${op.obj}, which it does not own`);
       }
-      if (op.op === 'flush_cpu_slab' && !v.fns.flush_cpu_slab) impossible(`${v.id} has no flush_cpu_slab`);
+      if (op.op === 'choose' && (c.choices ?? []).length === 0) impossible(`${c.name} has a 'choose' operation but no choices`);
     }
     s.ctx[c.name]!.budget = c.budget ?? 0;
   }
@@ -361,10 +362,14 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
   const contexts = [...clients, ...(sc.contexts.some((c) => c.name.endsWith('/softirq')) ? ['rcu/gp'] : [])];
   const irqCpus = sc.cpus.map((_c, i) => contexts.some((c) => cpuOf(c) === i && isInterrupt(c)));
   const tidStep = 2 ** Math.ceil(Math.log2(Math.max(1, sc.cpus.length)));
-  const env: Env = { p, fns: v.fns, v: features, irqCpus, tidStep, scenario: sc.name, pageAllocCanFail: sc.pageAllocCanFail === true, L, msgs, contexts: clients };
+  const pool = sc.sharedObjects ? (_ctx: string) => clients[0]! : (ctx: string) => ctx;
+  const env: Env = { p, fns: v.fns, v: features, irqCpus, tidStep, scenario: sc.name, pageAllocCanFail: sc.pageAllocCanFail === true, L, msgs, contexts: clients, pool };
   const memory = sc.nodes.map((n) => n.memory);
   const cpuNodes = sc.cpus.map((c) => c.node);
   const newView = () => new SlubState(L, memory, cpuNodes, config.kasan, msgs);
+  // The gfp choices offered are those that change the path: only alloc_from_pcs() reads them (may
+  // the refill block?), so a cache without sheaves allocates with GFP_KERNEL alone.
+  const gfps = p.sheaf_capacity > 0 ? v.gfps : v.gfps.slice(0, 1);
   const choices: Record<string, readonly Op['op'][]> = Object.fromEntries(sc.contexts.map((c) => [c.name, c.choices ?? []]));
   const info: SlubModelInfo = { kasan: config.kasan, version: v, scenario: sc, env, contexts, layout: L, at: (w) => newView().on(w) };
   const init = new Uint32Array(L.width);
@@ -377,16 +382,17 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
   const scratch = new Uint32Array(L.width);
   // Which steps (and version switches) the transitions taken so far executed: `slubcheck verify`
   // requires every step a patch changes to be reached. Instrumentation only: no step reads it.
-  const coverage = new Map<string, number>();
-  const trail: string[] = [];
+  // Counted by step code (kernel.ts stepCode) and named only when asked.
+  const coverage = new Map<number, number>();
+  const trail: number[] = [];
   const flushTrail = () => {
-    for (const name of trail) coverage.set(name, (coverage.get(name) ?? 0) + 1);
+    for (const code of trail) coverage.set(code, (coverage.get(code) ?? 0) + 1);
     trail.length = 0;
   };
   const noEmit: Emit = () => {};
 
   /** Starts an operation in the state `d` looks at: bookkeeping, the root frame at its function's entry, and the private dispatch steps up to the first shared one. */
-  const startOp = (ctx: string, op: Op, names: string[] | undefined): void => {
+  const startOp = (ctx: string, op: Op, names: number[] | undefined): string => {
     const cpu = cpuOf(ctx);
     const c = d.ctx[ctx]!;
     const root = rootCall(d, cpu, op);
@@ -398,11 +404,13 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
     } else if (op.op === 'work') d.cpus[cpu]!.work.find(op.work)!.running = true;
     else if (c.opsLeft > 0) c.opIndex++;
     else c.budget--;
-    if (op.op === 'kmem_cache_free' || op.op === 'kfree_rcu') c.owns.delete(op.obj);
+    if (op.op === 'kmem_cache_free' || op.op === 'kfree_rcu') d.ctx[pool(ctx)]!.owns.delete(op.obj);
     x.ctx = ctx;
     x.cpu = cpu;
     enterRoot(x, root.fn, root.args);
+    const entry = `${root.fn}/${x.f.pc}`;
     runLocals(x, names);
+    return entry;
   };
   const opOf = (a: SlubAction): Op => {
     const { context: _c, step: _s, ...op } = a;
@@ -420,17 +428,18 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
       if (!mayRun(d, ctx, clients)) continue;
       if (x.at(ctx)) {
         const st = stepOf(env, x.f);
-        if (!st.guard || st.guard(x)) out.push({ context: ctx, step: `${x.f.fn}/${x.f.pc}` });
+        if (!st.guard || st.guard(x)) out.push({ context: ctx, step: stepName(L, stepCode(x.f)) });
         continue;
       }
-      for (const op of startable(d, ctx, clients, choices[ctx]!, v.gfps)) {
+      for (const op of startable(d, ctx, clients, choices[ctx]!, gfps, pool(ctx))) {
         scratch.set(s);
         d.on(scratch);
-        startOp(ctx, op, undefined);
-        if (!x.at(ctx)) throw new ModelError(id, `operation ${op.op} of ${ctx} ends without a shared step`);
-        const st = stepOf(env, x.f);
-        const enabled = !st.guard || st.guard(x);
-        const step = `${x.f.fn}/${x.f.pc}`;
+        const entry = startOp(ctx, op, undefined);
+        // An operation that is private from start to end (e.g. a flush with nothing to flush) is one step.
+        const running = x.at(ctx);
+        const st = running ? stepOf(env, x.f) : undefined;
+        const enabled = !st?.guard || st.guard(x);
+        const step = running ? stepName(L, stepCode(x.f)) : entry;
         d.on(s);
         if (enabled) out.push({ context: ctx, step, ...op });
       }
@@ -446,11 +455,18 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
       for (const c of d.cpus) for (const cb of c.rcu_cbs.toArray()) cb.ready = true;
       return;
     }
-    if (a.op !== undefined) startOp(a.context, opOf(a), trail);
+    if (a.op !== undefined) {
+      const entry = startOp(a.context, opOf(a), trail);
+      if (!x.at(a.context) && entry === a.step) {
+        flushTrail();
+        x.emit = noEmit;
+        return;
+      }
+    }
     if (!x.at(a.context)) throw new ModelError(id, `action ${a.context} ${a.step} on an idle context`);
-    const name = `${x.f.fn}/${x.f.pc}`;
-    if (name !== a.step) throw new ModelError(id, `action ${a.context} ${a.step} does not match its context's next step ${name}`);
-    trail.push(name);
+    const code = stepCode(x.f);
+    if (stepName(L, code) !== a.step) throw new ModelError(id, `action ${a.context} ${a.step} does not match its context's next step ${stepName(L, code)}`);
+    trail.push(code);
     stepOf(env, x.f).run(x);
     runLocals(x, trail);
     flushTrail();
@@ -493,7 +509,8 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
     view: (w) => slubView(info, traceView.on(w)),
     describeWaits: (w) => describeWaits(waitView.on(w), contexts, env),
     coverage: () => {
-      const out = new Map(coverage);
+      const out = new Map<string, number>();
+      for (const [code, n] of coverage) out.set(stepName(L, code), n);
       for (const f of featuresRead) out.set(`feature:${f}`, 1);
       return out;
     },

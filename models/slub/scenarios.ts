@@ -52,6 +52,8 @@ export interface ScenarioDef {
   readonly contexts: readonly ContextInit[];
   /** Make the per-CPU cmpxchg ignore tid (a deliberately broken variant). */
   readonly brokenNoTid?: boolean;
+  /** Allocated objects belong to every client: any context may free any of them (they are kept in one set, the first context's). */
+  readonly sharedObjects?: boolean;
   /** The cache asks for sheaves at creation (what makes a v6.19 cache have them). */
   readonly sheavesOptIn?: boolean;
   /** False for workloads only random searches should take (too large to explore). */
@@ -183,6 +185,28 @@ export const SCENARIOS: readonly ScenarioDef[] = [
       { name: 'cpu1/task', budget: 4, choices: ALLOC_FREE },
       { name: 'cpu1/irq', budget: 2, choices: ALLOC_FREE },
     ],
+  },
+  {
+    name: 'scaled-3cpu',
+    summary:
+      "SPIN's scaled shape: three CPUs (tasks only), no sheaves, min_partial 2, cpu_partial_slabs 2, three slabs of two objects; each CPU does three operations, each an allocation or a free of any allocated object, then flushes its CPU caches",
+    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 2, sheaf_capacity: 0, barn_max: 1 },
+    nodes: [{ memory: true }],
+    cpus: [{ node: 0 }, { node: 0 }, { node: 0 }],
+    pool: 3,
+    // Nine allocations may be asked of six objects: new_slab() fails when the pool is empty, and the allocation returns NULL.
+    pageAllocCanFail: true,
+    sharedObjects: true,
+    slabs: [
+      // S0 on the node partial list with one object allocated; S1 full and on no list; S2 not yet allocated.
+      { node: 0, place: { on: 'node_partial' }, free: [1], owners: { 'cpu0/task': [0] } },
+      { node: 0, place: { on: 'none' }, free: [], owners: { 'cpu0/task': [0, 1] } },
+    ],
+    contexts: [0, 1, 2].map((c) => ({
+      name: `cpu${c}/task`,
+      ops: [{ op: 'choose' }, { op: 'choose' }, { op: 'choose' }, { op: 'flush_cpu_slab' }] as const,
+      choices: ALLOC_FREE,
+    })),
   },
   {
     name: 'irq-same-cpu',

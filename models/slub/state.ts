@@ -62,6 +62,8 @@ export type Op =
   | { readonly op: 'kmem_cache_destroy' }
   /** Scripted only: free this object, by a path the checker chooses (kmem_cache_free or kfree_rcu). */
   | { readonly op: 'free_any'; readonly obj: Obj }
+  /** Scripted only: one operation the checker chooses among the context's `choices`. */
+  | { readonly op: 'choose' }
   // Started by the environment, not by a client:
   | { readonly op: 'rcu_callback'; readonly cb: number }
   | { readonly op: 'work'; readonly work: number };
@@ -85,7 +87,12 @@ export function nodeOfPtr(p: Ptr): number | undefined {
 }
 
 /** The CPU a context runs on; -1 for the environment (`rcu/gp`). */
-export const cpuOf = (ctx: Ctx): number => (ctx.startsWith('cpu') ? Number(ctx.slice(3, ctx.indexOf('/'))) : -1);
+const CPU_OF = new Map<Ctx, number>();
+export const cpuOf = (ctx: Ctx): number => {
+  let c = CPU_OF.get(ctx);
+  if (c === undefined) CPU_OF.set(ctx, (c = ctx.startsWith('cpu') ? Number(ctx.slice(3, ctx.indexOf('/'))) : -1));
+  return c;
+};
 
 // ---- the shape of a state: sizes and the locals of frames --------------------------------
 
@@ -907,6 +914,10 @@ export class FrameView {
   }
   get fn(): string {
     return this.L.fnById[this.m.get(this.ff.fn)]!.name;
+  }
+  /** The index of the frame's label among its function's labels. */
+  get pcIndex(): number {
+    return this.m.get(this.ff.pc);
   }
   get pc(): string {
     const fl = this.L.fnById[this.m.get(this.ff.fn)]!;

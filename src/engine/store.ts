@@ -205,7 +205,7 @@ export class Frontier {
     const o = this.tailIdx * this.rec;
     last[o] = id;
     last[o + 1] = depth;
-    last.set(w.subarray(0, this.width), o + 2);
+    for (let i = 0, n = this.width; i < n; i++) last[o + 2 + i] = w[i]!;
     this.tailIdx++;
     this.length++;
   }
@@ -235,7 +235,7 @@ export class Frontier {
     }
     meta[0] = chunk[o]!;
     meta[1] = chunk[o + 1]!;
-    out.set(chunk.subarray(o + 2, o + 2 + this.width));
+    for (let i = 0, n = this.width; i < n; i++) out[i] = chunk[o + 2 + i]!;
     this.length--;
     return true;
   }

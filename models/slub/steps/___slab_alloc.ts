@@ -26,14 +26,13 @@ function load_freelist(x: StepCtx, first: Obj): void {
 }
 
 interface SlowL {
-  gfp: string;
   ret: number | null;
 }
 
 /** v6.19 __slab_alloc(): ___slab_alloc() between slub_get_cpu_ptr() and slub_put_cpu_ptr() (preemption off, !PREEMPT_RT). */
 export const __slab_alloc: FnDef<SlowL> = fn<SlowL>({
   entry: 'get_cpu_ptr',
-  locals: { gfp: T.enum('GFP_KERNEL', 'GFP_ATOMIC'), ret: T.ret },
+  locals: { ret: T.ret },
   steps: {
     get_cpu_ptr: {
       local: true,
@@ -42,7 +41,7 @@ export const __slab_alloc: FnDef<SlowL> = fn<SlowL>({
       writes: [],
       run: (x) => {
         preempt(x, 1);
-        call(x, '___slab_alloc', { gfp: x.l.gfp }, 'put_cpu_ptr');
+        call(x, '___slab_alloc', {}, 'put_cpu_ptr');
       },
     },
     put_cpu_ptr: {
@@ -59,7 +58,6 @@ export const __slab_alloc: FnDef<SlowL> = fn<SlowL>({
 });
 
 interface V619L {
-  gfp: string;
   ret: number | null;
   slab: SlabId | null;
   held_chain: Obj | null;
@@ -68,7 +66,7 @@ interface V619L {
 
 export const ___slab_alloc_v619: FnDef<V619L> = fn<V619L>({
   entry: 'get_freelist',
-  locals: { gfp: T.enum('GFP_KERNEL', 'GFP_ATOMIC'), ret: T.ret, slab: T.slab, held_chain: T.chain, cpu_put: T.bool },
+  locals: { ret: T.ret, slab: T.slab, held_chain: T.chain, cpu_put: T.bool },
   steps: {
     get_freelist: {
       cite: 'mm/slub.c (v6.19) ___slab_alloc(): reread c->slab under local_lock; load c->freelist or get_freelist() cmpxchg (S1-S6)',
@@ -212,7 +210,6 @@ export const ___slab_alloc_v619: FnDef<V619L> = fn<V619L>({
 });
 
 interface NoCpuSlabL {
-  gfp: string;
   ret: number | null;
   slab: SlabId | null;
   held: ListView;
@@ -220,7 +217,7 @@ interface NoCpuSlabL {
 
 export const ___slab_alloc_nocpuslab: FnDef<NoCpuSlabL> = fn<NoCpuSlabL>({
   entry: 'get_from_partial',
-  locals: { gfp: T.enum('GFP_KERNEL', 'GFP_ATOMIC'), ret: T.ret, slab: T.slab, held: T.held(1) },
+  locals: { ret: T.ret, slab: T.slab, held: T.held(1) },
   steps: {
     get_from_partial: {
       local: true,

@@ -13,7 +13,6 @@ import { takeHeld } from '../helpers.ts';
 import { T, type ListView } from '../state.ts';
 
 interface L {
-  gfp: string;
   size: number;
   held: ListView;
   ret: number | null;
@@ -25,7 +24,7 @@ const preempt = (x: StepCtx, by: number) => {
 
 export const __kmem_cache_alloc_bulk: FnDef<L> = fn<L>({
   entry: 'get_cpu_ptr',
-  locals: { gfp: T.enum('GFP_KERNEL', 'GFP_ATOMIC'), size: T.int(0, 'all'), held: T.held('sheaf'), ret: T.ret },
+  locals: { size: T.int(0, 'all'), held: T.held('sheaf'), ret: T.ret },
   steps: {
     get_cpu_ptr: {
       local: true,
@@ -54,7 +53,7 @@ export const __kmem_cache_alloc_bulk: FnDef<L> = fn<L>({
           return ret(x, takeHeld(x.l.held));
         }
         seen(x, 'bulk_alloc_slowpath');
-        call(x, '___slab_alloc', { gfp: x.l.gfp }, 'got');
+        call(x, '___slab_alloc', {}, 'got');
       },
     },
     got: {

@@ -8,7 +8,6 @@ import { seen } from '../mm.ts';
 import { T, type Obj } from '../state.ts';
 
 interface L {
-  gfp: string;
   tid: number;
   object: Obj | null;
   next: Obj | null;
@@ -16,7 +15,7 @@ interface L {
 
 export const __slab_alloc_node_v619: FnDef<L> = fn<L>({
   entry: 'read_tid',
-  locals: { gfp: T.enum('GFP_KERNEL', 'GFP_ATOMIC'), tid: T.int(0, 'counter'), object: T.obj, next: T.obj },
+  locals: { tid: T.int(0, 'counter'), object: T.obj, next: T.obj },
   steps: {
     read_tid: {
       cite: 'mm/slub.c (v6.19) __slab_alloc_node(): tid = READ_ONCE(c->tid) (A1)',
@@ -33,7 +32,7 @@ export const __slab_alloc_node_v619: FnDef<L> = fn<L>({
       writes: [],
       run: (x) => {
         const c = x.d.cpus[x.cpu]!;
-        if (c.freelist === null || c.slab === null) return tailcall(x, '__slab_alloc', { gfp: x.l.gfp });
+        if (c.freelist === null || c.slab === null) return tailcall(x, '__slab_alloc', {});
         x.l.object = c.freelist;
         goto(x, 'read_next');
       },
@@ -68,16 +67,16 @@ export const __slab_alloc_node_v619: FnDef<L> = fn<L>({
 });
 
 /** 17c38c88 and 7.0: no cpu slab, no lockless fast path: __slab_alloc_node() goes straight to ___slab_alloc(). */
-export const __slab_alloc_node_nocpuslab: FnDef<{ gfp: string }> = fn<{ gfp: string }>({
+export const __slab_alloc_node_nocpuslab: FnDef = fn({
   entry: 'call',
-  locals: { gfp: T.enum('GFP_KERNEL', 'GFP_ATOMIC') },
+  locals: {},
   steps: {
     call: {
       local: true,
       cite: 'mm/slub.c (17c38c88, 7.0) __slab_alloc_node(): ___slab_alloc()',
       reads: [],
       writes: [],
-      run: (x) => tailcall(x, '___slab_alloc', { gfp: x.l.gfp }),
+      run: (x) => tailcall(x, '___slab_alloc', {}),
     },
   },
 });

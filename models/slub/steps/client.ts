@@ -37,7 +37,8 @@ export function rootCall(s: SlubState, cpu: number, op: Op): { fn: string; args:
       return { fn: 'process_one_work', args: { work: w.id, workfn: w.fn } };
     }
     case 'free_any':
-      throw new Error('free_any is a choice between two operations, not an operation');
+    case 'choose':
+      throw new Error(`${op.op} is a choice between operations, not an operation`);
   }
 }
 
@@ -47,7 +48,7 @@ const isLocalNode = (x: StepCtx, slab: number) => {
 };
 
 interface AllocL {
-  gfp: string;
+  gfp: string | null;
   ret: Obj | null;
 }
 interface HeldL {
@@ -70,7 +71,12 @@ export const clientFns: { readonly [fn: string]: FnDef<any> } = {
         cite: 'include/linux/slab.h kmem_cache_alloc() -> mm/slub.c slab_alloc_node()',
         reads: [],
         writes: [],
-        run: (x) => call(x, 'slab_alloc_node', { gfp: x.l.gfp }, 'return'),
+        run: (x) => {
+          // The gfp flags are the callee's from here on: the caller's frame does not keep them.
+          const gfp = x.l.gfp;
+          x.l.gfp = null;
+          call(x, 'slab_alloc_node', { gfp }, 'return');
+        },
       },
       return: {
         local: true,
@@ -84,7 +90,7 @@ export const clientFns: { readonly [fn: string]: FnDef<any> } = {
             for (const [name, c] of Object.entries(x.d.ctx)) {
               if (c.owns.has(o)) x.d.ghost.first('double_alloc', `object ${o} handed to ${x.ctx} while ${name} owns it`);
             }
-            me.owns.add(o);
+            x.d.ctx[x.e.pool(x.ctx)]!.owns.add(o);
             x.d.setFp(o, null);
             seen(x, 'object_allocated');
           }
@@ -103,7 +109,10 @@ export const clientFns: { readonly [fn: string]: FnDef<any> } = {
         reads: [],
         writes: [],
         run: (x) => {
-          if (x.e.p.sheaf_capacity > 0) return call(x, 'alloc_from_pcs', { gfp: x.l.gfp }, 'slowpath');
+          // Only alloc_from_pcs() reads the gfp flags (can it block for a refill?); the slab paths do not.
+          const gfp = x.l.gfp;
+          x.l.gfp = null;
+          if (x.e.p.sheaf_capacity > 0) return call(x, 'alloc_from_pcs', { gfp }, 'slowpath');
           x.l.ret = null;
           goto(x, 'slowpath');
         },
@@ -113,7 +122,7 @@ export const clientFns: { readonly [fn: string]: FnDef<any> } = {
         cite: 'mm/slub.c slab_alloc_node(): if (!object) object = __slab_alloc_node()',
         reads: [],
         writes: [],
-        run: (x) => (x.l.ret !== null ? ret(x, x.l.ret) : tailcall(x, '__slab_alloc_node', { gfp: x.l.gfp })),
+        run: (x) => (x.l.ret !== null ? ret(x, x.l.ret) : tailcall(x, '__slab_alloc_node', {})),
       },
     },
   }),
@@ -200,10 +209,15 @@ export const clientFns: { readonly [fn: string]: FnDef<any> } = {
     steps: {
       call: {
         local: true,
-        cite: 'kernel/workqueue.c process_one_work(): the flush_cpu_slab work function',
+        cite: 'mm/slub.c flush_all_cpus_locked(): the per-CPU flush work: flush_cpu_slab (v6.19, 17c38c88); 7.0 queues flush_cpu_sheaves only where has_pcs_used()',
         reads: [],
         writes: [],
-        run: (x) => call(x, 'flush_cpu_slab', {}, 'return'),
+        run: (x) => {
+          if (x.e.fns.flush_cpu_slab) return call(x, 'flush_cpu_slab', {}, 'return');
+          // 7.0: no kmem_cache_cpu; a cache without sheaves has nothing per CPU to flush.
+          if (x.e.p.sheaf_capacity > 0) return call(x, 'flush_cpu_sheaves', {}, 'return');
+          goto(x, 'return');
+        },
       },
       return: rootReturn('kernel/workqueue.c process_one_work(): the work function returned'),
     },

@@ -155,7 +155,7 @@ export const refill_sheaf_v619: FnDef<RefillV619L> = fn<RefillV619L>({
       cite: 'mm/slub.c (v6.19) refill_sheaf(): filled = __kmem_cache_alloc_bulk(s, gfp, to_fill, ...)',
       reads: [],
       writes: [],
-      run: (x) => call(x, '__kmem_cache_alloc_bulk', { gfp: 'GFP_KERNEL', size: x.l.need }, 'done'),
+      run: (x) => call(x, '__kmem_cache_alloc_bulk', { size: x.l.need }, 'done'),
     },
     done: {
       local: true,
