@@ -35,6 +35,7 @@ import {
   type Op,
 } from './state.ts';
 import { slubProperties } from '../../properties/slub.ts';
+import { slubPicture } from './picture.ts';
 
 export interface SlubConfig {
   readonly version: string;
@@ -507,6 +508,7 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
       return d.ctxList.every((c) => c.stack.length === 0 && c.opsLeft === 0) && d.cpus.every((c) => c.rcu_cbs.length === 0 && c.work.length === 0);
     },
     view: (w) => slubView(info, traceView.on(w)),
+    picture: slubPicture,
     describeWaits: (w) => describeWaits(waitView.on(w), contexts, env),
     coverage: () => {
       const out = new Map<string, number>();

@@ -15,6 +15,7 @@ import { renderTable, traceSteps, wrap } from '../engine/render.ts';
 import { holds, propertySets } from '../engine/run.ts';
 import { fingerprint } from '../engine/fingerprint.ts';
 import type { Stops } from '../engine/stops.ts';
+import { writeHtmlOption } from '../html/write.ts';
 
 export interface Io {
   readonly out: (line: string) => void;
@@ -104,6 +105,8 @@ options:
   --no-liveness          skip the livelock check after a complete search
   --json                 print one JSON object instead of text
   --trace-out FILE       write the counterexample as a JSON trace file
+  --html FILE            write the counterexample as a self-contained web page
+                         (replayed from its trace); none without one
   --check-collisions     keep exact state encodings, fail on a fingerprint
                          collision (slow; for debugging the engine)
   --quiet                no progress lines on stderr
@@ -111,7 +114,7 @@ options:
 After a complete search every reachable state must still be able to reach
 one where every context has finished; a state that cannot is a livelock,
 reported with a lasso trace (the steps after the marker repeat forever).`,
-  minimize: `usage: slubcheck minimize <token|file> [--json] [--max-states N] [--quiet]
+  minimize: `usage: slubcheck minimize <token|file> [--json] [--html FILE] [options]
 
 Takes any counterexample (a replay token or a JSON trace file) and returns a
 smaller one that violates the same property: the fewest preemptions first
@@ -122,6 +125,7 @@ after, the trace and its replay token. Exit 1 (the output is a violation).
 
 options:
   --json           one JSON object: property, before, after, trace, token
+  --html FILE      write the minimized trace as a self-contained web page
   --max-states N   budget of each bounded search (default 300000)
   --max-seconds S  stop searching after S seconds and return the best so far
   --max-memory MB  stop a search when the process uses more memory
@@ -158,12 +162,13 @@ options:
   --json              one JSON object: version, patches, verdict, complete,
                       the changed code and where it ran, the scenarios
   --quiet             no progress lines on stderr`,
-  replay: `usage: slubcheck replay <token|file> [--json]
+  replay: `usage: slubcheck replay <token|file> [--json] [--html FILE]
 
 Re-runs a counterexample (a replay token, or a JSON trace file written by
 --trace-out) step by step. Every recorded action must still be enabled
 and carry the recorded name; any mismatch is an error (exit 2). Exit 1
-when the replayed path violates a property, 0 when it does not.`,
+when the replayed path violates a property, 0 when it does not.
+--html FILE writes the replayed trace as a self-contained web page.`,
 };
 
 const MODEL_OPTIONS = {
@@ -362,6 +367,7 @@ function cmdMinimize(registry: Registry, args: string[], io: Io): number {
     'max-seconds': { type: 'string' },
     'max-memory': { type: 'string' },
     quiet: { type: 'boolean' },
+    html: { type: 'string' },
   });
   if (values.help) return io.out(HELP.minimize!), 0;
   if (positionals.length !== 1) throw new UsageError(`minimize takes one replay token or trace file${positionals.length > 1 ? `, got ${positionals.length}` : ''}`);
@@ -378,6 +384,7 @@ function cmdMinimize(registry: Registry, args: string[], io: Io): number {
     ...stopsOf(io, values['max-memory']),
     ...(values.quiet ? {} : { onProgress: progressPrinter(io, 'minimize', false) }),
   });
+  writeHtmlOption(io.err, values.html, model, m.trace, replayCommand(m.trace));
   if (values.json) {
     io.out(JSON.stringify({ model: model.id, config: model.config, ...minimizedJson(m) }));
     return 1;
@@ -467,6 +474,7 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
     'no-liveness': { type: 'boolean' },
     json: { type: 'boolean' },
     'trace-out': { type: 'string' },
+    html: { type: 'string' },
     'check-collisions': { type: 'boolean' },
     quiet: { type: 'boolean' },
   });
@@ -533,6 +541,7 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
       throw new UsageError(`cannot write --trace-out ${values['trace-out']}: ${(e as Error).message}`);
     }
   }
+  writeHtmlOption(io.err, values.html, model, r.trace, r.trace ? replayCommand(r.trace) : undefined);
   if (values.json) {
     io.out(
       JSON.stringify({
@@ -560,7 +569,7 @@ function describeConfig(config: Plain): string {
 }
 
 function cmdReplay(registry: Registry, args: string[], io: Io): number {
-  const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+  const { values, positionals } = parse(args, { json: { type: 'boolean' }, html: { type: 'string' } });
   if (values.help) return io.out(HELP.replay!), 0;
   if (positionals.length !== 1) throw new UsageError('replay takes one replay token or trace file');
   const trace = readTraceArgument(positionals[0]!);
@@ -594,6 +603,7 @@ function cmdReplay(registry: Registry, args: string[], io: Io): number {
       violated = { name: bad.name, kind: 'at_end', step: path.states.length - 1, ...(ex !== undefined ? { explanation: ex } : {}) };
     } else if (!terminal && enabled.length === 0) violated = { name: 'deadlock', kind: 'deadlock', step: path.states.length - 1 };
   }
+  writeHtmlOption(io.err, values.html, model, trace, replayCommand(trace));
   if (values.json) {
     io.out(
       JSON.stringify({

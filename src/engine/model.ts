@@ -6,6 +6,7 @@
 // file. States and actions must be plain data (records, readonly arrays,
 // strings, numbers, booleans, null): no classes, Maps, Sets or functions, so
 // that a state's fingerprint is stable and a trace can be replayed.
+import type { Picture } from '../html/picture.ts';
 
 /** Plain JSON-like data: what a state, an action or a configuration is made of. */
 export type Plain =
@@ -98,6 +99,8 @@ export interface Model<S = unknown, A extends Action = Action> {
   readonly terminal: (state: S) => boolean;
   /** What a trace shows of a state; the fields a step changed are diffed on this view. Defaults to the state. */
   readonly view?: (state: S) => Plain;
+  /** Optional drawing of a state's structures for the HTML page (`--html`): a pure function of `view(state)`. */
+  readonly picture?: (view: Plain) => Picture;
   /**
    * Optional description of which shared locations an action reads and
    * writes (documentation, and a hook for partial-order reduction).
