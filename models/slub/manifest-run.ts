@@ -5,8 +5,13 @@ import { search, type CheckResult } from '../../src/engine/search.ts';
 import { buildSlubModel } from './model.ts';
 import type { ManifestRow } from './manifest.ts';
 
-export function runManifestRow(row: ManifestRow): CheckResult<any, any> {
+export function runManifestRow(row: ManifestRow, opts: { readonly symmetry?: boolean } = {}): CheckResult<any, any> {
   const model = buildSlubModel({ version: row.version, scenario: row.scenario, patches: row.patches, kasan: row.kasan ?? false });
   if (row.pct) return search(model, { strategy: 'pct', runs: row.pct.runs, seed: row.pct.seed });
-  return search(model, row.bound !== undefined ? { maxStates: row.bound } : {});
+  return search(model, { ...(row.bound !== undefined ? { maxStates: row.bound } : {}), ...opts });
+}
+
+/** Whether a row's model has a reduction that can be switched off (symmetry). */
+export function rowHasReduction(row: ManifestRow): boolean {
+  return !row.pct && buildSlubModel({ version: row.version, scenario: row.scenario, patches: row.patches, kasan: row.kasan ?? false }).packed!.canonicalize !== undefined;
 }

@@ -124,8 +124,8 @@ export const MANIFEST: readonly ManifestRow[] = [
   { version: '7.0', scenario: 'stress', patches: [], bound: 20000, result: 'ok', states: 20000, depth: 11 },
   { version: '7.0', scenario: 'stress', patches: [], pct: { runs: 300, seed: 1 }, result: 'ok', states: 11906, depth: 0 },
   // scaled-3cpu: SPIN's scaled shape. A complete search is millions of states (minutes); the suite runs a bounded prefix.
-  { version: 'v6.19', scenario: 'scaled-3cpu', patches: [], bound: 20000, result: 'ok', states: 20000, depth: 13 },
-  { version: '17c38c88', scenario: 'scaled-3cpu', patches: [], bound: 20000, result: 'violation', states: 1163, depth: 6, property: 'link_words_written_by_owner', steps: 6 },
-  { version: '17c38c88', scenario: 'scaled-3cpu', patches: ['hao-li-list-lock-barrier'], bound: 20000, result: 'ok', states: 20000, depth: 10 },
-  { version: '7.0', scenario: 'scaled-3cpu', patches: [], bound: 20000, result: 'ok', states: 20000, depth: 11 },
+  { version: 'v6.19', scenario: 'scaled-3cpu', patches: [], bound: 20000, result: 'ok', states: 20000, depth: 18 },
+  { version: '17c38c88', scenario: 'scaled-3cpu', patches: [], bound: 20000, result: 'violation', states: 339, depth: 6, property: 'link_words_written_by_owner', steps: 6 },
+  { version: '17c38c88', scenario: 'scaled-3cpu', patches: ['hao-li-list-lock-barrier'], bound: 20000, result: 'ok', states: 20000, depth: 13 },
+  { version: '7.0', scenario: 'scaled-3cpu', patches: [], bound: 20000, result: 'ok', states: 20000, depth: 14 },
 ];

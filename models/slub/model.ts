@@ -36,6 +36,7 @@ import {
 } from './state.ts';
 import { slubProperties } from '../../properties/slub.ts';
 import { slubPicture } from './picture.ts';
+import { slubSymmetry } from './symmetry.ts';
 
 export interface SlubConfig {
   readonly version: string;
@@ -55,6 +56,8 @@ export interface SlubModelInfo {
   readonly layout: SlubLayout;
   /** A fresh view of a packed state (for properties, tests and the trace view). */
   readonly at: (w: Uint32Array) => SlubState;
+  /** Interchangeable CPUs, when the scenario has any (symmetry reduction). */
+  readonly symmetry?: { readonly classes: readonly (readonly number[])[] };
 }
 
 export type SlubAction = Action & { readonly op?: Op['op']; readonly gfp?: string; readonly obj?: number; readonly cb?: number; readonly work?: number };
@@ -372,9 +375,12 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
   // the refill block?), so a cache without sheaves allocates with GFP_KERNEL alone.
   const gfps = p.sheaf_capacity > 0 ? v.gfps : v.gfps.slice(0, 1);
   const choices: Record<string, readonly Op['op'][]> = Object.fromEntries(sc.contexts.map((c) => [c.name, c.choices ?? []]));
-  const info: SlubModelInfo = { kasan: config.kasan, version: v, scenario: sc, env, contexts, layout: L, at: (w) => newView().on(w) };
+  // Interchangeable CPUs (symmetry.ts): the engine keeps one state per renaming class.
+  const symmetry = slubSymmetry(L, sc, irqCpus, tidStep, msgs);
+  const info: SlubModelInfo = { kasan: config.kasan, version: v, scenario: sc, env, contexts, layout: L, at: (w) => newView().on(w), ...(symmetry ? { symmetry: { classes: symmetry.classes } } : {}) };
   const init = new Uint32Array(L.width);
   initialState(sc, v, p, newView().on(init));
+
 
   // The interpreter's view and step context, reused for every state (never held across calls).
   const d = newView();
@@ -500,7 +506,7 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
       nextInto(s, a, out, noEmit);
       return out;
     },
-    packed: { width: L.width, nextInto },
+    packed: { width: L.width, nextInto, ...(symmetry ? { canonicalize: symmetry.canonicalize } : {}) },
     properties: [...slubProperties(info), ...(v.extraProperties ?? [])].map(wrap),
     // Quiescence: every context idle with nothing scripted left, no RCU callback and no work item pending.
     terminal: (w) => {

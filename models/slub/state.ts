@@ -145,6 +145,8 @@ export interface LocalDecl {
   readonly type: LocalType;
   /** The local holds objects (a list, or the head of a private chain): where a context keeps objects in flight. */
   readonly holds?: 'list' | 'chain';
+  /** The local holds a tid read from its CPU's kmem_cache_cpu (symmetry.ts moves it with the CPU). */
+  readonly tid?: true;
 }
 
 export type LocalsSpec = { readonly [name: string]: LocalType | LocalDecl };
@@ -161,6 +163,8 @@ export const T = {
   objs: (cap: 'sheaf' | 'slab' | 'all' | number): LocalType => ({ t: 'objs', cap }),
   slabs: (cap: 'all' | number = 'all'): LocalType => ({ t: 'slabs', cap }),
   ids: (cap: 'cpus' | number): LocalType => ({ t: 'ids', cap }),
+  /** A tid read from this CPU's kmem_cache_cpu (v6.19, 17c38c88); -1 until read. */
+  tid: { type: { t: 'int', min: -1, max: 'counter' }, tid: true } as LocalDecl,
   /** A function's result from its callees: an object or slab id, or NULL. */
   ret: { t: 'obj' } as LocalType,
   /** Objects the frame holds: a list of them. */

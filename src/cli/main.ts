@@ -103,6 +103,9 @@ options:
   --max-memory MB        stop (incomplete) when the process uses more memory
                          (default: before the JavaScript heap runs out)
   --no-liveness          skip the livelock check after a complete search
+  --reduce R             bfs/dfs state-space reduction: all (default), symmetry
+                         (one state per class of interchangeable CPUs) or none;
+                         por (partial-order reduction) is not implemented yet
   --json                 print one JSON object instead of text
   --trace-out FILE       write the counterexample as a JSON trace file
   --html FILE            write the counterexample as a self-contained web page
@@ -289,6 +292,7 @@ export function resultJson(r: CheckResult<any, any>, config: Plain): Record<stri
     result: r.result,
     complete: r.complete,
     ...(r.stopReason !== undefined ? { stop_reason: r.stopReason } : {}),
+    reductions: r.reductions,
     states: r.states,
     transitions: r.transitions,
     depth: r.depth,
@@ -323,6 +327,7 @@ export function reportText(model: Model<any, any>, r: CheckResult<any, any>, io:
   }
   const rate = r.seconds > 0 ? Math.round(r.states / r.seconds) : r.states;
   io.out(`${r.states} distinct states, ${r.transitions} transitions, depth ${r.depth}, ${r.seconds.toFixed(2)} s (${rate} states/s)`);
+  if (r.reductions.length) io.out(`reduced by ${r.reductions.join(', ')}${r.reductions.includes('symmetry') ? ': one state per class of interchangeable CPUs' : ''}`);
   const missing = r.witnesses.filter((w) => !w.reached);
   if (missing.length > 0 && r.result === 'ok') {
     for (const l of wrap(`warning: never reached (the search may be vacuous here): ${missing.map((w) => w.name).join(', ')}`, 80, '  ')) io.out(l);
@@ -458,6 +463,15 @@ function cmdVerify(registry: Registry, args: string[], io: Io): number {
   return verifyExitCode(v);
 }
 
+/** `--reduce none|symmetry|por|all` (default all): whether to use the model's symmetry. */
+function reduceOption(v: string | undefined, randomised: boolean): boolean {
+  const reduce = v ?? 'all';
+  if (!['none', 'symmetry', 'por', 'all'].includes(reduce)) throw new UsageError(`unknown --reduce '${reduce}': use none, symmetry, por or all`);
+  if (reduce === 'por') throw new UsageError('--reduce por: partial-order reduction is not implemented yet; use --reduce symmetry, none or all (all is symmetry today)');
+  if (v !== undefined && randomised) throw new UsageError('--reduce goes with the exhaustive strategies (bfs, dfs)');
+  return reduce !== 'none';
+}
+
 function cmdCheck(registry: Registry, args: string[], io: Io): number {
   const { values, positionals } = parse(args, {
     ...MODEL_OPTIONS,
@@ -476,6 +490,7 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
     'trace-out': { type: 'string' },
     html: { type: 'string' },
     'check-collisions': { type: 'boolean' },
+    reduce: { type: 'string' },
     quiet: { type: 'boolean' },
   });
   if (values.help) return io.out(HELP.check!), 0;
@@ -495,6 +510,7 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
   const maxDepth = positiveInt('max-depth', values['max-depth']);
   const maxSeconds = positiveNumber('max-seconds', values['max-seconds']);
   const preemptions = values.preemptions === undefined ? undefined : nonNegativeInt('preemptions', values.preemptions);
+  const symmetry = reduceOption(values.reduce, randomised);
   const stops = stopsOf(io, values['max-memory']);
   const onProgress = values.quiet ? undefined : progressPrinter(io, '', randomised);
   const scenario = values.scenario !== undefined ? entry.configurations?.find((c) => c.name === values.scenario) : undefined;
@@ -523,6 +539,7 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
       ...(maxDepth !== undefined ? { maxDepth } : {}),
       ...(maxSeconds !== undefined ? { maxSeconds } : {}),
       ...(values['no-liveness'] ? { liveness: false } : {}),
+      symmetry,
       checkCollisions: !!values['check-collisions'],
       ...stops,
       ...(onProgress ? { onProgress } : {}),

@@ -7,28 +7,31 @@
 // the spinner has no enabled action (its guard is false), and the holder's
 // steps lead on to the end.
 //
-// The search records its transition graph as an edge list (state ids are
-// dense, in the order states were found); this module runs a backward
-// reachability from the terminal states and, if some state is left out,
-// builds a lasso: the shortest path to such a state, then a walk inside the
-// bad set until a state repeats.
+// The search's transition graph is its tree of first discoveries (the
+// parent links it keeps anyway) plus an edge list of the other transitions
+// (state ids are dense, in the order states were found); this module runs a
+// backward reachability from the terminal states and, if some state is left
+// out, builds a lasso: the shortest path to such a state, then a walk inside
+// the bad set until a state repeats.
 
 export class EdgeList {
   from = new Int32Array(1 << 16);
   to = new Int32Array(1 << 16);
-  via = new Int32Array(1 << 16);
+  via = new Uint16Array(1 << 16);
   length = 0;
 
   push(from: number, to: number, via: number): void {
     if (this.length === this.from.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.from = grow(this.from);
-      this.to = grow(this.to);
-      this.via = grow(this.via);
+      const n = Math.ceil(this.from.length * 1.5);
+      const from = new Int32Array(n);
+      from.set(this.from);
+      const to = new Int32Array(n);
+      to.set(this.to);
+      const v = new Uint16Array(n);
+      v.set(this.via);
+      this.from = from;
+      this.to = to;
+      this.via = v;
     }
     this.from[this.length] = from;
     this.to[this.length] = to;
@@ -37,8 +40,20 @@ export class EdgeList {
   }
 
   get bytes(): number {
-    return this.from.byteLength * 3;
+    return this.from.byteLength * 2 + this.via.byteLength;
   }
+}
+
+/**
+ * The search's tree of first discoveries: `parent[v]` found `v` by its
+ * action `via[v]` (-1 for an initial state). A parent is always found
+ * before its children, so its id is smaller. These edges need not be in
+ * the EdgeList: the search records there only the transitions to states it
+ * had already found.
+ */
+export interface Tree {
+  readonly parent: Int32Array;
+  readonly via: Uint16Array;
 }
 
 export interface Lasso {
@@ -52,40 +67,68 @@ export interface Lasso {
   readonly stuck: number;
 }
 
+/** Calls `f` for every edge of the graph: the tree's, then the list's. */
+function forEachEdge(n: number, edges: EdgeList, tree: Tree | undefined, f: (from: number, to: number, via: number) => void): void {
+  if (tree) for (let v = 0; v < n; v++) if (tree.parent[v]! >= 0) f(tree.parent[v]!, v, tree.via[v]!);
+  for (let e = 0; e < edges.length; e++) f(edges.from[e]!, edges.to[e]!, edges.via[e]!);
+}
+
 /**
- * The states that cannot reach a terminal one, and a cycle among them; undefined
- * when every state can finish. `terminal[id]` marks the terminal states of the
- * `n` states of the graph.
+ * Marks in `good` every state that can reach a marked one. Passes over the
+ * edges in decreasing id order settle the whole tree in one pass, so a few
+ * passes usually reach the fixpoint without building any adjacency; after
+ * 32 passes, a reverse adjacency finishes the job.
  */
-export function findLivelock(n: number, edges: EdgeList, terminal: Uint8Array): Lasso | undefined {
-  // Reverse adjacency (CSR): for each target, its sources.
-  const m = edges.length;
+function backward(n: number, edges: EdgeList, tree: Tree | undefined, good: Uint8Array): void {
+  for (let pass = 0; pass < 32; pass++) {
+    let changed = false;
+    for (let e = edges.length - 1; e >= 0; e--) {
+      const u = edges.from[e]!;
+      if (!good[u] && good[edges.to[e]!]) {
+        good[u] = 1;
+        changed = true;
+      }
+    }
+    if (tree) {
+      for (let v = n - 1; v >= 0; v--) {
+        const u = tree.parent[v]!;
+        if (u >= 0 && !good[u] && good[v]) {
+          good[u] = 1;
+          changed = true;
+        }
+      }
+    }
+    if (!changed) return;
+  }
   const start = new Int32Array(n + 1);
-  for (let e = 0; e < m; e++) start[edges.to[e]! + 1]!++;
+  forEachEdge(n, edges, tree, (_f, t) => start[t + 1]!++);
   for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
   const fill = start.slice(0, n);
-  const preds = new Int32Array(m);
-  for (let e = 0; e < m; e++) preds[fill[edges.to[e]!]!++] = edges.from[e]!;
-  // Backward search from the terminal states.
-  const good = new Uint8Array(n);
-  const work = new Int32Array(n);
-  let top = 0;
-  for (let i = 0; i < n; i++) {
-    if (terminal[i]) {
-      good[i] = 1;
-      work[top++] = i;
-    }
-  }
-  while (top > 0) {
-    const v = work[--top]!;
+  const preds = new Int32Array(start[n]!);
+  forEachEdge(n, edges, tree, (f, t) => (preds[fill[t]!++] = f));
+  const work: number[] = [];
+  for (let i = 0; i < n; i++) if (good[i]) work.push(i);
+  while (work.length > 0) {
+    const v = work.pop()!;
     for (let k = start[v]!; k < start[v + 1]!; k++) {
       const u = preds[k]!;
       if (!good[u]) {
         good[u] = 1;
-        work[top++] = u;
+        work.push(u);
       }
     }
   }
+}
+
+/**
+ * The states that cannot reach a terminal one, and a cycle among them; undefined
+ * when every state can finish. `terminal[id]` marks the terminal states of the
+ * `n` states of the graph, whose edges are `tree`'s and `edges`'.
+ */
+export function findLivelock(n: number, edges: EdgeList, terminal: Uint8Array, tree?: Tree): Lasso | undefined {
+  const good = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (terminal[i]) good[i] = 1;
+  backward(n, edges, tree, good);
   let stuck = 0;
   let first = -1;
   for (let i = 0; i < n; i++) {
@@ -95,21 +138,17 @@ export function findLivelock(n: number, edges: EdgeList, terminal: Uint8Array): 
     }
   }
   if (first < 0) return undefined;
-  // Forward adjacency, then walk from the first stuck state (the shallowest, as
-  // ids follow discovery order) until a state repeats: every successor of a
-  // stuck state is stuck, and a stuck state has successors (a state with none
-  // is a deadlock, reported by the search itself).
-  const fstart = new Int32Array(n + 1);
-  for (let e = 0; e < m; e++) fstart[edges.from[e]! + 1]!++;
-  for (let i = 0; i < n; i++) fstart[i + 1]! += fstart[i]!;
-  const ffill = fstart.slice(0, n);
-  const succ = new Int32Array(m);
-  const succVia = new Int32Array(m);
-  for (let e = 0; e < m; e++) {
-    const k = ffill[edges.from[e]!]!++;
-    succ[k] = edges.to[e]!;
-    succVia[k] = edges.via[e]!;
-  }
+  // The successors of the stuck states only (every successor of a stuck state
+  // is stuck, and a stuck state has successors: a state with none is a
+  // deadlock, reported by the search itself). Then walk from the first stuck
+  // state (the shallowest, as ids follow discovery order) until a state repeats.
+  const succ = new Map<number, [number, number][]>();
+  forEachEdge(n, edges, tree, (f, t, v) => {
+    if (good[f]) return;
+    let out = succ.get(f);
+    if (!out) succ.set(f, (out = []));
+    out.push([t, v]);
+  });
   const order = new Map<number, number>();
   const walk: number[] = [];
   const vias: number[] = [];
@@ -117,18 +156,12 @@ export function findLivelock(n: number, edges: EdgeList, terminal: Uint8Array): 
   while (!order.has(v)) {
     order.set(v, walk.length);
     walk.push(v);
+    const out = succ.get(v);
+    if (!out || out.length === 0) throw new Error(`livelock analysis: stuck state ${v} has no successor`);
     // Prefer a self-loop or an edge back into the walk, so the cycle is short.
-    let pick = -1;
-    for (let k = fstart[v]!; k < fstart[v + 1]!; k++) {
-      if (order.has(succ[k]!)) {
-        pick = k;
-        break;
-      }
-    }
-    if (pick < 0) pick = fstart[v]!;
-    if (pick >= fstart[v + 1]!) throw new Error(`livelock analysis: stuck state ${v} has no successor`);
-    vias.push(succVia[pick]!);
-    v = succ[pick]!;
+    const pick = out.find(([t]) => order.has(t)) ?? out[0]!;
+    vias.push(pick[1]);
+    v = pick[0];
   }
   const at = order.get(v)!;
   return { first, lead: vias.slice(0, at), cycle: vias.slice(at), stuck };

@@ -93,6 +93,8 @@ export interface CheckResult<S = unknown, A extends Action = Action> {
   readonly memory?: { readonly table: number; readonly parents: number; readonly frontier: number; readonly edges: number };
   /** A note on something the search did not do (e.g. the livelock check skipped for memory). */
   readonly note?: string;
+  /** The state-space reductions the search used (e.g. `symmetry`); empty for none. */
+  readonly reductions: readonly string[];
 }
 
 // ---- running a model's functions, with model faults turned into ModelError ---------------
@@ -358,6 +360,7 @@ function exhaustive<S, A extends Action>(model: Model<S, A>, P: Model<Uint32Arra
     depth: maxDepth,
     seconds: clock.seconds,
     witnesses: props.sometimes.map((p) => (witness.has(p.name) ? { name: p.name, reached: true, depth: witness.get(p.name)! } : { name: p.name, reached: false })),
+    reductions: canon ? ['symmetry'] : [],
     collisionProbability: FingerprintTable.collisionProbability(table.size),
     memory: { table: table.bytes, parents: parent.bytes + via.bytes, frontier: frontier.peakBytes, edges: edges?.bytes ?? 0 },
     ...(note !== undefined ? { note } : {}),
@@ -457,7 +460,6 @@ function exhaustive<S, A extends Action>(model: Model<S, A>, P: Model<Uint32Arra
       }
       parent.push(id);
       via.push(i);
-      addEdge(id, got, i);
       const bad = onNew(out, depth + 1);
       if (bad) {
         const { init, indices } = indicesTo(got);
@@ -475,7 +477,7 @@ function exhaustive<S, A extends Action>(model: Model<S, A>, P: Model<Uint32Arra
       t.set(terminalFlags);
       terminalFlags = t;
     }
-    const lasso = findLivelock(n, edges, terminalFlags);
+    const lasso = findLivelock(n, edges, terminalFlags, { parent: parent.data, via: via.data });
     if (lasso) {
       const { init, indices } = indicesTo(lasso.first);
       const lead = canon ? realLasso(P, init, indices, lasso.lead) : lasso.lead;
@@ -619,6 +621,7 @@ function randomRuns<S, A extends Action>(model: Model<S, A>, P: Model<Uint32Arra
     depth: deepest,
     seconds: clock.seconds,
     witnesses: props.sometimes.map((p) => (witness.has(p.name) ? { name: p.name, reached: true, depth: witness.get(p.name)! } : { name: p.name, reached: false })),
+    reductions: [],
     ...extra,
   });
   const inits = P.initStates();

@@ -171,17 +171,25 @@ export class Shorts {
 
 /**
  * A frontier of packed states, each stored as its id, its depth and its
- * words, in chunks; FIFO (breadth-first) or LIFO (depth-first). Chunks that
- * have been consumed are released.
+ * words, compressed: a bitmap of the words that differ from the previous
+ * record (breadth-first: the record pushed before it; depth-first: zero),
+ * then those words' XOR as variable-length integers. Sibling states differ
+ * in a few words, so a record of a 75-word state takes 15-40 bytes, not
+ * 300. FIFO (breadth-first) or LIFO (depth-first); consumed chunks are
+ * released. A FIFO pops records in the order they were pushed, so each is
+ * decoded against the record popped before it.
  */
 export class Frontier {
-  private readonly rec: number;
-  private readonly perChunk: number;
-  private chunks: Uint32Array[] = [];
-  /** Index of the first record (FIFO) in chunks[0]. */
-  private headIdx = 0;
-  /** Records in the last chunk. */
-  private tailIdx = 0;
+  private static readonly CHUNK = 1 << 20;
+  private readonly maxRec: number;
+  private chunks: Uint8Array[] = [];
+  /** Bytes used in each chunk. */
+  private used: number[] = [];
+  /** FIFO: read offset in chunks[0]. */
+  private head = 0;
+  private readonly lastIn: Uint32Array;
+  private readonly lastOut: Uint32Array;
+  private readonly pos = new Uint32Array(1);
   length = 0;
   peakBytes = 0;
 
@@ -189,71 +197,147 @@ export class Frontier {
     readonly width: number,
     readonly lifo: boolean,
   ) {
-    this.rec = width + 2;
-    this.perChunk = Math.max(64, Math.floor((1 << 18) / this.rec));
+    this.maxRec = 10 + ((width + 7) >> 3) + 5 * width + 2;
+    this.lastIn = new Uint32Array(width);
+    this.lastOut = new Uint32Array(width);
   }
 
   push(id: number, depth: number, w: Uint32Array): void {
-    let last = this.chunks[this.chunks.length - 1];
-    if (!last || this.tailIdx === this.perChunk) {
-      last = new Uint32Array(this.perChunk * this.rec);
-      this.chunks.push(last);
-      this.tailIdx = 0;
-      const bytes = this.chunks.length * last.byteLength;
+    let c = this.chunks.length - 1;
+    if (c < 0 || this.used[c]! + this.maxRec > this.chunks[c]!.length) {
+      this.chunks.push(new Uint8Array(Math.max(Frontier.CHUNK, this.maxRec)));
+      this.used.push(0);
+      c++;
+      const bytes = this.bytes;
       if (bytes > this.peakBytes) this.peakBytes = bytes;
     }
-    const o = this.tailIdx * this.rec;
-    last[o] = id;
-    last[o + 1] = depth;
-    for (let i = 0, n = this.width; i < n; i++) last[o + 2 + i] = w[i]!;
-    this.tailIdx++;
+    const buf = this.chunks[c]!;
+    const start = this.used[c]!;
+    let o = putVar(buf, start, id >>> 0);
+    o = putVar(buf, o, depth >>> 0);
+    const W = this.width;
+    const map = o;
+    const mapBytes = (W + 7) >> 3;
+    buf.fill(0, map, map + mapBytes);
+    o += mapBytes;
+    const prev = this.lifo ? undefined : this.lastIn;
+    for (let i = 0; i < W; i++) {
+      const x = (w[i]! ^ (prev ? prev[i]! : 0)) >>> 0;
+      if (x !== 0) {
+        buf[map + (i >> 3)]! |= 1 << (i & 7);
+        o = putVar(buf, o, x);
+      }
+      if (prev) prev[i] = w[i]!;
+    }
+    if (this.lifo) {
+      const len = o - start;
+      buf[o++] = len & 0xff;
+      buf[o++] = len >>> 8;
+    }
+    this.used[c] = o;
     this.length++;
   }
 
   /** Takes the next state into `out`; returns [id, depth] through `meta`, or false when empty. */
   pop(out: Uint32Array, meta: Int32Array): boolean {
     if (this.length === 0) return false;
-    let chunk: Uint32Array;
+    let buf: Uint8Array;
     let o: number;
     if (this.lifo) {
-      chunk = this.chunks[this.chunks.length - 1]!;
-      this.tailIdx--;
-      o = this.tailIdx * this.rec;
-      if (this.tailIdx === 0) {
+      const c = this.chunks.length - 1;
+      buf = this.chunks[c]!;
+      const end = this.used[c]!;
+      const len = buf[end - 2]! | (buf[end - 1]! << 8);
+      o = end - 2 - len;
+      this.used[c] = o;
+      if (o === 0) {
         this.chunks.pop();
-        this.tailIdx = this.chunks.length ? this.perChunk : 0;
+        this.used.pop();
       }
+      this.decode(buf, o, out, meta, undefined);
     } else {
-      chunk = this.chunks[0]!;
-      o = this.headIdx * this.rec;
-      this.headIdx++;
-      if (this.headIdx === this.perChunk || (this.chunks.length === 1 && this.headIdx === this.tailIdx)) {
+      buf = this.chunks[0]!;
+      this.head = this.decode(buf, this.head, out, meta, this.lastOut);
+      if (this.head === this.used[0]) {
         this.chunks.shift();
-        this.headIdx = 0;
-        if (this.chunks.length === 0) this.tailIdx = 0;
+        this.used.shift();
+        this.head = 0;
       }
     }
-    meta[0] = chunk[o]!;
-    meta[1] = chunk[o + 1]!;
-    for (let i = 0, n = this.width; i < n; i++) out[i] = chunk[o + 2 + i]!;
     this.length--;
     return true;
   }
 
-  /** Every record, in order (for checkpoints). */
+  private decode(buf: Uint8Array, o: number, out: Uint32Array, meta: Int32Array, prev: Uint32Array | undefined): number {
+    const pos = this.pos;
+    pos[0] = o;
+    meta[0] = getVar(buf, pos);
+    meta[1] = getVar(buf, pos);
+    const W = this.width;
+    const map = pos[0]!;
+    pos[0] = map + ((W + 7) >> 3);
+    for (let i = 0; i < W; i++) {
+      const x = buf[map + (i >> 3)]! & (1 << (i & 7)) ? getVar(buf, pos) : 0;
+      out[i] = prev ? (prev[i] = (prev[i]! ^ x) >>> 0) : x;
+    }
+    return pos[0]!;
+  }
+
+  /** Every record, in the order they would be popped (for checkpoints). */
   *records(): Generator<{ id: number; depth: number; words: Uint32Array }> {
+    const meta = new Int32Array(2);
+    if (this.lifo) {
+      // Walk each chunk forward, then yield in pop order (last first).
+      const all: { id: number; depth: number; words: Uint32Array }[] = [];
+      for (let c = 0; c < this.chunks.length; c++) {
+        const buf = this.chunks[c]!;
+        for (let o = 0; o < this.used[c]!; ) {
+          const words = new Uint32Array(this.width);
+          o = this.decode(buf, o, words, meta, undefined) + 2;
+          all.push({ id: meta[0]!, depth: meta[1]!, words });
+        }
+      }
+      for (let i = all.length - 1; i >= 0; i--) yield all[i]!;
+      return;
+    }
+    const prev = this.lastOut.slice();
     for (let c = 0; c < this.chunks.length; c++) {
-      const chunk = this.chunks[c]!;
-      const from = !this.lifo && c === 0 ? this.headIdx : 0;
-      const to = c === this.chunks.length - 1 ? this.tailIdx : this.perChunk;
-      for (let r = from; r < to; r++) {
-        const o = r * this.rec;
-        yield { id: chunk[o]!, depth: chunk[o + 1]!, words: chunk.slice(o + 2, o + 2 + this.width) };
+      const buf = this.chunks[c]!;
+      for (let o = c === 0 ? this.head : 0; o < this.used[c]!; ) {
+        const words = new Uint32Array(this.width);
+        o = this.decode(buf, o, words, meta, prev);
+        yield { id: meta[0]!, depth: meta[1]!, words };
       }
     }
   }
 
   get bytes(): number {
-    return this.chunks.reduce((n, c) => n + c.byteLength, 0);
+    let n = 0;
+    for (const c of this.chunks) n += c.byteLength;
+    return n;
   }
+}
+
+/** Writes `v` (0 .. 2^32 - 1) as a little-endian base-128 varint at `o`; returns the offset after it. */
+function putVar(buf: Uint8Array, o: number, v: number): number {
+  while (v >= 0x80) {
+    buf[o++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  buf[o++] = v;
+  return o;
+}
+
+function getVar(buf: Uint8Array, pos: Uint32Array): number {
+  let o = pos[0]!;
+  let v = 0;
+  let shift = 0;
+  for (;;) {
+    const b = buf[o++]!;
+    v += (b & 0x7f) * 2 ** shift;
+    if (b < 0x80) break;
+    shift += 7;
+  }
+  pos[0] = o;
+  return v >>> 0;
 }

@@ -67,6 +67,27 @@ describe('slubcheck check', () => {
   });
 });
 
+describe('check --reduce', () => {
+  it('uses symmetry by default where CPUs are interchangeable, says so, and can be switched off', () => {
+    const on = JSON.parse(cli('check', '17c38c88', '--scenario', 'scaled-3cpu', '--json', '--quiet').out);
+    const off = JSON.parse(cli('check', '17c38c88', '--scenario', 'scaled-3cpu', '--json', '--quiet', '--reduce', 'none').out);
+    expect(on.reductions).toEqual(['symmetry']);
+    expect(off.reductions).toEqual([]);
+    expect([on.result, on.property, on.trace.length]).toEqual([off.result, off.property, off.trace.length]);
+    expect(on.states).toBeLessThan(off.states);
+    expect(cli('check', '17c38c88', '--scenario', 'scaled-3cpu', '--quiet').out).toMatch(/reduced by symmetry/);
+    expect(JSON.parse(cli('check', '17c38c88', '--scenario', 'generic', '--json', '--quiet').out).reductions).toEqual([]);
+  });
+
+  it('rejects partial-order reduction, which is not implemented, and unknown reductions, with exit 2', () => {
+    const por = cli('check', '7.0', '--scenario', 'generic', '--reduce', 'por');
+    expect(por.code).toBe(2);
+    expect(por.err).toMatch(/partial-order reduction is not implemented yet/);
+    expect(cli('check', '7.0', '--scenario', 'generic', '--reduce', 'fast').code).toBe(2);
+    expect(cli('check', '7.0', '--scenario', 'generic', '--strategy', 'pct', '--reduce', 'symmetry').code).toBe(2);
+  });
+});
+
 describe('slubcheck replay', () => {
   it('replays a token from check, exit 1, and a trace file written by --trace-out', () => {
     const dir = mkdtempSync(join(tmpdir(), 'slubcheck-'));

@@ -55,4 +55,26 @@ describe('the livelock check', () => {
     expect(findLivelock(2, none, Uint8Array.from([0, 1]))).toBeUndefined();
   });
 
+  it('reads the search tree as edges, so only the other transitions need recording', () => {
+    // The same graph as above: tree 0 -> 1 -> 2, 0 -> 3 -> 4; the one other transition 4 -> 3.
+    const tree = { parent: Int32Array.from([-1, 0, 1, 0, 3]), via: Uint16Array.from([0, 0, 0, 1, 0]) };
+    const e = new EdgeList();
+    e.push(4, 3, 0);
+    expect(findLivelock(5, e, Uint8Array.from([0, 0, 1, 0, 0]), tree)).toEqual({ first: 3, lead: [], cycle: [0, 0], stuck: 2 });
+    const fixed = new EdgeList();
+    fixed.push(4, 2, 0);
+    expect(findLivelock(5, fixed, Uint8Array.from([0, 0, 1, 0, 0]), tree)).toBeUndefined();
+  });
+
+  it('settles reachability that needs many passes over the edges (a chain recorded backwards)', () => {
+    const n = 200;
+    const e = new EdgeList();
+    for (let i = n - 2; i >= 0; i--) e.push(i, i + 1, 0);
+    const terminal = new Uint8Array(n);
+    terminal[n - 1] = 1;
+    expect(findLivelock(n, e, terminal)).toBeUndefined();
+    e.push(n - 1, n - 1, 0);
+    terminal[n - 1] = 0;
+    expect(findLivelock(n, e, terminal)).toMatchObject({ first: 0, stuck: n, cycle: [0] });
+  });
 });

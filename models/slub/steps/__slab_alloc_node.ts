@@ -15,7 +15,7 @@ interface L {
 
 export const __slab_alloc_node_v619: FnDef<L> = fn<L>({
   entry: 'read_tid',
-  locals: { tid: T.int(0, 'counter'), object: T.obj, next: T.obj },
+  locals: { tid: T.tid, object: T.obj, next: T.obj },
   steps: {
     read_tid: {
       cite: 'mm/slub.c (v6.19) __slab_alloc_node(): tid = READ_ONCE(c->tid) (A1)',

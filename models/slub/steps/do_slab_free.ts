@@ -19,7 +19,7 @@ interface L {
 
 export const do_slab_free: FnDef<L> = fn<L>({
   entry: 'read_tid',
-  locals: { slab: T.slab, head: T.obj, tail: T.obj, cnt: T.int(0, 'objects'), held: T.held('slab'), tid: T.int(0, 'counter'), freelist: T.obj },
+  locals: { slab: T.slab, head: T.obj, tail: T.obj, cnt: T.int(0, 'objects'), held: T.held('slab'), tid: T.tid, freelist: T.obj },
   steps: {
     read_tid: {
       cite: 'mm/slub.c (v6.19) do_slab_free(): c = raw_cpu_ptr(s->cpu_slab); tid = READ_ONCE(c->tid) (F1)',

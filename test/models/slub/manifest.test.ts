@@ -4,7 +4,7 @@
 // must never be called complete.
 import { describe, expect, it } from 'vitest';
 import { MANIFEST, type ManifestRow } from '../../../models/slub/manifest.ts';
-import { runManifestRow as runRow } from '../../../models/slub/manifest-run.ts';
+import { rowHasReduction, runManifestRow as runRow } from '../../../models/slub/manifest-run.ts';
 import { SCENARIOS } from '../../../models/slub/scenarios.ts';
 import { VERSIONS } from '../../../models/slub/versions.ts';
 
@@ -26,6 +26,16 @@ describe('the SLUB manifest', () => {
         expect(r.property).toBe(row.property);
         if (!row.pct) expect(r.trace!.steps.length).toBe(row.steps);
       }
+    });
+  }
+
+  // Reductions must not change a verdict: every row whose model has one (symmetry) runs again without it.
+  for (const row of MANIFEST.filter(rowHasReduction)) {
+    it(`${label(row)}: the same verdict with --reduce none`, () => {
+      const on = runRow(row);
+      const off = runRow(row, { symmetry: false });
+      expect([off.result, off.property, off.trace?.steps.length, off.complete]).toEqual([on.result, on.property, on.trace?.steps.length, on.complete]);
+      if (on.complete) expect(off.depth).toBe(on.depth);
     });
   }
 

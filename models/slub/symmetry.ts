@@ -1,0 +1,242 @@
+// Symmetry reduction for the SLUB model: interchangeable CPUs.
+//
+// What this abstracts and why: two CPUs are interchangeable when nothing
+// but their numbers tells them apart: the same memory node, the same
+// contexts (kinds, scripts, choices, budgets) and, in the state, data that
+// the steps treat alike whichever CPU holds it. Renaming such CPUs (their
+// per-CPU data, their contexts' frames and bookkeeping, and every value
+// that names a CPU or a context) maps a reachable state to a reachable
+// state with the same verdicts, so the search keeps one state per class:
+// the smallest renaming, word by word (Ip and Dill, "Better verification
+// through symmetry", 1996; TLC's SYMMETRY; SPIN's symmetry extension).
+//
+// Values that name a CPU or a context: list_lock and pcs lock holders
+// (context numbers), a slab's owner tag (`cpuN`, `priv:<context>`), and a
+// tid (v6.19, 17c38c88: each CPU's tids are congruent to its number modulo
+// TID_STEP; a context only compares tids of its own CPU, so the renaming
+// moves a tid to the new CPU's residue), and the text of a ghost message
+// (`put_cpu_partial in cpu1/task wrote ...`), renamed and hashed again.
+// When clients share one pool of objects (`sharedObjects`), the pool is
+// the first context's `owns` set and stays where it is. Scenarios with
+// contexts on no CPU other than the grace-period environment are not
+// reduced.
+import { get, type Field } from '../../src/engine/layout.ts';
+import { ModelError } from '../../src/engine/errors.ts';
+import type { ScenarioDef } from './scenarios.ts';
+import { cpuOf, declOf, GHOST_KEYS, type Messages, type SlubLayout } from './state.ts';
+
+export interface Symmetry {
+  /** Interchangeable CPUs, by class (each class of two or more). */
+  readonly classes: readonly (readonly number[])[];
+  /** Number of renamings tried per state (the identity included). */
+  readonly renamings: number;
+  /** Rewrites a state into the smallest of its renamings, in place. */
+  readonly canonicalize: (w: Uint32Array) => void;
+}
+
+/** Most renamings tried per state: 4! (four interchangeable CPUs). */
+const MAX_RENAMINGS = 24;
+
+function permutations(xs: readonly number[]): number[][] {
+  if (xs.length <= 1) return [[...xs]];
+  return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
+}
+
+/**
+ * The symmetry of a scenario's CPUs, or undefined when no two are
+ * interchangeable (or too many renamings would be needed per state).
+ */
+export function slubSymmetry(L: SlubLayout, sc: ScenarioDef, irqCpus: readonly boolean[], tidStep: number, msgs: Messages): Symmetry | undefined {
+  const contexts = L.d.contexts;
+  if (contexts.some((c) => cpuOf(c) < 0)) return undefined;
+  const C = sc.cpus.length;
+  const kindOf = (name: string) => name.slice(name.indexOf('/') + 1);
+  // A CPU's signature: everything of the scenario that could tell it apart.
+  const sig = (c: number) =>
+    JSON.stringify({
+      node: sc.cpus[c]!.node,
+      irq: irqCpus[c],
+      contexts: sc.contexts
+        .filter((x) => cpuOf(x.name) === c)
+        .map((x) => ({ kind: kindOf(x.name), ops: x.ops ?? [], choices: x.choices ?? [], budget: x.budget ?? 0 }))
+        .sort((a, b) => (a.kind < b.kind ? -1 : 1)),
+    });
+  const byClass = new Map<string, number[]>();
+  for (let c = 0; c < C; c++) byClass.set(sig(c), [...(byClass.get(sig(c)) ?? []), c]);
+  const classes = [...byClass.values()].filter((cl) => cl.length > 1);
+  if (classes.length === 0) return undefined;
+  let renamings = 1;
+  for (const cl of classes) for (let i = 2; i <= cl.length; i++) renamings *= i;
+  if (renamings > MAX_RENAMINGS) return undefined;
+
+  // Every CPU renaming: the product of the classes' permutations.
+  let maps: number[][] = [Array.from({ length: C }, (_v, c) => c)];
+  for (const cl of classes) {
+    maps = maps.flatMap((m) =>
+      permutations(cl).map((p) => {
+        const out = [...m];
+        cl.forEach((c, i) => (out[c] = p[i]!));
+        return out;
+      }),
+    );
+  }
+  const ctxIndex = new Map(contexts.map((c, i) => [c, i]));
+  const ctxMapOf = (pi: readonly number[]) => contexts.map((c) => ctxIndex.get(`cpu${pi[cpuOf(c)]}/${kindOf(c)}`)!);
+  const ownerMapOf = (pi: readonly number[], sigma: readonly number[]) =>
+    L.ownerNames.map((o, i) => {
+      if (/^cpu\d+$/.test(o)) return L.ownerIndex.get(`cpu${pi[Number(o.slice(3))]}`)!;
+      if (o.startsWith('priv:')) return L.ownerIndex.get(`priv:${contexts[sigma[ctxIndex.get(o.slice(5))!]!]}`)!;
+      return i;
+    });
+  const renames = maps.slice(1).map((pi) => {
+    const sigma = ctxMapOf(pi);
+    return { pi, sigma, owner: ownerMapOf(pi, sigma) };
+  });
+
+  const shared = sc.sharedObjects === true;
+  const cpuSlab = L.d.cpuSlab;
+  // Locals that hold a tid, by function id.
+  const tidLocals = L.fnById.map((fl) => [...fl.locals.values()].filter((lf) => declOf(lf.decl).tid === true).map((lf) => lf.f!));
+  const tidTo = (v: number, from: number, to: number) => v - (from % tidStep) + (to % tidStep);
+
+  /**
+   * A renaming compiled into moves of raw field bits: plain moves, moves
+   * through a table of values (context numbers, owner tags), moves that add
+   * a constant (tids), whole-word moves (frame locals) and, per function,
+   * tid locals to shift in each moved frame.
+   */
+  interface Program {
+    readonly pi: readonly number[];
+    /** Per move: src word, src shift, mask, dst word, dst shift, table index (-1: none), delta. */
+    readonly moves: Int32Array;
+    readonly tables: readonly Int32Array[];
+    /** Pairs: src word, dst word. */
+    readonly words: Int32Array;
+    /** Moved frames: src base, dst base, fn field of the source frame, tid delta. */
+    readonly frames: { readonly srcBase: number; readonly dstBase: number; readonly fn: Field; readonly delta: number }[];
+  }
+  const compile = (pi: readonly number[], sigma: readonly number[], owner: readonly number[]): Program => {
+    const moves: number[] = [];
+    const tables: Int32Array[] = [];
+    const words: number[] = [];
+    const frames: Program['frames'] = [];
+    const move = (a: Field, b: Field, table?: (v: number) => number, delta = 0) => {
+      let t = -1;
+      if (table) {
+        const raw = new Int32Array(a.mask + 1);
+        for (let r = 0; r <= a.mask; r++) {
+          const v = r + a.min;
+          raw[r] = v >= a.min && v <= a.max ? table(v) - b.min : r;
+        }
+        t = tables.push(raw) - 1;
+      }
+      moves.push(a.word, a.shift, a.mask, b.word, b.shift, t, delta);
+    };
+    for (let c = 0; c < C; c++) {
+      const from = L.cpu[c]!;
+      const to = L.cpu[pi[c]!]!;
+      move(from.freelist, to.freelist);
+      move(from.slab, to.slab);
+      move(from.partial, to.partial);
+      move(from.tid, to.tid, undefined, cpuSlab ? tidTo(0, c, pi[c]!) : 0);
+      move(from.pcs_lock, to.pcs_lock, (v) => (v < 0 ? v : sigma[v]!));
+      for (const k of ['main', 'spare', 'rcu_free'] as const) {
+        move(from[k].len, to[k].len);
+        from[k].items.forEach((f, i) => move(f, to[k].items[i]!));
+        if (from[k].present) move(from[k].present!, to[k].present!);
+      }
+      move(from.cbCount, to.cbCount);
+      from.cbs.forEach((cb, i) => {
+        const t = to.cbs[i]!;
+        for (const k of ['id', 'fn', 'ready', 'running'] as const) move(cb[k], t[k]);
+        move(cb.objs.len, t.objs.len);
+        cb.objs.items.forEach((f, j) => move(f, t.objs.items[j]!));
+      });
+      move(from.workCount, to.workCount);
+      from.works.forEach((wk, i) => {
+        for (const k of ['id', 'fn', 'running'] as const) move(wk[k], to.works[i]![k]);
+      });
+      move(from.quarantine.len, to.quarantine.len);
+      from.quarantine.items.forEach((f, i) => move(f, to.quarantine.items[i]!));
+      move(L.cache.purged[c]!, L.cache.purged[pi[c]!]!);
+    }
+    for (let x = 0; x < contexts.length; x++) {
+      const y = sigma[x]!;
+      if (y === x) continue;
+      const from = L.ctx[x]!;
+      const to = L.ctx[y]!;
+      move(from.depth, to.depth);
+      from.frames.forEach((ff, i) => {
+        const tf = to.frames[i]!;
+        move(ff.fn, tf.fn);
+        move(ff.pc, tf.pc);
+        for (let k = 0; k < L.area; k++) words.push(ff.base + k, tf.base + k);
+        if (cpuSlab) frames.push({ srcBase: ff.base, dstBase: tf.base, fn: ff.fn, delta: tidTo(0, cpuOf(contexts[x]!), cpuOf(contexts[y]!)) });
+      });
+      move(from.opIndex, to.opIndex);
+      move(from.budget, to.budget);
+      if (!shared) from.owns.forEach((f, o) => move(f, to.owns[o]!));
+      move(from.irqoff, to.irqoff);
+      move(from.preempt, to.preempt);
+    }
+    for (const n of L.node) move(n.list_lock, n.list_lock, (v) => (v < 0 ? v : sigma[v]!));
+    for (const sl of L.slab) move(sl.owner, sl.owner, (v) => owner[v]!);
+    return { pi, moves: Int32Array.from(moves), tables, words: Int32Array.from(words), frames };
+  };
+  const programs = renames.map((r) => compile(r.pi, r.sigma, r.owner));
+
+  /** Writes the renaming of `w` into `out`. */
+  const rename = (w: Uint32Array, out: Uint32Array, p: Program): void => {
+    out.set(w);
+    const m = p.moves;
+    for (let i = 0; i < m.length; i += 7) {
+      const mask = m[i + 2]!;
+      let raw = (w[m[i]!]! >>> m[i + 1]!) & mask;
+      const t = m[i + 5]!;
+      if (t >= 0) raw = p.tables[t]![raw]!;
+      raw += m[i + 6]!;
+      if (raw < 0 || raw > mask) throw new ModelError(L.modelId, 'symmetry: a renamed value does not fit its field');
+      const dw = m[i + 3]!;
+      const ds = m[i + 4]!;
+      out[dw] = ((out[dw]! & ~(mask << ds)) | (raw << ds)) >>> 0;
+    }
+    const ws = p.words;
+    for (let i = 0; i < ws.length; i += 2) out[ws[i + 1]!] = w[ws[i]!]!;
+    for (const f of p.frames) {
+      const fn = get(w, f.fn);
+      if (fn < 0 || f.delta === 0) continue;
+      for (const lf of tidLocals[fn]!) {
+        const raw = (w[lf.word + f.srcBase]! >>> lf.shift) & lf.mask;
+        if (raw + lf.min < 0) continue; // not read yet
+        const v = raw + f.delta;
+        const dw = lf.word + f.dstBase;
+        out[dw] = ((out[dw]! & ~(lf.mask << lf.shift)) | ((v & lf.mask) << lf.shift)) >>> 0;
+      }
+    }
+    for (const k of GHOST_KEYS) {
+      const h = w[L.ghost[k].word]!;
+      if (h !== 0) out[L.ghost[k].word] = msgs.id(msgs.get(h).replace(/\bcpu(\d+)/g, (_m, n: string) => `cpu${p.pi[Number(n)] ?? n}`));
+    }
+  };
+
+  const tmp = new Uint32Array(L.width);
+  const best = new Uint32Array(L.width);
+  return {
+    classes,
+    renamings,
+    canonicalize: (w) => {
+      best.set(w);
+      let changed = false;
+      for (const p of programs) {
+        rename(w, tmp, p);
+        let cmp = 0;
+        for (let i = 0; i < tmp.length && cmp === 0; i++) cmp = tmp[i]! - best[i]!;
+        if (cmp < 0) {
+          best.set(tmp);
+          changed = true;
+        }
+      }
+      if (changed) w.set(best);
+    },
+  };
+}
