@@ -103,6 +103,11 @@ options:
   --max-memory MB        stop (incomplete) when the process uses more memory
                          (default: before the JavaScript heap runs out)
   --no-liveness          skip the livelock check after a complete search
+  --checkpoint FILE      bfs/dfs: save the search to FILE every 5 minutes and
+                         when it is stopped (Ctrl-C, --max-seconds, memory)
+  --checkpoint-every S   save every S seconds instead
+  --resume FILE          continue the search saved in FILE (same model,
+                         scenario, patches, strategy and reductions)
   --reduce R             bfs/dfs state-space reduction: all (default), symmetry
                          (one state per class of interchangeable CPUs) or none;
                          por (partial-order reduction) is not implemented yet
@@ -491,6 +496,9 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
     html: { type: 'string' },
     'check-collisions': { type: 'boolean' },
     reduce: { type: 'string' },
+    checkpoint: { type: 'string' },
+    'checkpoint-every': { type: 'string' },
+    resume: { type: 'string' },
     quiet: { type: 'boolean' },
   });
   if (values.help) return io.out(HELP.check!), 0;
@@ -511,6 +519,11 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
   const maxSeconds = positiveNumber('max-seconds', values['max-seconds']);
   const preemptions = values.preemptions === undefined ? undefined : nonNegativeInt('preemptions', values.preemptions);
   const symmetry = reduceOption(values.reduce, randomised);
+  for (const flag of ['checkpoint', 'checkpoint-every', 'resume'] as const) {
+    if (values[flag] !== undefined && (randomised || values.preemptions !== undefined)) throw new UsageError(`--${flag} goes with the exhaustive strategies (bfs, dfs) without --preemptions`);
+  }
+  if (values['checkpoint-every'] !== undefined && values.checkpoint === undefined) throw new UsageError('--checkpoint-every goes with --checkpoint FILE');
+  const checkpointEvery = positiveNumber('checkpoint-every', values['checkpoint-every']);
   const stops = stopsOf(io, values['max-memory']);
   const onProgress = values.quiet ? undefined : progressPrinter(io, '', randomised);
   const scenario = values.scenario !== undefined ? entry.configurations?.find((c) => c.name === values.scenario) : undefined;
@@ -540,6 +553,8 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
       ...(maxSeconds !== undefined ? { maxSeconds } : {}),
       ...(values['no-liveness'] ? { liveness: false } : {}),
       symmetry,
+      ...(values.checkpoint !== undefined ? { checkpoint: { path: values.checkpoint, ...(checkpointEvery !== undefined ? { everySeconds: checkpointEvery } : {}) } } : {}),
+      ...(values.resume !== undefined ? { resume: values.resume } : {}),
       checkCollisions: !!values['check-collisions'],
       ...stops,
       ...(onProgress ? { onProgress } : {}),

@@ -18,6 +18,7 @@ import { EngineError, ModelError, UsageError } from './errors.ts';
 import { canonicalJson, fingerprint } from './fingerprint.ts';
 import { EdgeList, findLivelock } from './liveness.ts';
 import { FingerprintTable, Frontier, hashWords, Ints, Shorts } from './store.ts';
+import { readCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import { memoryStop, type Stops } from './stops.ts';
 import { traceOf, type Path, type Trace } from './trace.ts';
 import { rng, type Rng } from './prng.ts';
@@ -55,6 +56,10 @@ export interface SearchOptions extends Stops {
   readonly pctDepth?: number;
   readonly onProgress?: (p: Progress) => void;
   readonly progressEveryMs?: number;
+  /** Exhaustive: write a checkpoint to `path` every `everySeconds` (default 300) and when the search is stopped. */
+  readonly checkpoint?: { readonly path: string; readonly everySeconds?: number };
+  /** Exhaustive: continue the search saved in this checkpoint file. */
+  readonly resume?: string;
 }
 
 export interface Witness {
@@ -272,8 +277,10 @@ export function search<S, A extends Action>(model: Model<S, A>, opts: SearchOpti
 class Clock {
   readonly start = Date.now();
   lastProgress = Date.now();
+  /** Seconds spent before a resume. */
+  before = 0;
   get seconds(): number {
-    return (Date.now() - this.start) / 1000;
+    return this.before + (Date.now() - this.start) / 1000;
   }
 }
 
@@ -281,9 +288,9 @@ function exhaustive<S, A extends Action>(model: Model<S, A>, P: Model<Uint32Arra
   const W = P.packed!.width;
   const props = splitProps(P);
   const canon = opts.symmetry !== false ? P.packed!.canonicalize : undefined;
-  const table = new FingerprintTable();
-  const parent = new Ints();
-  const via = new Shorts();
+  let table = new FingerprintTable();
+  let parent = new Ints();
+  let via = new Shorts();
   const frontier = new Frontier(W, lifo);
   let terminalFlags = new Uint8Array(0);
   const edgesCap = opts.livenessMaxEdges ?? 40_000_000;
@@ -386,28 +393,109 @@ function exhaustive<S, A extends Action>(model: Model<S, A>, P: Model<Uint32Arra
       stopReason = `stopped at ${n} states (--max-states ${opts.maxStates})`;
       return true;
     }
-    if ((transitions & 255) === 0) {
-      const now = Date.now();
-      if (opts.maxSeconds !== undefined && now - clock.start >= opts.maxSeconds * 1000) {
-        stopReason = `stopped after ${opts.maxSeconds} s (--max-seconds) at ${n} states`;
-        return true;
+    return false;
+  };
+  // Between two expansions (the frontier holds every state not yet expanded): time, interrupts,
+  // memory, progress and checkpoints.
+  let expansions = 0;
+  let lastCheckpoint = Date.now();
+  const saveEvery = (opts.checkpoint?.everySeconds ?? 300) * 1000;
+  const save = () => {
+    if (!opts.checkpoint) return;
+    const n = table.size;
+    const records = [...frontier.records()];
+    const fr = new Uint32Array(records.length * (W + 2));
+    records.forEach((r, i) => {
+      fr[i * (W + 2)] = r.id;
+      fr[i * (W + 2) + 1] = r.depth;
+      fr.set(r.words, i * (W + 2) + 2);
+    });
+    writeCheckpoint(
+      opts.checkpoint.path,
+      {
+        model: model.id,
+        config: model.config,
+        width: W,
+        strategy: lifo ? 'dfs' : 'bfs',
+        symmetry: canon !== undefined,
+        liveness: opts.liveness !== false,
+        states: n,
+        transitions,
+        maxDepth,
+        cut,
+        seconds: clock.seconds,
+        witnesses: [...witness],
+        ...(note !== undefined ? { note } : {}),
+      },
+      {
+        table: table.entries(),
+        parent: parent.data.subarray(0, n),
+        via: via.data.subarray(0, n),
+        frontier: fr,
+        ...(edges ? { edgeFrom: edges.from.subarray(0, edges.length), edgeTo: edges.to.subarray(0, edges.length), edgeVia: edges.via.subarray(0, edges.length) } : {}),
+        terminal: terminalFlags.subarray(0, Math.min(n, terminalFlags.length)),
+      },
+    );
+    lastCheckpoint = Date.now();
+  };
+  const betweenExpansions = (): boolean => {
+    if ((expansions++ & 63) !== 0) return false;
+    const n = table.size;
+    const now = Date.now();
+    let why: string | undefined;
+    if (opts.maxSeconds !== undefined && clock.seconds >= opts.maxSeconds) why = `stopped after ${opts.maxSeconds} s (--max-seconds) at ${n} states`;
+    else {
+      const stop = opts.shouldStop?.() ?? ((expansions & 1023) === 1 ? memoryStop(opts) : undefined);
+      if (stop !== undefined) why = `${stop} at ${n} states`;
+    }
+    if (why !== undefined) {
+      stopReason = why;
+      if (opts.checkpoint) {
+        save();
+        stopReason += `; checkpoint written to ${opts.checkpoint.path} (--resume continues it)`;
       }
-      const why = opts.shouldStop?.() ?? ((transitions & 4095) === 0 ? memoryStop(opts) : undefined);
-      if (why !== undefined) {
-        stopReason = `${why} at ${n} states`;
-        return true;
-      }
-      if (opts.onProgress && now - clock.lastProgress >= (opts.progressEveryMs ?? 3000)) {
-        clock.lastProgress = now;
-        const seconds = (now - clock.start) / 1000;
-        opts.onProgress({ states: n, statesPerSecond: Math.round(n / seconds), queue: frontier.length, depth: depthNow, seconds });
-      }
+      return true;
+    }
+    if (opts.checkpoint && now - lastCheckpoint >= saveEvery) save();
+    if (opts.onProgress && now - clock.lastProgress >= (opts.progressEveryMs ?? 3000)) {
+      clock.lastProgress = now;
+      const seconds = clock.seconds;
+      opts.onProgress({ states: n, statesPerSecond: Math.round(n / Math.max(seconds, 1e-3)), queue: frontier.length, depth: depthNow, seconds });
     }
     return false;
   };
 
+  if (opts.resume) {
+    const { header: h, sections: x } = readCheckpoint(opts.resume);
+    const want = { model: model.id, config: canonicalJson(model.config), width: W, strategy: lifo ? 'dfs' : 'bfs', symmetry: canon !== undefined, liveness: opts.liveness !== false };
+    const got = { model: h.model, config: canonicalJson(h.config), width: h.width, strategy: h.strategy, symmetry: h.symmetry, liveness: h.liveness };
+    for (const k of Object.keys(want) as (keyof typeof want)[]) {
+      if (want[k] !== got[k]) throw new UsageError(`--resume ${opts.resume}: the checkpoint is of another search (its ${k} is ${String(got[k])}, this search's is ${String(want[k])})`);
+    }
+    const n = h.states;
+    table = FingerprintTable.fromEntries(new Uint32Array(x.table!), n);
+    parent = Ints.of(new Int32Array(x.parent!), n);
+    via = Shorts.of(new Uint16Array(x.via!), n);
+    const fr = new Uint32Array(x.frontier!);
+    for (let o = 0; o < fr.length; o += W + 2) frontier.push(fr[o]!, fr[o + 1]!, fr.subarray(o + 2, o + 2 + W));
+    if (edges && x.edgeFrom) {
+      const from = new Int32Array(x.edgeFrom);
+      const to = new Int32Array(x.edgeTo!);
+      const v = new Uint16Array(x.edgeVia!);
+      for (let e = 0; e < from.length; e++) edges.push(from[e]!, to[e]!, v[e]!);
+    } else if (edges) edges = undefined;
+    terminalFlags = new Uint8Array(Math.max(1 << 16, n));
+    terminalFlags.set(new Uint8Array(x.terminal!));
+    transitions = h.transitions;
+    maxDepth = h.maxDepth;
+    cut = h.cut;
+    if (h.note !== undefined) note = h.note;
+    for (const [name, depth] of h.witnesses) witness.set(name, depth);
+    clock.before = h.seconds;
+  }
+
   // Initial states.
-  const inits = guard(P, 'computing the initial states', () => P.initStates());
+  const inits = opts.resume ? [] : guard(P, 'computing the initial states', () => P.initStates());
   for (let i = 0; i < inits.length; i++) {
     const w = inits[i]!.slice();
     if (w.length !== W) throw new ModelError(P.id, `an initial state has ${w.length} words, not ${W}`);
@@ -421,7 +509,9 @@ function exhaustive<S, A extends Action>(model: Model<S, A>, P: Model<Uint32Arra
     frontier.push(id, 0, w);
   }
 
-  while (frontier.pop(cur, meta)) {
+  while (frontier.length > 0) {
+    if (betweenExpansions()) return result('ok', false);
+    frontier.pop(cur, meta);
     const id = meta[0]!;
     const depth = meta[1]!;
     depthNow = depth;

@@ -136,6 +136,13 @@ export class Ints {
   constructor(capacity = 1 << 12) {
     this.data = new Int32Array(capacity);
   }
+  /** The first `length` values of `data` (for checkpoints). */
+  static of(data: Int32Array, length = data.length): Ints {
+    const x = new Ints(Math.max(16, data.length));
+    x.data.set(data);
+    x.length = length;
+    return x;
+  }
   push(v: number): void {
     if (this.length === this.data.length) {
       const d = new Int32Array(this.data.length * 2);
@@ -155,6 +162,13 @@ export class Shorts {
   length = 0;
   constructor(capacity = 1 << 12) {
     this.data = new Uint16Array(capacity);
+  }
+  /** The first `length` values of `data` (for checkpoints). */
+  static of(data: Uint16Array, length = data.length): Shorts {
+    const x = new Shorts(Math.max(16, data.length));
+    x.data.set(data);
+    x.length = length;
+    return x;
   }
   push(v: number): void {
     if (this.length === this.data.length) {

@@ -88,6 +88,24 @@ describe('check --reduce', () => {
   });
 });
 
+describe('check --checkpoint and --resume', () => {
+  it('saves a search stopped by --max-seconds and continues it to the same counts as one uninterrupted search', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'slubcheck-cli-')), 'search.ckpt');
+    const whole = JSON.parse(cli('check', '17c38c88', '--scenario', 'generic-irq', '--patch', 'hao-li-list-lock-barrier', '--json', '--quiet').out);
+    const first = JSON.parse(cli('check', '17c38c88', '--scenario', 'generic-irq', '--patch', 'hao-li-list-lock-barrier', '--json', '--quiet', '--checkpoint', file, '--max-seconds', '0.2').out);
+    expect(first.complete).toBe(false);
+    expect(first.stop_reason).toMatch(/checkpoint written to .*search\.ckpt \(--resume continues it\)/);
+    const rest = JSON.parse(cli('check', '17c38c88', '--scenario', 'generic-irq', '--patch', 'hao-li-list-lock-barrier', '--json', '--quiet', '--resume', file).out);
+    expect([rest.result, rest.complete, rest.states, rest.transitions, rest.depth]).toEqual([whole.result, whole.complete, whole.states, whole.transitions, whole.depth]);
+  });
+
+  it('rejects them where they do not apply, with exit 2', () => {
+    expect(cli('check', '7.0', '--scenario', 'generic', '--strategy', 'pct', '--checkpoint', '/tmp/x').code).toBe(2);
+    expect(cli('check', '7.0', '--scenario', 'generic', '--checkpoint-every', '10').code).toBe(2);
+    expect(cli('check', '7.0', '--scenario', 'generic', '--resume', '/nonexistent/file').err).toMatch(/cannot read the checkpoint/);
+  });
+});
+
 describe('slubcheck replay', () => {
   it('replays a token from check, exit 1, and a trace file written by --trace-out', () => {
     const dir = mkdtempSync(join(tmpdir(), 'slubcheck-'));
