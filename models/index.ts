@@ -7,10 +7,12 @@ import { peterson, petersonBroken } from './toy/peterson.ts';
 import { entry as lockOrder } from './toy/lock-order.ts';
 import { entry as tornRead } from './toy/torn-read.ts';
 import { slubEntries } from './slub/index.ts';
+import { shardWorker } from './shard.ts';
 
 const entries: ModelEntry[] = [...slubEntries, incrementRace, peterson, petersonBroken, lockOrder, tornRead];
 
 export const registry: Registry = {
   entries,
   resolve: (id) => entries.find((e) => e.id === id || e.aliases?.includes(id)),
+  shardWorker,
 };

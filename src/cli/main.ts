@@ -2,6 +2,7 @@
 // kernel developers know (SPIN's pan, TLC): exit 0 when no violation was
 // found, 1 when one was (or a deadlock), 2 on bad input, with one line
 // naming the problem and never a stack trace.
+import { availableParallelism } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFileSync, writeFileSync, writeSync } from 'node:fs';
 import type { Model, ModelEntry, ModelOptions, Plain, Registry } from '../engine/model.ts';
@@ -99,6 +100,9 @@ options:
   --seed S               random, pct: the seed (default: from the clock; printed)
   --depth D              pct: the bug depth d, with d-1 priority change points
                          per run (default 3)
+  --workers N            random, pct: spread the runs over N threads (default:
+                         one per core, at most one per 500 runs); the result
+                         is the same for every N
   --minimize             minimize a counterexample before printing it
   --max-memory MB        stop (incomplete) when the process uses more memory
                          (default: before the JavaScript heap runs out)
@@ -468,6 +472,17 @@ function cmdVerify(registry: Registry, args: string[], io: Io): number {
   return verifyExitCode(v);
 }
 
+/**
+ * Random and PCT runs over `--workers N` threads (default: one per core, and
+ * at most one per 500 runs, since a worker takes a second or two to start);
+ * the results do not depend on N.
+ */
+function portfolio(registry: Registry, model: Model<any, any>, workers: number | undefined, runs: number): { workers?: number; shardWorker?: { url: URL; data: unknown } } {
+  const n = workers ?? Math.min(availableParallelism(), Math.ceil(runs / 500));
+  if (n <= 1 || !registry.shardWorker) return {};
+  return { workers: n, shardWorker: registry.shardWorker(model.id, model.config) };
+}
+
 /** `--reduce none|symmetry|por|all` (default all): whether to use the model's symmetry. */
 function reduceOption(v: string | undefined, randomised: boolean): boolean {
   const reduce = v ?? 'all';
@@ -496,6 +511,7 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
     html: { type: 'string' },
     'check-collisions': { type: 'boolean' },
     reduce: { type: 'string' },
+    workers: { type: 'string' },
     checkpoint: { type: 'string' },
     'checkpoint-every': { type: 'string' },
     resume: { type: 'string' },
@@ -519,6 +535,8 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
   const maxSeconds = positiveNumber('max-seconds', values['max-seconds']);
   const preemptions = values.preemptions === undefined ? undefined : nonNegativeInt('preemptions', values.preemptions);
   const symmetry = reduceOption(values.reduce, randomised);
+  const workers = positiveInt('workers', values.workers);
+  if (workers !== undefined && workers > 1 && !randomised) throw new UsageError('--workers: exhaustive searches (bfs, dfs) run on one thread; parallel exhaustive search is not implemented yet (use --workers with --strategy random or pct)');
   for (const flag of ['checkpoint', 'checkpoint-every', 'resume'] as const) {
     if (values[flag] !== undefined && (randomised || values.preemptions !== undefined)) throw new UsageError(`--${flag} goes with the exhaustive strategies (bfs, dfs) without --preemptions`);
   }
@@ -542,6 +560,7 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
       ...(maxDepth !== undefined ? { maxDepth } : {}),
       ...(values.depth !== undefined ? { pctDepth: positiveInt('depth', values.depth)! } : {}),
       ...(maxSeconds !== undefined ? { maxSeconds } : {}),
+      ...portfolio(registry, model, workers, positiveInt('runs', values.runs) ?? 1000),
       ...stops,
       ...(onProgress ? { onProgress } : {}),
     });

@@ -153,4 +153,6 @@ export interface Registry {
   readonly entries: readonly ModelEntry[];
   /** Families that resolve ids not listed (e.g. versions with aliases). */
   readonly resolve: (id: string) => ModelEntry | undefined;
+  /** The worker script that rebuilds one of these models from its id and configuration (random/PCT portfolios, portfolio.ts). */
+  readonly shardWorker?: (model: string, config: Plain) => { readonly url: URL; readonly data: unknown };
 }

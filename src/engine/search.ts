@@ -19,6 +19,7 @@ import { canonicalJson, fingerprint } from './fingerprint.ts';
 import { EdgeList, findLivelock } from './liveness.ts';
 import { FingerprintTable, Frontier, hashWords, Ints, Shorts } from './store.ts';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.ts';
+import { portfolioSource, type ShardWorker } from './portfolio.ts';
 import { memoryStop, type Stops } from './stops.ts';
 import { traceOf, type Path, type Trace } from './trace.ts';
 import { rng, type Rng } from './prng.ts';
@@ -60,6 +61,10 @@ export interface SearchOptions extends Stops {
   readonly checkpoint?: { readonly path: string; readonly everySeconds?: number };
   /** Exhaustive: continue the search saved in this checkpoint file. */
   readonly resume?: string;
+  /** Random and PCT: spread the runs over this many worker threads (portfolio.ts; needs `shardWorker`). Default 1. */
+  readonly workers?: number;
+  /** Random and PCT: the script a worker runs to rebuild the model (see portfolio.ts). */
+  readonly shardWorker?: ShardWorker;
 }
 
 export interface Witness {
@@ -271,7 +276,16 @@ export function search<S, A extends Action>(model: Model<S, A>, opts: SearchOpti
   const strategy = opts.strategy ?? 'bfs';
   if (!['bfs', 'dfs', 'random', 'pct'].includes(strategy)) throw new EngineError(`unknown strategy ${strategy}`);
   const P = asPacked(model);
-  return strategy === 'random' || strategy === 'pct' ? randomRuns(model, P, strategy, opts) : exhaustive(model, P, strategy === 'dfs', opts);
+  if (strategy === 'random' || strategy === 'pct') {
+    const workers = Math.min(opts.workers ?? 1, Math.max(1, opts.runs ?? 1000));
+    if (workers > 1 && !opts.shardWorker) throw new EngineError('a portfolio of workers needs a shard worker script');
+    const source =
+      workers > 1
+        ? portfolioSource(opts.shardWorker!, workers, { strategy, seed: opts.seed ?? 1, maxSteps: opts.maxDepth ?? 1000, pctDepth: opts.pctDepth ?? 3, runs: opts.runs ?? 1000 }, model.id)
+        : undefined;
+    return randomRuns(model, P, strategy, opts, source);
+  }
+  return exhaustive(model, P, strategy === 'dfs', opts);
 }
 
 class Clock {
@@ -679,107 +693,188 @@ function pctChooser(r: Rng, contexts: readonly string[], d: number, k: number): 
   };
 }
 
-function randomRuns<S, A extends Action>(model: Model<S, A>, P: Model<Uint32Array, A>, strategy: 'random' | 'pct', opts: SearchOptions): CheckResult<S, A> {
-  const W = P.packed!.width;
+/**
+ * What one random or PCT run did, all that the merge needs: the
+ * fingerprints of the states it visited (pairs of words, in order), the
+ * first step at which it met each `sometimes` witness, and how it ended.
+ * Runs are independent (run r's choices come from rng(seed, r), PCT's k
+ * from run 0), so runs can be made in any order, or on other threads, and
+ * merged in run order to the result of one sequential search.
+ */
+export interface RunRecord {
+  readonly run: number;
+  readonly init: number;
+  readonly fingerprints: Uint32Array;
+  readonly witnesses: readonly (readonly [string, number])[];
+  /** Action indices taken (kept only for a run that ends in a violation). */
+  readonly indices?: readonly number[];
+  readonly failed?: { readonly name: string; readonly kind: 'always' | 'at_end' | 'deadlock' };
+}
+
+/** One run's machinery: the packed model, its properties, and a table of the states this runner has checked. */
+export class RandomRunner {
+  private readonly W: number;
+  private readonly props: Props;
+  private readonly seen = new FingerprintTable();
+  private readonly known = new Set<string>();
+  private readonly inits: readonly Uint32Array[];
+  private s: Uint32Array;
+  private t: Uint32Array;
+  /** PCT's k: the length of run 0 (a uniform walk). */
+  private k = -1;
+
+  constructor(
+    private readonly P: Model<Uint32Array, any>,
+    private readonly strategy: 'random' | 'pct',
+    private readonly seed: number,
+    private readonly maxSteps: number,
+    private readonly pctDepth: number,
+  ) {
+    this.W = P.packed!.width;
+    this.props = splitProps(P);
+    this.inits = P.initStates();
+    this.s = new Uint32Array(this.W);
+    this.t = new Uint32Array(this.W);
+  }
+
+  run(run: number): RunRecord {
+    if (this.strategy === 'pct' && run > 0 && this.k < 0) this.k = this.run(0).fingerprints.length / 2 - 1;
+    const { P, props, W } = this;
+    const r = rng(this.seed, run);
+    const init = r.int(this.inits.length);
+    const chooser = this.strategy === 'pct' && run > 0 ? pctChooser(r, P.contexts, this.pctDepth, this.k) : uniform(r);
+    this.s.set(this.inits[init]!);
+    const fps: number[] = [];
+    const indices: number[] = [];
+    const witnesses: [string, number][] = [];
+    const fp = new Uint32Array(2);
+    let depthNow = 0;
+    const meet = (name: string, step: number) => {
+      if (this.known.has(name)) return;
+      this.known.add(name);
+      witnesses.push([name, step]);
+    };
+    const emit: Emit = (event) => {
+      const ws = props.someEvent.get(event);
+      if (ws) for (const w of ws) meet(w, depthNow);
+    };
+    const end = (failed?: RunRecord['failed']): RunRecord => ({ run, init, fingerprints: Uint32Array.from(fps), witnesses, ...(failed ? { failed, indices } : {}) });
+    for (let step = 0; ; step++) {
+      const s = this.s;
+      depthNow = step;
+      hashWords(s, W, fp);
+      fps.push(fp[0]!, fp[1]!);
+      if (this.seen.add(fp[0]!, fp[1]!) >= 0) {
+        for (const p of props.someState) if (!this.known.has(p.name) && guard(P, `property ${p.name}`, () => p.check(s))) meet(p.name, step);
+        const bad = props.always.find((p) => !guard(P, `property ${p.name}`, () => p.check(s)));
+        if (bad) return end({ name: bad.name, kind: 'always' });
+      }
+      const enabled = guard(P, 'computing enabled actions', () => P.actions(s));
+      if (guard(P, 'terminal', () => P.terminal(s))) {
+        const badEnd = props.atEnd.find((p) => !guard(P, `property ${p.name}`, () => p.check(s)));
+        if (badEnd) return end({ name: badEnd.name, kind: 'at_end' });
+      } else if (enabled.length === 0) return end({ name: 'deadlock', kind: 'deadlock' });
+      if (enabled.length === 0 || step >= this.maxSteps) return end();
+      const i = chooser.pick(enabled, step + 1);
+      const a = enabled[i]!;
+      this.t.set(s);
+      depthNow = step + 1;
+      guard(P, `step ${a.context} ${a.step}`, () => P.packed!.nextInto(s, a, this.t, emit));
+      [this.s, this.t] = [this.t, s];
+      indices.push(i);
+    }
+  }
+}
+
+/** Merges run records in run order into the figures of one sequential search. */
+export class RunMerge {
+  readonly seen = new FingerprintTable();
+  readonly witness = new Map<string, number>();
+  transitions = 0;
+  deepest = 0;
+  /** Runs merged so far (0 .. runs-1, in order). */
+  runs = 0;
+
+  add(rec: RunRecord): void {
+    if (rec.run !== this.runs) throw new EngineError(`runs merged out of order: ${rec.run} after ${this.runs - 1}`);
+    const f = rec.fingerprints;
+    for (let i = 0; i < f.length; i += 2) if (this.seen.add(f[i]!, f[i + 1]!) >= 0 && i / 2 > this.deepest) this.deepest = i / 2;
+    for (const [name, step] of rec.witnesses) if (!this.witness.has(name)) this.witness.set(name, step);
+    this.transitions += f.length / 2 - 1;
+    this.runs++;
+  }
+}
+
+/** Makes the runs of a random or PCT search: here, one after another (a portfolio spreads them over threads). */
+export type RunSource = (from: number, stop: () => string | undefined, deliver: (rec: RunRecord) => boolean) => string | undefined;
+
+function randomRuns<S, A extends Action>(model: Model<S, A>, P: Model<Uint32Array, A>, strategy: 'random' | 'pct', opts: SearchOptions, source?: RunSource): CheckResult<S, A> {
   const props = splitProps(P);
   const runs = opts.runs ?? 1000;
   const seed = opts.seed ?? 1;
-  const maxSteps = opts.maxDepth ?? 1000;
-  const seen = new FingerprintTable();
-  const witness = new Map<string, number>();
   const clock = new Clock();
-  const fp = new Uint32Array(2);
-  let s = new Uint32Array(W);
-  let t = new Uint32Array(W);
-  let transitions = 0;
-  let deepest = 0;
-  let depthNow = 0;
-  const emit: Emit = (event) => {
-    const ws = props.someEvent.get(event);
-    if (ws) for (const w of ws) if (!witness.has(w)) witness.set(w, depthNow);
-  };
-  // PCT needs k, the number of steps of a run: take the longest run so far (one uniform run first).
-  let k = 0;
+  const merge = new RunMerge();
   const label = strategy === 'pct' ? `PCT (d=${opts.pctDepth ?? 3})` : 'random walk';
   const base = (extra: Partial<CheckResult<S, A>>): CheckResult<S, A> => ({
     model: model.id,
     strategy,
     result: 'ok',
     complete: false,
-    states: seen.size,
-    transitions,
-    depth: deepest,
+    states: merge.seen.size,
+    transitions: merge.transitions,
+    depth: merge.deepest,
     seconds: clock.seconds,
-    witnesses: props.sometimes.map((p) => (witness.has(p.name) ? { name: p.name, reached: true, depth: witness.get(p.name)! } : { name: p.name, reached: false })),
+    witnesses: props.sometimes.map((p) => (merge.witness.has(p.name) ? { name: p.name, reached: true, depth: merge.witness.get(p.name)! } : { name: p.name, reached: false })),
     reductions: [],
     ...extra,
   });
-  const inits = P.initStates();
-  let runsDone = 0;
-  let stopped: string | undefined;
-  for (let run = 0; run < runs; run++) {
-    if (opts.maxSeconds !== undefined && Date.now() - clock.start > opts.maxSeconds * 1000) {
-      stopped = `stopped by --max-seconds ${opts.maxSeconds} before ${runs} runs`;
-      break;
+  const stop = (): string | undefined => {
+    if (opts.maxSeconds !== undefined && clock.seconds > opts.maxSeconds) return `stopped by --max-seconds ${opts.maxSeconds} before ${runs} runs`;
+    return opts.shouldStop?.() ?? ((merge.runs & 15) === 0 ? memoryStop(opts) : undefined);
+  };
+  let failed: RunRecord | undefined;
+  const deliver = (rec: RunRecord): boolean => {
+    merge.add(rec);
+    if (rec.failed) {
+      failed = rec;
+      return false;
     }
-    stopped = opts.shouldStop?.() ?? ((run & 15) === 0 ? memoryStop(opts) : undefined);
-    if (stopped !== undefined) break;
-    const r = rng(seed, run);
-    const init = r.int(inits.length);
-    const chooser = strategy === 'pct' && run > 0 ? pctChooser(r, P.contexts, opts.pctDepth ?? 3, k) : uniform(r);
-    s.set(inits[init]!);
-    const indices: number[] = [];
-    const fail = (name: string, kind: 'always' | 'at_end' | 'deadlock'): CheckResult<S, A> => {
-      const path = pathFromIndices(model, init, indices);
-      const prop = model.properties.find((p) => p.name === name);
-      const explanation = prop?.explain?.(path.states[path.states.length - 1]!);
-      return base({
-        result: kind === 'deadlock' ? 'deadlock' : 'violation',
-        stopReason: `${label} run ${run} of seed ${seed} (${run + 1} runs)`,
-        property: name,
-        propertyKind: kind,
-        ...(explanation !== undefined ? { explanation } : {}),
-        trace: traceOf(model, init, indices, path.actions, name),
-        path,
-        run,
-      });
-    };
-    for (let step = 0; ; step++) {
-      depthNow = step;
-      hashWords(s, W, fp);
-      if (seen.add(fp[0]!, fp[1]!) >= 0) {
-        if (step > deepest) deepest = step;
-        for (const p of props.someState) if (!witness.has(p.name) && p.check(s)) witness.set(p.name, step);
-        const bad = props.always.find((p) => !guard(P, `property ${p.name}`, () => p.check(s)));
-        if (bad) return fail(bad.name, 'always');
-      }
-      const enabled = guard(P, 'computing enabled actions', () => P.actions(s));
-      if (P.terminal(s)) {
-        const badEnd = props.atEnd.find((p) => !p.check(s));
-        if (badEnd) return fail(badEnd.name, 'at_end');
-      } else if (enabled.length === 0) return fail('deadlock', 'deadlock');
-      if (enabled.length === 0 || step >= maxSteps) {
-        if (step > k) k = step;
-        break;
-      }
-      const i = chooser.pick(enabled, step + 1);
-      const a = enabled[i]!;
-      t.set(s);
-      depthNow = step + 1;
-      guard(P, `step ${a.context} ${a.step}`, () => P.packed!.nextInto(s, a, t, emit));
-      [s, t] = [t, s];
-      transitions++;
-      indices.push(i);
-    }
-    runsDone = run + 1;
     if (opts.onProgress && Date.now() - clock.lastProgress > (opts.progressEveryMs ?? 3000)) {
       clock.lastProgress = Date.now();
-      const seconds = (clock.lastProgress - clock.start) / 1000;
-      opts.onProgress({ states: seen.size, statesPerSecond: Math.round(seen.size / seconds), queue: runs - runsDone, depth: deepest, seconds });
+      const seconds = clock.seconds;
+      opts.onProgress({ states: merge.seen.size, statesPerSecond: Math.round(merge.seen.size / seconds), queue: runs - merge.runs, depth: merge.deepest, seconds });
     }
+    return merge.runs < runs;
+  };
+  const sequential: RunSource = (from, stopNow, give) => {
+    const runner = new RandomRunner(P, strategy, seed, opts.maxDepth ?? 1000, opts.pctDepth ?? 3);
+    for (let run = from; run < runs; run++) {
+      const why = stopNow();
+      if (why !== undefined) return why;
+      if (!give(runner.run(run))) return undefined;
+    }
+    return undefined;
+  };
+  const stopped = runs > 0 ? (source ?? sequential)(0, stop, deliver) : undefined;
+  if (failed?.failed) {
+    const { name, kind } = failed.failed;
+    const indices = failed.indices ?? [];
+    const path = pathFromIndices(model, failed.init, indices);
+    const prop = model.properties.find((p) => p.name === name);
+    const explanation = prop?.explain?.(path.states[path.states.length - 1]!);
+    return base({
+      result: kind === 'deadlock' ? 'deadlock' : 'violation',
+      stopReason: `${label} run ${failed.run} of seed ${seed} (${failed.run + 1} runs)`,
+      property: name,
+      propertyKind: kind,
+      ...(explanation !== undefined ? { explanation } : {}),
+      trace: traceOf(model, failed.init, indices, path.actions, name),
+      path,
+      run: failed.run,
+    });
   }
   return base({
-    stopReason: `${label}: ${runsDone} runs from seed ${seed}${stopped !== undefined ? ` (${stopped})` : ''}; ${seen.size} distinct states seen`,
+    stopReason: `${label}: ${merge.runs} runs from seed ${seed}${stopped !== undefined ? ` (${stopped})` : ''}; ${merge.seen.size} distinct states seen`,
   });
 }
 
