@@ -1,71 +1,104 @@
-// `npm run bench`: throughput figures for the engine and the SLUB models.
-// Prints figures; asserts nothing (performance is never a unit test here).
-import { search } from '../src/engine/search.ts';
-import { minimize } from '../src/engine/minimize.ts';
-import { hashWords } from '../src/engine/store.ts';
-import { buildSlubModel } from '../models/slub/model.ts';
+// `npm run bench`: throughput and memory figures for the engine on the SLUB
+// models. Each configuration runs in its own process (bench/one.ts), so
+// that its peak memory is its own. Prints figures; asserts nothing
+// (performance is never a unit test here). Under 10 minutes on 2 cores.
+//
+// Columns: distinct states, transitions, depth, seconds, states/s, peak
+// process memory (RSS) and peak RSS per stored state, the search's own
+// store per state (fingerprint table, parent links, frontier, livelock
+// graph), the reduction factor (states without reductions / with them),
+// and for a counterexample its length (its time to the first
+// counterexample is the seconds column: the search stops there).
+import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { renderGrid } from '../src/engine/render.ts';
+import type { BenchConfig } from './one.ts';
+
+interface Figures {
+  result: string;
+  complete: boolean;
+  property: string | null;
+  steps: number | null;
+  run: number | null;
+  states: number;
+  transitions: number;
+  depth: number;
+  seconds: number;
+  reductions: string[];
+  peakRss: number;
+  store: number | null;
+}
+
+const run = (c: BenchConfig): Figures => JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', new URL('./one.ts', import.meta.url).pathname, JSON.stringify(c)], { encoding: 'utf8', maxBuffer: 1 << 24 }).trim().split('\n').at(-1)!);
 
 const rows: string[][] = [];
-const add = (what: string, detail: string, seconds: number, count: number, unit: string) =>
-  rows.push([what, detail, seconds.toFixed(2), String(count), `${Math.round(count / seconds)} ${unit}/s`]);
+const mb = (b: number) => `${Math.round(b / 1048576)} MB`;
+const label = (c: BenchConfig) => `${c.strategy && c.strategy !== 'bfs' ? c.strategy + ' ' : ''}${c.version} ${c.scenario}${c.opsPerCpu !== undefined ? ` (${c.opsPerCpu} ops per CPU)` : ''}${c.kasan ? ' kasan' : ''}${c.patches?.length ? ' + ' + c.patches.join(',') : ''}${c.reduce === false ? ', reductions off' : ''}${c.runs ? `, ${c.runs} runs` : ''}${c.workers ? `, ${c.workers} worker${c.workers > 1 ? 's' : ''}` : ''}`;
+const verdict = (f: Figures) =>
+  f.result === 'ok' ? (f.complete ? 'ok, complete' : 'ok, INCOMPLETE (bound)') : `${f.property ?? f.result}, ${f.steps} steps${f.run !== null ? ` (run ${f.run})` : ''}`;
+const add = (c: BenchConfig, f: Figures, factor = '') => {
+  rows.push([
+    label(c),
+    verdict(f),
+    String(f.states),
+    String(f.transitions),
+    String(f.depth),
+    f.seconds.toFixed(1),
+    String(Math.round(f.states / Math.max(f.seconds, 1e-3))),
+    mb(f.peakRss),
+    String(Math.round(f.peakRss / Math.max(1, f.states))),
+    f.store === null ? '-' : String(Math.round(f.store / Math.max(1, f.states))),
+    factor,
+  ]);
+  process.stderr.write(`bench: ${label(c)}: ${verdict(f)}, ${f.states} states, ${f.seconds.toFixed(1)} s\n`);
+};
+const one = (c: BenchConfig) => add(c, run(c));
 
-const slub = (version: string, scenario: string, patches: string[] = [], kasan = false) => buildSlubModel({ version, scenario, patches, kasan });
+// The two seed bugs and their fixes, on the scenarios that find them.
+one({ version: '17c38c88', scenario: 'generic' });
+one({ version: '17c38c88', scenario: 'generic', patches: ['hao-li-list-lock-barrier'] });
+one({ version: 'v6.19', scenario: 'destroy-after-kfree-rcu', kasan: true });
+one({ version: 'v6.19', scenario: 'destroy-after-kfree-rcu', kasan: true, patches: ['kvfree-rcu-barrier-on-cache'] });
+// The put_cpu_partial race from SPIN's general scaled workload (no hand-shaped start).
+one({ version: '17c38c88', scenario: 'scaled-3cpu' });
 
-// Exhaustive searches: the largest complete ones the project runs.
-for (const [version, scenario, patches, strategy] of [
-  ['7.0', 'generic-irq', [], 'bfs'],
-  ['7.0', 'generic-irq', [], 'dfs'],
-  ['v6.19', 'generic-irq', [], 'bfs'],
-  ['17c38c88', 'generic-irq', ['hao-li-list-lock-barrier'], 'bfs'],
-  ['v6.19', 'destroy-mixed', ['kvfree-rcu-barrier-on-cache'], 'bfs'],
+// Reductions off and on: the reduction factor where both searches complete (scaled-3cpu with two
+// chosen operations per CPU), then scaled-3cpu itself: bounded without reductions (complete searches
+// are 12+ million states), and with them as far as a few minutes go.
+const pair = (off: BenchConfig, on: BenchConfig) => {
+  const fOff = run(off);
+  const fOn = run(on);
+  add(off, fOff);
+  add(on, fOn, fOn.complete && fOff.complete ? `${(fOff.states / fOn.states).toFixed(1)}x` : 'n/a (off bounded)');
+};
+for (const [version, patches] of [['7.0', []], ['17c38c88', ['hao-li-list-lock-barrier']]] as const) {
+  pair({ version, scenario: 'scaled-3cpu', opsPerCpu: 2, patches, reduce: false }, { version, scenario: 'scaled-3cpu', opsPerCpu: 2, patches });
+}
+for (const [version, patches, onSeconds] of [
+  ['7.0', [], 300],
+  ['17c38c88', ['hao-li-list-lock-barrier'], 150],
+  ['v6.19', [], 60],
 ] as const) {
-  const r = search(slub(version, scenario, [...patches]), { strategy });
-  add(`${strategy} ${version} ${scenario}${patches.length ? ' + ' + patches.join(',') : ''}`, `${r.result}, ${r.complete ? 'complete' : 'incomplete'}, depth ${r.depth}`, r.seconds, r.states, 'states');
+  pair({ version, scenario: 'scaled-3cpu', patches, reduce: false, maxSeconds: 40 }, { version, scenario: 'scaled-3cpu', patches, maxSeconds: onSeconds });
 }
 
-// Random walks and PCT on the stress workload (no violation: 7.0).
-for (const strategy of ['random', 'pct'] as const) {
-  const t = Date.now();
-  const r = search(slub('7.0', 'stress'), { strategy, runs: 2000, seed: 1 });
-  const s = (Date.now() - t) / 1000;
-  add(`${strategy} 7.0 stress, 2000 runs`, `${r.states} distinct states, ${r.transitions} steps`, s, 2000, 'runs');
-}
+// The largest complete scenario of each version, BFS (and DFS once).
+one({ version: 'v6.19', scenario: 'generic-irq' });
+one({ version: '17c38c88', scenario: 'generic-irq', patches: ['hao-li-list-lock-barrier'] });
+one({ version: '7.0', scenario: 'generic-irq' });
+one({ version: '7.0', scenario: 'generic-irq', strategy: 'dfs' });
 
-// Time to find the races, by strategy.
-{
-  const t = Date.now();
-  const r = search(slub('17c38c88', 'generic'));
-  add('bfs finds the put_cpu_partial race', `17c38c88 generic, ${r.trace!.steps.length} steps`, (Date.now() - t) / 1000, r.states, 'states');
-  const t2 = Date.now();
-  const p = search(slub('17c38c88', 'stress'), { strategy: 'pct', runs: 5000, seed: 7 }) as { run?: number; trace?: unknown };
-  add('pct finds it in the stress workload', `run ${p.run} of seed 7`, (Date.now() - t2) / 1000, (p.run ?? 0) + 1, 'runs');
-}
+// Random search: PCT finding the race, and a portfolio's speed-up on this machine's cores.
+one({ version: '17c38c88', scenario: 'stress', strategy: 'pct', runs: 5000, seed: 7 });
+const cores = availableParallelism();
+const pct1: BenchConfig = { version: '7.0', scenario: 'stress', strategy: 'pct', runs: 20000, seed: 1, workers: 1 };
+const pctN: BenchConfig = { ...pct1, workers: cores };
+const f1 = run(pct1);
+const fN = run(pctN);
+add(pct1, f1);
+add(pctN, fN, `speed-up ${(f1.seconds / fN.seconds).toFixed(2)}x`);
 
-// Minimization of a long random-walk counterexample.
-{
-  const m0 = slub('17c38c88', 'stress');
-  const found = search(m0, { strategy: 'random', runs: 3000, seed: 7 });
-  const t = Date.now();
-  const m = minimize(m0, found.trace!);
-  add('minimize a random-walk trace', `${m.before.steps} steps/${m.before.preemptions} preemptions -> ${m.after.steps}/${m.after.preemptions}`, (Date.now() - t) / 1000, 1, 'traces');
+console.log(`slubcheck bench (node ${process.version}, ${cores} cores, ${new Date().toISOString().slice(0, 10)})`);
+for (const l of renderGrid(['configuration', 'verdict', 'states', 'transitions', 'depth', 's', 'states/s', 'peak RSS', 'B/state (RSS)', 'B/state (store)', 'reduction'], rows, { width: 200, right: [2, 3, 4, 5, 6, 7, 8, 9] })) {
+  console.log(l);
 }
-
-// Fingerprints of packed states (the 64-bit hash of the state's words).
-{
-  const s0 = slub('7.0', 'generic-irq').initStates()[0]!;
-  const out = new Uint32Array(2);
-  const n = 200000;
-  const t = Date.now();
-  for (let i = 0; i < n; i++) {
-    s0[0] = i;
-    hashWords(s0, s0.length, out);
-  }
-  add('fingerprint a packed SLUB state', `${s0.length} words`, (Date.now() - t) / 1000, n, 'states');
-}
-
-const head = ['benchmark', 'detail', 'seconds', 'count', 'rate'];
-const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-console.log(`slubcheck bench (node ${process.version}, ${new Date().toISOString().slice(0, 10)})`);
-console.log(head.map((h, i) => h.padEnd(w[i]!)).join('  '));
-console.log(w.map((x) => '-'.repeat(x)).join('  '));
-for (const r of rows) console.log(r.map((c, i) => (i >= 2 ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join('  '));

@@ -26,7 +26,7 @@ export const slubEntries: ModelEntry[] = VERSIONS.map((v) => ({
   id: v.id,
   aliases: v.aliases,
   summary: v.summary,
-  configurations: SCENARIOS.filter((s) => !s.versions || s.versions.includes(v.id)).map((s) => ({ name: s.name, summary: s.summary, ...(s.exhaustive === false ? { exhaustive: false } : {}) })),
+  configurations: SCENARIOS.filter((s) => !s.versions || s.versions.includes(v.id)).map((s) => ({ name: s.name, summary: s.summary, ...(s.exhaustive === false ? { exhaustive: false } : {}), ...(s.large ? { large: true } : {}) })),
   patches: PATCHES.filter((p) => p.appliesTo.some((a) => findVersion(a)?.id === v.id)).map((p) => ({ name: p.name, summary: p.summary })),
   describeSteps: (config) => {
     const model = buildSlubModel(parseConfig(config, v.id));

@@ -343,15 +343,21 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
   // Version switches, with a record of which ones the model reads (a patch that flips one changes the
   // code that reads it): at build time (cache parameters) and in steps.
   const featuresRead = new Set<string>();
-  const features: VersionFeatures = new Proxy(
-    { ...v.features, tidInCmpxchg: v.features.tidInCmpxchg && !sc.brokenNoTid },
-    {
-      get: (t, k) => {
-        if (typeof k === 'string') featuresRead.add(k);
-        return (t as Record<string | symbol, unknown>)[k];
+  const features = {} as VersionFeatures;
+  for (const [k, value] of Object.entries({ ...v.features, tidInCmpxchg: v.features.tidInCmpxchg && !sc.brokenNoTid })) {
+    // An accessor, not a Proxy: steps read these on every step.
+    let seen = false;
+    Object.defineProperty(features, k, {
+      enumerable: true,
+      get: () => {
+        if (!seen) {
+          seen = true;
+          featuresRead.add(k);
+        }
+        return value;
       },
-    },
-  );
+    });
+  }
   const p: CacheParams = {
     ...sc.cache,
     // 7.0 has no CPU partial lists; v6.19 caches have sheaves only when they opt in.

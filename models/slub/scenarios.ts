@@ -58,6 +58,8 @@ export interface ScenarioDef {
   readonly sheavesOptIn?: boolean;
   /** False for workloads only random searches should take (too large to explore). */
   readonly exhaustive?: boolean;
+  /** A complete search takes minutes (millions of states): not in `verify`'s default set. */
+  readonly large?: boolean;
 }
 
 const ALLOC_FREE: Op['op'][] = ['kmem_cache_alloc', 'kmem_cache_free'];
@@ -194,6 +196,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     nodes: [{ memory: true }],
     cpus: [{ node: 0 }, { node: 0 }, { node: 0 }],
     pool: 3,
+    large: true,
     // Nine allocations may be asked of six objects: new_slab() fails when the pool is empty, and the allocation returns NULL.
     pageAllocCanFail: true,
     sharedObjects: true,

@@ -537,13 +537,13 @@ export class SheafView extends ListView {
 }
 
 export class SlabView {
+  private readonly f: SlubLayout['slab'][number];
   constructor(
     private readonly m: Mem,
     private readonly L: SlubLayout,
-    private readonly k: number,
-  ) {}
-  private get f() {
-    return this.L.slab[this.k]!;
+    k: number,
+  ) {
+    this.f = L.slab[k]!;
   }
   get live(): boolean {
     return this.m.bool(this.f.live);
@@ -907,7 +907,7 @@ export class CpuView {
 export type Locals = { [name: string]: any };
 
 export class FrameView {
-  private readonly localsByFn = new Map<number, Locals>();
+  private readonly localsByFn: (Locals | undefined)[] = [];
   constructor(
     private readonly m: Mem,
     private readonly L: SlubLayout,
@@ -949,8 +949,8 @@ export class FrameView {
   /** The locals of the frame's function. */
   get l(): Locals {
     const id = this.m.get(this.ff.fn);
-    let v = this.localsByFn.get(id);
-    if (!v) this.localsByFn.set(id, (v = makeLocals(this.m, this.L, this.L.fnById[id]!, this.ff.base)));
+    let v = this.localsByFn[id];
+    if (!v) this.localsByFn[id] = v = makeLocals(this.m, this.L, this.L.fnById[id]!, this.ff.base);
     return v;
   }
   /** The layout of the frame's function. */
@@ -1002,15 +1002,17 @@ function makeLocals(m: Mem, L: SlubLayout, fn: FnLayout, base: number): Locals {
 
 export class StackView {
   readonly frames: readonly FrameView[];
+  private readonly depth: Field;
   constructor(
     private readonly m: Mem,
     private readonly L: SlubLayout,
     private readonly x: number,
   ) {
     this.frames = L.ctx[x]!.frames.map((ff) => new FrameView(m, L, ff));
+    this.depth = L.ctx[x]!.depth;
   }
   get length(): number {
-    return this.m.get(this.L.ctx[this.x]!.depth);
+    return this.m.get(this.depth);
   }
   /** The top frame, or undefined when the context is idle. */
   top(): FrameView | undefined {

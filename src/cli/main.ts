@@ -12,7 +12,7 @@ import { restrict, unwrapResult } from '../engine/preemption.ts';
 import { minimize, type Minimized } from '../engine/minimize.ts';
 import { verify, verifyExitCode, verifyJson, verifyText } from './verify.ts';
 import { encodeToken, readTraceArgument, replay, replayCommandLines, traceToJson, type Trace } from '../engine/trace.ts';
-import { renderTable, traceSteps, wrap } from '../engine/render.ts';
+import { renderGrid, renderTable, traceSteps, wrap } from '../engine/render.ts';
 import { holds, propertySets } from '../engine/run.ts';
 import { fingerprint } from '../engine/fingerprint.ts';
 import type { Stops } from '../engine/stops.ts';
@@ -70,12 +70,28 @@ commands:
   verify <model> --patch P compare the model with and without a patch
   steps <model>            every step of a model (kernel function/label and
                            the source it models): what a patch can change
+  coverage <model>         which scenarios reach each step, and the steps
+                           none reaches
 
 Run 'slubcheck <command> --help' for a command's options.
 Exit status: 0 no violation, 1 violation, deadlock or livelock found, 2 bad
 input, 3 model error (a bug in a model or a patch file), 4 slubcheck engine
 bug, 5 (verify) the code a patch changes never ran in any scenario.
 Ctrl-C stops a search and prints its partial statistics.`,
+  coverage: `usage: slubcheck coverage <model> [options]
+
+Runs each scenario's complete search and prints, for every step of the
+model (kernel function/label), the scenarios that reach it and how many
+transitions ran it; then the steps no scenario reaches. A bounded search
+is marked incomplete: a step it did not reach might still be reachable.
+
+options:
+  --scenario NAME     this scenario (repeatable; default: verify's default set)
+  --patch NAME|FILE   with this patch (repeatable)
+  --kasan             generic KASAN on
+  --max-states N      bound each search (default 500000)
+  --json              print one JSON object
+  --quiet             no progress lines on stderr`,
   list: `usage: slubcheck list
 
 Lists every model with a one-line summary, and the configurations
@@ -159,7 +175,8 @@ side in any scenario; otherwise OK (complete), or OK within bounds
 
 options:
   --scenario NAME     check this scenario (repeatable; default: every scenario
-                      of the version that an exhaustive search can finish)
+                      of the version that an exhaustive search can finish in
+                      seconds: not the large scaled-3cpu, nor stress)
   --kasan             generic KASAN on, on both sides
   --strategy S        bfs (default), dfs, random or pct
   --max-states N      bound each search (default 500000)
@@ -444,7 +461,7 @@ function cmdVerify(registry: Registry, args: string[], io: Io): number {
   }
   const configurations = entry.configurations ?? [];
   const known = new Set(configurations.map((c) => c.name));
-  const scenarios = values.scenario ?? configurations.filter((c) => c.exhaustive !== false || randomised).map((c) => c.name);
+  const scenarios = values.scenario ?? configurations.filter((c) => (c.exhaustive !== false || randomised) && !c.large).map((c) => c.name);
   for (const s of scenarios) if (!known.has(s)) throw new UsageError(`unknown scenario '${s}' for ${entry.id}: try 'slubcheck list'`);
   const dup = scenarios.find((s, i) => scenarios.indexOf(s) !== i);
   if (dup !== undefined) throw new UsageError(`--scenario ${dup} is given twice`);
@@ -697,6 +714,54 @@ export type Command = (registry: Registry, args: string[], io: Io) => number;
 /** Commands added by later layers (e.g. `verify`), keyed by name. */
 export const extraCommands = new Map<string, { run: Command; help: string }>();
 
+function cmdCoverage(registry: Registry, args: string[], io: Io): number {
+  const { values, positionals } = parse(args, {
+    scenario: { type: 'string', multiple: true },
+    patch: { type: 'string', multiple: true },
+    kasan: { type: 'boolean' },
+    'max-states': { type: 'string' },
+    'max-memory': { type: 'string' },
+    json: { type: 'boolean' },
+    quiet: { type: 'boolean' },
+  });
+  if (values.help) return io.out(HELP.coverage!), 0;
+  if (positionals.length > 1) throw new UsageError(`coverage takes one model, got ${positionals.join(' ')}`);
+  const entry = resolveEntry(registry, positionals[0]);
+  if (!entry.describeSteps || !entry.configFromOptions) throw new UsageError(`model ${entry.id} does not describe its steps`);
+  const configurations = entry.configurations ?? [];
+  const scenarios = values.scenario ?? configurations.filter((c) => c.exhaustive !== false && !c.large).map((c) => c.name);
+  for (const sc of scenarios) if (!configurations.some((c) => c.name === sc)) throw new UsageError(`unknown scenario '${sc}' for ${entry.id}: try 'slubcheck list'`);
+  const dup = scenarios.find((sc, i) => scenarios.indexOf(sc) !== i);
+  if (dup !== undefined) throw new UsageError(`--scenario ${dup} is given twice`);
+  const maxStates = positiveInt('max-states', values['max-states']) ?? 500_000;
+  const patches = values.patch ?? [];
+  const kasan = !!values.kasan;
+  const steps = entry.describeSteps(entry.configFromOptions({ patches, kasan, ...(scenarios[0] !== undefined ? { scenario: scenarios[0] } : {}) })).map((l) => l.split(/\s+/)[0]!);
+  const reached = new Map<string, Map<string, number>>(steps.map((st) => [st, new Map()]));
+  const runs: { scenario: string; complete: boolean; states: number; result: string }[] = [];
+  for (const scenario of scenarios) {
+    const model = buildModel(entry, { scenario, patches, kasan });
+    const onProgress = values.quiet ? undefined : progressPrinter(io, `${scenario}: `, false);
+    const r = search(model, { maxStates, ...stopsOf(io, values['max-memory']), ...(onProgress ? { onProgress } : {}) });
+    runs.push({ scenario, complete: r.complete, states: r.states, result: r.result });
+    for (const [step, n] of model.coverage?.() ?? []) if (reached.has(step)) reached.get(step)!.set(scenario, n);
+  }
+  const unreached = steps.filter((st) => reached.get(st)!.size === 0);
+  if (values.json) {
+    io.out(JSON.stringify({ model: entry.id, patches, kasan, scenarios: runs, steps: Object.fromEntries(steps.map((st) => [st, Object.fromEntries(reached.get(st)!)])), unreached }));
+    return EXIT.ok;
+  }
+  for (const l of wrap(`slubcheck coverage: ${entry.id}${patches.length ? ` + ${patches.join(', ')}` : ''}${kasan ? ', kasan' : ''}`, 80, '  ')) io.out(l);
+  for (const r of runs) for (const l of wrap(`  ${r.scenario}: ${r.states} states, ${r.complete ? 'complete' : `INCOMPLETE (${r.result === 'ok' ? 'bounded' : `stopped at a ${r.result}`})`}`, 80, '      ')) io.out(l);
+  io.out('');
+  const rows = steps.map((st) => [st, [...reached.get(st)!].map(([sc, n]) => `${sc} (${n})`).join(', ') || 'UNREACHED']);
+  for (const l of renderGrid(['step', 'reached in (transitions)'], rows)) io.out(l);
+  io.out('');
+  for (const l of wrap(unreached.length ? `${unreached.length} of ${steps.length} steps unreached: ${unreached.join(', ')}` : `every one of the ${steps.length} steps is reached`, 80, '  ')) io.out(l);
+  if (runs.some((r) => !r.complete)) io.out('(a search that did not complete may have missed steps that are reachable)');
+  return EXIT.ok;
+}
+
 export function runCli(registry: Registry, argv: string[], io: Io = defaultIo, defaultCommand?: Command): number {
   try {
     const [cmd, ...rest] = argv;
@@ -729,6 +794,7 @@ export function runCli(registry: Registry, argv: string[], io: Io = defaultIo, d
       for (const line of entry.describeSteps(entry.configFromOptions(modelOptions(values)))) io.out(line);
       return 0;
     }
+    if (cmd === 'coverage') return cmdCoverage(registry, rest, io);
     const extra = extraCommands.get(cmd);
     if (extra) return extra.run(registry, rest, io);
     if (cmd.startsWith('-')) throw new UsageError(`unknown option '${cmd}': try 'slubcheck --help'`);

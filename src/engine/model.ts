@@ -126,8 +126,11 @@ export interface ModelEntry {
   readonly summary: string;
   /** Other names accepted on the command line (e.g. `17c38c88294d`). */
   readonly aliases?: readonly string[];
-  /** Configurations worth listing (e.g. scenarios), one line each; `exhaustive: false` for those only random searches should take. */
-  readonly configurations?: readonly { readonly name: string; readonly summary: string; readonly exhaustive?: boolean }[];
+  /**
+   * Configurations worth listing (e.g. scenarios), one line each; `exhaustive: false` for those only random searches should
+   * take; `large: true` for those whose complete search takes minutes (not in `verify`'s default set).
+   */
+  readonly configurations?: readonly { readonly name: string; readonly summary: string; readonly exhaustive?: boolean; readonly large?: boolean }[];
   /** Built-in patches that apply to this model, one line each (`slubcheck list`). */
   readonly patches?: readonly { readonly name: string; readonly summary: string }[];
   /** One line describing a patch (for reports): name, source, content hash, summary. */
