@@ -95,9 +95,9 @@ describe('a search that is stopped', () => {
   }, 60_000);
 
   it('by --max-memory stops cleanly with "incomplete: memory"', () => {
-    const r = run('check', '7.0', '--scenario', 'stress', '--max-memory', '256', '--quiet');
+    const r = run('check', '7.0', '--scenario', 'stress', '--max-memory', '150', '--quiet');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/no violation \(incomplete: stopped: memory \(\d+ MB in use, --max-memory 256\)/);
+    expect(r.stdout).toMatch(/no violation \(incomplete: stopped: memory \(\d+ MB in use, --max-memory 150\)/);
     const v = run('check', '17c38c88', '--scenario', 'stress', '--strategy', 'pct', '--runs', '200000', '--seed', '4', '--patch', 'hao-li-list-lock-barrier', '--max-memory', '1', '--quiet');
     expect(v.status).toBe(0);
     expect(v.stdout).toMatch(/stopped: memory/);

@@ -29,6 +29,18 @@ describe('minimize', () => {
     expect(stress.properties.find((p) => p.name === m.property)!.check(path.states.at(-1)!)).toBe(false);
   });
 
+  it('drops whole operations and contexts by delta debugging even when every bounded search is cut short', () => {
+    // With 20 states per search, the preemption-bounded searches cannot finish: only delta debugging works.
+    const m = minimize(stress, found.trace!, { maxStates: 20 });
+    expect(m.before).toMatchObject({ contexts: 4, operations: 6 });
+    expect(m.after.operations).toBeLessThan(m.before.operations);
+    expect(m.after.contexts).toBeLessThan(m.before.contexts);
+    expect(m.after.steps).toBeLessThan(m.before.steps);
+    expect(m.bound).toBeNull();
+    const path = replay(stress, m.trace);
+    expect(stress.properties.find((p) => p.name === m.property)!.check(path.states.at(-1)!)).toBe(false);
+  });
+
   it('turns the shortest lost update (2 preemptions) into an equally short one with 1 preemption', () => {
     const r = search(incrementRace);
     const m = minimize(incrementRace, r.trace!);
