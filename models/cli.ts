@@ -52,7 +52,7 @@ export async function main(argv: string[], hooks: MainHooks = {}): Promise<numbe
   }
   const io: Io = { ...defaultIo, ...(hooks.interrupted ? { interrupted: hooks.interrupted } : {}) };
   return runCli(registry, argv, io, (reg, _args, out) => {
-    out.out('slubcheck: the two 2026 SLUB bugs, found from general workloads, and the fixes, checked completely');
+    out.out('slubcheck: the two 2026 SLUB bugs, found from operations the checker chooses, and the fixes, checked completely');
     out.out("(run 'slubcheck --help' for the commands, 'slubcheck list' for versions, scenarios and patches)");
     out.out('');
     return runSuite(reg, DEMO, out, { headers: DEMO_HEADERS, traces: true, width: 160 });

@@ -1,6 +1,8 @@
 // The demonstration a newcomer sees first (`npx slubcheck` with no
-// arguments): both 2026 bugs found on their versions from general
-// workloads, and the fixed versions clean, every search complete.
+// arguments): both 2026 bugs found on their versions, Bug 1 first from an
+// empty cache (nothing in the start encodes its precondition) and then
+// from the hand-shaped `generic` layout, Bug 2 from its scripted destroy;
+// the fixed versions clean, every search complete.
 import type { SuiteRow } from '../../src/cli/suite.ts';
 
 function row(version: string, scenario: string, patches: string[], kasan: boolean, expect: SuiteRow['expect'], title: string): SuiteRow {
@@ -20,6 +22,11 @@ const LEAK = 'Bug 2: rcu_free_sheaf callback after kasan_cache_shutdown';
 export const DEMO_HEADERS = ['version', 'scenario', 'patch', 'kasan'];
 
 export const DEMO: readonly SuiteRow[] = [
+  row('17c38c88', 'empty-cache', [], false, { result: 'violation', property: 'link_words_written_by_owner' }, RACE),
+  row('17c38c88', 'empty-cache', ['hao-li-list-lock-barrier'], false, { result: 'ok' }, RACE),
+  row('17c38c88', 'empty-cache', ['remove-slub-cpu-partial'], false, { result: 'ok' }, RACE),
+  row('v6.19', 'empty-cache', [], false, { result: 'ok' }, RACE),
+  row('7.0', 'empty-cache', [], false, { result: 'ok' }, RACE),
   row('17c38c88', 'generic', [], false, { result: 'violation', property: 'link_words_written_by_owner' }, RACE),
   row('17c38c88', 'generic', ['hao-li-list-lock-barrier'], false, { result: 'ok' }, RACE),
   row('17c38c88', 'generic', ['remove-slub-cpu-partial'], false, { result: 'ok' }, RACE),

@@ -123,6 +123,12 @@ export const MANIFEST: readonly ManifestRow[] = [
   { version: '17c38c88', scenario: 'stress', patches: ['remove-slub-cpu-partial'], bound: 20000, result: 'ok', states: 20000, depth: 11 },
   { version: '7.0', scenario: 'stress', patches: [], bound: 20000, result: 'ok', states: 20000, depth: 11 },
   { version: '7.0', scenario: 'stress', patches: [], pct: { runs: 300, seed: 1 }, result: 'ok', states: 12055, depth: 0 },
+  // empty-cache: nothing in the start encodes Bug 1's precondition.
+  { version: '17c38c88', scenario: 'empty-cache', patches: [], result: 'violation', states: 149, depth: 9, property: 'link_words_written_by_owner', steps: 9 },
+  { version: '17c38c88', scenario: 'empty-cache', patches: ['hao-li-list-lock-barrier'], result: 'ok', states: 6202, depth: 29, unreached: [] },
+  { version: '17c38c88', scenario: 'empty-cache', patches: ['remove-slub-cpu-partial'], result: 'ok', states: 3603, depth: 26, unreached: [] },
+  { version: 'v6.19', scenario: 'empty-cache', patches: [], result: 'ok', states: 15580, depth: 50, unreached: [] },
+  { version: '7.0', scenario: 'empty-cache', patches: [], result: 'ok', states: 2891, depth: 24, unreached: [] },
   // scaled-3cpu: SPIN's scaled shape. A complete search is millions of states (minutes); the suite runs a bounded prefix.
   { version: 'v6.19', scenario: 'scaled-3cpu', patches: [], bound: 20000, result: 'ok', states: 20000, depth: 18 },
   { version: '17c38c88', scenario: 'scaled-3cpu', patches: [], bound: 20000, result: 'violation', states: 339, depth: 6, property: 'link_words_written_by_owner', steps: 6 },

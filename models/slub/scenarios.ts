@@ -189,6 +189,24 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     ],
   },
   {
+    name: 'empty-cache',
+    summary:
+      'a fresh cache with no slab yet (one node, two CPUs with task contexts; no sheaves, as for debug or SLAB_NOLEAKTRACE caches, or a v6.19 cache that did not opt in): each CPU chooses three allocations or frees of any allocated object, then flushes its CPU caches; every slab comes from new_slab()',
+    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 0, barn_max: 1 },
+    nodes: [{ memory: true }],
+    cpus: [{ node: 0 }, { node: 0 }],
+    pool: 3,
+    // Six allocations may be asked of six objects: new_slab() fails when the pool is empty, and the allocation returns NULL.
+    pageAllocCanFail: true,
+    sharedObjects: true,
+    slabs: [],
+    contexts: [0, 1].map((c) => ({
+      name: `cpu${c}/task`,
+      ops: [{ op: 'choose' }, { op: 'choose' }, { op: 'choose' }, { op: 'flush_cpu_slab' }] as const,
+      choices: ALLOC_FREE,
+    })),
+  },
+  {
     name: 'scaled-3cpu',
     summary:
       "SPIN's scaled shape: three CPUs (tasks only), no sheaves, min_partial 2, cpu_partial_slabs 2, three slabs of two objects; each CPU does three operations, each an allocation or a free of any allocated object, then flushes its CPU caches",

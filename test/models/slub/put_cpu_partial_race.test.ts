@@ -117,4 +117,17 @@ describe('slubcheck check on SLUB versions', () => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/VIOLATION of link_words_written_by_owner/);
   });
+  it('finds the put_cpu_partial race on 17c38c88 from an empty cache, and v6.19, 7.0 and both fixes complete and clean on it', () => {
+    const m = model('17c38c88', 'empty-cache');
+    const start = m.info.at(m.initStates()[0]!);
+    expect(start.slabs.every((sl) => !sl.live)).toBe(true); // no slab: nothing of the precondition is given
+    const r = search(m);
+    expect(r.property).toBe('link_words_written_by_owner');
+    // The slab came from new_slab() in the trace itself, and every operation was the checker's choice.
+    expect(r.trace!.steps.map((st) => st.step)).toContain('___slab_alloc/new_slab');
+    expect(r.trace!.steps.map((st) => st.step)).toContain('put_cpu_partial/link');
+    for (const [version, patches] of [['v6.19', []], ['7.0', []], ['17c38c88', ['hao-li-list-lock-barrier']], ['17c38c88', ['remove-slub-cpu-partial']]] as const) {
+      expect(search(model(version, 'empty-cache', [...patches]))).toMatchObject({ result: 'ok', complete: true });
+    }
+  });
 });
