@@ -3,8 +3,8 @@
 // for rebuilding counterexamples, and frontiers of packed states only
 // (a state that has been expanded is dropped). SPIN keeps about 120 bytes a
 // state with full state storage; this store keeps 12 bytes a table slot
-// (at most 70% full) and 6 bytes of parent link per state, plus the
-// frontier.
+// (at most 70% full) and 6 bytes of parent link per state (arrays grown by
+// half), plus the compressed frontier.
 
 /** Two independent 32-bit lanes over the words of a state (murmur3's and xxhash32's mixing). */
 export function hashWords(w: Uint32Array, n: number, out: Uint32Array): void {
@@ -145,7 +145,7 @@ export class Ints {
   }
   push(v: number): void {
     if (this.length === this.data.length) {
-      const d = new Int32Array(this.data.length * 2);
+      const d = new Int32Array(Math.ceil(this.data.length * 1.5));
       d.set(this.data);
       this.data = d;
     }
@@ -172,7 +172,7 @@ export class Shorts {
   }
   push(v: number): void {
     if (this.length === this.data.length) {
-      const d = new Uint16Array(this.data.length * 2);
+      const d = new Uint16Array(Math.ceil(this.data.length * 1.5));
       d.set(this.data);
       this.data = d;
     }

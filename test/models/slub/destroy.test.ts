@@ -83,9 +83,11 @@ describe('npx slubcheck with no arguments', () => {
     const bin = join(import.meta.dirname, '../../../bin/slubcheck.js');
     const r = spawnSync(process.execPath, [bin], { encoding: 'utf8' });
     expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/17c38c88\s+empty-cache\s+-\s+off\s+VIOLATION link_words_written_by_owner/);
     expect(r.stdout).toMatch(/17c38c88\s+generic\s+-\s+off\s+VIOLATION link_words_written_by_owner/);
     expect(r.stdout).toMatch(/v6\.19\s+destroy-after-kfree-rcu\s+-\s+on\s+VIOLATION kmem_cache_destroy_leaves_no_objects/);
-    expect(r.stdout).toMatch(/all 14 checks as expected/);
-    expect(r.stdout.match(/^replay: npx slubcheck replay \\$/gm)).toHaveLength(2);
+    expect(r.stdout).toMatch(/all 19 checks as expected/);
+    // One trace per violating row: Bug 1 from the empty cache and from generic, Bug 2.
+    expect(r.stdout.match(/^replay: npx slubcheck replay \\$/gm)).toHaveLength(3);
   });
 });
