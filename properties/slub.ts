@@ -9,6 +9,7 @@
 // still on the node partial list.
 import type { Property } from '../src/engine/model.ts';
 import type { SlubModelInfo } from '../models/slub/model.ts';
+import { mayRunOp } from '../models/slub/scenarios.ts';
 import { chain, cpuChain, heldBy, nodePtr, slabOfLink, slabPtr, type FrameView, type Obj, type SlubState } from '../models/slub/state.ts';
 
 type P = Property<SlubState>;
@@ -337,7 +338,7 @@ export function slubProperties(info: SlubModelInfo): P[] {
   if (f.cpuPartial) props.push(prop('cpu_partial_chain_well_formed', "each CPU partial chain is acyclic, ends in NULL, its head counts it, its slabs are neither SL_partial nor frozen, and every slab whose link words a CPU's chain owns is on that chain", chainProblem));
   if (info.env.p.sheaf_capacity > 0) props.push(prop('sheaf_objects_node_local', "a CPU's sheaves hold only objects of its memory node, a barn only objects of its node", (s) => sheafLocalityProblem(info, s)));
   if (f.cpuSlab) props.push(prop('cpu_freelist_belongs_to_cpu_slab', "c->freelist holds only objects of c->slab", (s) => cpuFreelistProblem(s, info)));
-  const destroys = info.scenario.contexts.some((c) => c.ops?.some((op) => op.op === 'kmem_cache_destroy'));
+  const destroys = mayRunOp(info.scenario, 'kmem_cache_destroy');
   if (destroys) {
     props.push(
       prop(
@@ -365,7 +366,7 @@ export function slubProperties(info: SlubModelInfo): P[] {
   }
   props.push({ name: 'no_object_lost', kind: 'at_end', description: 'when every context has finished, every in-use object is accounted for', check: (s) => lostProblem(info, s) === undefined, explain: (s) => lostProblem(info, s) });
   // Witnesses: each scenario's purpose decides what "the interesting part" is.
-  const allocates = info.scenario.contexts.some((c) => c.choices?.includes('kmem_cache_alloc') || c.ops?.some((op) => op.op === 'kmem_cache_alloc'));
+  const allocates = mayRunOp(info.scenario, 'kmem_cache_alloc');
   if (allocates) props.push(seen('object_allocated', 'object_allocated', 'some allocation succeeded'));
   props.push(seen('node_partial_list_changed', 'node_list_changed', 'add_partial() or remove_partial() changed a node partial list'));
   if (destroys) {

@@ -1,7 +1,8 @@
 // The demonstration a newcomer sees first (`npx slubcheck` with no
 // arguments): both 2026 bugs found on their versions, Bug 1 first from an
 // empty cache (nothing in the start encodes its precondition) and then
-// from the hand-shaped `generic` layout, Bug 2 from its scripted destroy;
+// from the hand-shaped `generic` layout, Bug 2 first with the free path
+// and the destroy chosen by the checker, then from its scripted destroy;
 // the fixed versions clean, every search complete.
 import type { SuiteRow } from '../../src/cli/suite.ts';
 
@@ -36,6 +37,9 @@ export const DEMO: readonly SuiteRow[] = [
   row('7.0', 'generic-3', [], false, { result: 'ok' }, RACE),
   row('v6.19', 'generic-irq', [], false, { result: 'ok' }, RACE),
   row('7.0', 'generic-irq', [], false, { result: 'ok' }, RACE),
+  row('v6.19', 'destroy-chosen', [], true, { result: 'violation', property: 'kmem_cache_destroy_leaves_no_objects' }, LEAK),
+  row('v6.19', 'destroy-chosen', ['kvfree-rcu-barrier-on-cache'], true, { result: 'ok' }, LEAK),
+  row('7.0', 'destroy-chosen', [], true, { result: 'ok' }, LEAK),
   row('v6.19', 'destroy-after-kfree-rcu', [], true, { result: 'violation', property: 'kmem_cache_destroy_leaves_no_objects' }, LEAK),
   row('v6.19', 'destroy-after-kfree-rcu', ['kvfree-rcu-barrier-on-cache'], true, { result: 'ok' }, LEAK),
   row('v6.19', 'destroy-after-kfree-rcu', [], false, { result: 'ok' }, LEAK),

@@ -342,16 +342,17 @@ export function startable(s: SlubState, ctx: Ctx, contexts: readonly Ctx[], choi
     return [op];
   }
   if (c.budget <= 0 || s.cache.destroying) return [];
-  return chosen(s, choices, gfps, pool);
+  // kmem_cache_destroy() as a choice: like a scripted one, only once every other client is done.
+  return chosen(s, choices, gfps, pool).filter((o) => o.op !== 'kmem_cache_destroy' || clientsDone(s, ctx, contexts));
 }
 
-/** The operations a nondeterministic choice ranges over: allocations (one per gfp that changes the path), frees of every object the context's pool holds. */
+/** The operations a nondeterministic choice ranges over: allocations (one per gfp that changes the path), frees of every object the context's pool holds, a flush, a destroy. */
 function chosen(s: SlubState, choices: readonly Op['op'][], gfps: readonly string[], pool: Ctx): Op[] {
   const out: Op[] = [];
   for (const op of choices) {
     if (op === 'kmem_cache_alloc') for (const gfp of gfps) out.push({ op, gfp: gfp as 'GFP_KERNEL' | 'GFP_ATOMIC' });
     else if (op === 'kmem_cache_free' || op === 'kfree_rcu') for (const obj of s.ctx[pool]!.owns.toArray()) out.push({ op, obj });
-    else if (op === 'flush_cpu_slab') out.push({ op });
+    else if (op === 'flush_cpu_slab' || op === 'kmem_cache_destroy') out.push({ op });
   }
   return out;
 }

@@ -129,6 +129,14 @@ export const MANIFEST: readonly ManifestRow[] = [
   { version: '17c38c88', scenario: 'empty-cache', patches: ['remove-slub-cpu-partial'], result: 'ok', states: 3603, depth: 26, unreached: [] },
   { version: 'v6.19', scenario: 'empty-cache', patches: [], result: 'ok', states: 15580, depth: 50, unreached: [] },
   { version: '7.0', scenario: 'empty-cache', patches: [], result: 'ok', states: 2891, depth: 24, unreached: [] },
+  // destroy-chosen: Bug 2 from chosen operations (the free path and the destroy are the checker's choices).
+  { version: 'v6.19', scenario: 'destroy-chosen', patches: [], kasan: true, result: 'violation', states: 59, depth: 17, property: 'kmem_cache_destroy_leaves_no_objects', steps: 17 },
+  { version: 'v6.19', scenario: 'destroy-chosen', patches: ['kvfree-rcu-barrier-on-cache'], kasan: true, result: 'ok', states: 52, depth: 24, unreached: [] },
+  { version: 'v6.19', scenario: 'destroy-chosen', patches: [], result: 'ok', states: 97, depth: 25, unreached: [] },
+  { version: '17c38c88', scenario: 'destroy-chosen', patches: [], kasan: true, result: 'ok', states: 48, depth: 22, unreached: [] },
+  { version: '17c38c88', scenario: 'destroy-chosen', patches: [], result: 'ok', states: 55, depth: 20, unreached: [] },
+  { version: '7.0', scenario: 'destroy-chosen', patches: [], kasan: true, result: 'ok', states: 48, depth: 22, unreached: [] },
+  { version: '7.0', scenario: 'destroy-chosen', patches: [], result: 'ok', states: 53, depth: 20, unreached: [] },
   // scaled-3cpu: SPIN's scaled shape. A complete search is millions of states (minutes); the suite runs a bounded prefix.
   { version: 'v6.19', scenario: 'scaled-3cpu', patches: [], bound: 20000, result: 'ok', states: 20000, depth: 18 },
   { version: '17c38c88', scenario: 'scaled-3cpu', patches: [], bound: 20000, result: 'violation', states: 339, depth: 6, property: 'link_words_written_by_owner', steps: 6 },

@@ -13,7 +13,7 @@ import type { Action, Emit, Model, Plain, Property } from '../../src/engine/mode
 import { rootCall } from './steps/client.ts';
 import { enterRoot, isInterrupt, mayRun, Runner, runLocals, startable, stepCode, stepName, stepOf, type CacheParams, type Env, type VersionFeatures } from './kernel.ts';
 import { applyPatches } from './patches.ts';
-import { findScenario, type ScenarioDef } from './scenarios.ts';
+import { findScenario, mayRunOp, type ScenarioDef } from './scenarios.ts';
 import { findVersion, type VersionDef } from './versions.ts';
 import {
   chain,
@@ -86,7 +86,7 @@ function dimsOf(sc: ScenarioDef, v: VersionDef, p: CacheParams, kasan: boolean):
   const totalOps = ops.reduce((n, o) => n + o.length, 0) + sc.contexts.reduce((n, c) => n + (c.budget ?? 0), 0);
   const C = sc.cpus.length;
   const tidStep = 2 ** Math.ceil(Math.log2(Math.max(1, C)));
-  const usesRcu = sc.contexts.some((c) => (c.ops ?? []).some((op) => op.op === 'kfree_rcu' || op.op === 'free_any' || op.op === 'kmem_cache_destroy') || (c.choices ?? []).includes('kfree_rcu'));
+  const usesRcu = mayRunOp(sc, 'kfree_rcu') || mayRunOp(sc, 'kmem_cache_destroy');
   const bounds: Bounds = {
     depth: 8,
     // Each CPU has at most one rcu_free sheaf and one kfree_rcu batch in flight per operation.
@@ -303,7 +303,7 @@ export function slubView(info: SlubModelInfo, s: SlubState): Plain {
     out[`cpu${i}`] = v;
   });
   for (const name of s.L.d.contexts) out[name] = { owns: s.ctx[name]!.owns.toArray() };
-  if (info.scenario.contexts.some((c) => c.ops?.some((op) => op.op === 'kmem_cache_destroy'))) {
+  if (mayRunOp(info.scenario, 'kmem_cache_destroy')) {
     out.cache = {
       ...(s.cache.kasan ? { quarantine_purged: s.cpus.map((_c, i) => (s.cache.purged(i) ? `cpu${i}` : null)).filter((x) => x !== null) } : {}),
       destroyed: s.cache.destroyed,

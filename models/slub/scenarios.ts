@@ -363,6 +363,25 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     ],
   },
   {
+    name: 'destroy-chosen',
+    summary:
+      "destroy-after-kfree-rcu with the operations chosen: cpu0 frees its object by a path the checker chooses (kmem_cache_free or kfree_rcu), and cpu1 may choose to destroy the cache once cpu0 is done",
+    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 5, sheaf_capacity: 2, barn_max: 10 },
+    sheavesOptIn: true,
+    nodes: [{ memory: true }],
+    cpus: [{ node: 0 }, { node: 0 }],
+    pool: 1,
+    slabs: [{ node: 0, place: { on: 'node_partial' }, free: [1], owners: { 'cpu0/task': [0] } }],
+    contexts: [
+      { name: 'cpu0/task', ops: [{ op: 'free_any', obj: 0 }] },
+      { name: 'cpu0/worker' },
+      { name: 'cpu0/softirq' },
+      { name: 'cpu1/task', budget: 1, choices: ['kmem_cache_destroy'] },
+      { name: 'cpu1/worker' },
+      { name: 'cpu1/softirq' },
+    ],
+  },
+  {
     name: 'destroy-mixed',
     summary:
       'two CPUs each free one object of the same full slab by a path the checker chooses (kmem_cache_free or kfree_rcu), then cpu1 destroys the cache',
@@ -382,6 +401,12 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     ],
   },
 ];
+
+/** Whether some context of the scenario may run `op`: scripted, or among its choices (a scripted free_any may be a kmem_cache_free or a kfree_rcu). */
+export function mayRunOp(sc: ScenarioDef, op: Op['op']): boolean {
+  const scripted = (o: Op) => o.op === op || (o.op === 'free_any' && (op === 'kmem_cache_free' || op === 'kfree_rcu'));
+  return sc.contexts.some((c) => (c.ops ?? []).some(scripted) || (c.choices ?? []).includes(op));
+}
 
 export function findScenario(name: string): ScenarioDef | undefined {
   return SCENARIOS.find((s) => s.name === name);

@@ -78,6 +78,26 @@ describe('the destroy commands', () => {
   });
 });
 
+describe('Bug 2 from chosen operations', () => {
+  const build = (version: string, kasan: boolean, patches: string[] = []) => buildSlubModel({ version, scenario: 'destroy-chosen', patches, kasan });
+
+  it('checks the destroy properties when the destroy is only one of a context\'s choices', () => {
+    expect(build('v6.19', true).properties.map((p) => p.name)).toEqual(expect.arrayContaining(['kmem_cache_destroy_leaves_no_objects', 'no_quarantine_put_after_purge', 'destroyed_cache_is_empty']));
+  });
+
+  it('finds the KASAN destroy leak on v6.19 when the checker chooses kfree_rcu and then the destroy', () => {
+    const m = build('v6.19', true);
+    const r = search(m);
+    expect(r.property).toBe('kmem_cache_destroy_leaves_no_objects');
+    expect(r.explanation).toMatch(/object 0 in cpu0's KASAN quarantine/);
+    const ops = r.path!.actions.map((a) => (a as { op?: string }).op).filter((o) => o !== undefined);
+    expect(ops).toEqual(expect.arrayContaining(['kfree_rcu', 'kmem_cache_destroy']));
+    for (const [version, kasan, patches] of [['v6.19', true, ['kvfree-rcu-barrier-on-cache']], ['v6.19', false, []], ['7.0', true, []], ['17c38c88', true, []]] as const) {
+      expect(search(build(version, kasan, [...patches]))).toMatchObject({ result: 'ok', complete: true });
+    }
+  });
+});
+
 describe('npx slubcheck with no arguments', () => {
   it('prints the demonstration table with both bugs and their traces, and exits 0 when every row is as expected', () => {
     const bin = join(import.meta.dirname, '../../../bin/slubcheck.js');
@@ -86,8 +106,9 @@ describe('npx slubcheck with no arguments', () => {
     expect(r.stdout).toMatch(/17c38c88\s+empty-cache\s+-\s+off\s+VIOLATION link_words_written_by_owner/);
     expect(r.stdout).toMatch(/17c38c88\s+generic\s+-\s+off\s+VIOLATION link_words_written_by_owner/);
     expect(r.stdout).toMatch(/v6\.19\s+destroy-after-kfree-rcu\s+-\s+on\s+VIOLATION kmem_cache_destroy_leaves_no_objects/);
-    expect(r.stdout).toMatch(/all 19 checks as expected/);
-    // One trace per violating row: Bug 1 from the empty cache and from generic, Bug 2.
-    expect(r.stdout.match(/^replay: npx slubcheck replay \\$/gm)).toHaveLength(3);
+    expect(r.stdout).toMatch(/v6\.19\s+destroy-chosen\s+-\s+on\s+VIOLATION kmem_cache_destroy_leaves_no_objects/);
+    expect(r.stdout).toMatch(/all 22 checks as expected/);
+    // One trace per violating row: Bug 1 from the empty cache and from generic, Bug 2 from chosen operations and from the script.
+    expect(r.stdout.match(/^replay: npx slubcheck replay \\$/gm)).toHaveLength(4);
   });
 });
