@@ -82,6 +82,16 @@ const HARRY: ScenarioDef = {
   ],
 };
 
+/** The destroy layout of the kernel test robot case: two CPUs of one node, an opt-in sheaf cache, one slab on the node partial list whose object 0 cpu0 owns. */
+const DESTROY_ONE_OBJECT = {
+  cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 5, sheaf_capacity: 2, barn_max: 10 },
+  sheavesOptIn: true,
+  nodes: [{ memory: true }],
+  cpus: [{ node: 0 }, { node: 0 }],
+  pool: 1,
+  slabs: [{ node: 0, place: { on: 'node_partial' }, free: [1], owners: { 'cpu0/task': [0] } }],
+} as const satisfies Partial<ScenarioDef>;
+
 /** The generic layout: cpu1 on a memoryless node owns one object of a partial slab with one free object. */
 const GENERIC = {
   cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 2, barn_max: 10 },
@@ -344,15 +354,10 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     ],
   },
   {
+    ...DESTROY_ONE_OBJECT,
     name: 'destroy-after-kfree-rcu',
     summary:
       'cpu0 frees its object with kfree_rcu() into its rcu_free sheaf, then cpu1 destroys the cache (the kernel test robot case); RCU callbacks in softirq, flush works in workers',
-    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 5, sheaf_capacity: 2, barn_max: 10 },
-    sheavesOptIn: true,
-    nodes: [{ memory: true }],
-    cpus: [{ node: 0 }, { node: 0 }],
-    pool: 1,
-    slabs: [{ node: 0, place: { on: 'node_partial' }, free: [1], owners: { 'cpu0/task': [0] } }],
     contexts: [
       { name: 'cpu0/task', ops: [{ op: 'kfree_rcu', obj: 0 }] },
       { name: 'cpu0/worker' },
@@ -363,15 +368,10 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     ],
   },
   {
+    ...DESTROY_ONE_OBJECT,
     name: 'destroy-chosen',
     summary:
       "destroy-after-kfree-rcu with the operations chosen: cpu0 frees its object by a path the checker chooses (kmem_cache_free or kfree_rcu), and cpu1 may choose to destroy the cache once cpu0 is done",
-    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 5, sheaf_capacity: 2, barn_max: 10 },
-    sheavesOptIn: true,
-    nodes: [{ memory: true }],
-    cpus: [{ node: 0 }, { node: 0 }],
-    pool: 1,
-    slabs: [{ node: 0, place: { on: 'node_partial' }, free: [1], owners: { 'cpu0/task': [0] } }],
     contexts: [
       { name: 'cpu0/task', ops: [{ op: 'free_any', obj: 0 }] },
       { name: 'cpu0/worker' },
