@@ -1,7 +1,9 @@
-// A portfolio of random or PCT runs spread over worker threads. Runs are
+// A portfolio of random or PCT runs spread over threads. Runs are
 // independent (search.ts RandomRunner: run r's choices come from
-// rng(seed, r)), so worker i makes runs i, i + n, i + 2n, ... and sends each
-// run's record back; this thread merges the records in run order (RunMerge),
+// rng(seed, r)), so of n threads, thread i makes runs i, i + n, i + 2n, ...:
+// this thread is thread 0 and makes its runs while it waits, the n - 1
+// workers send each run's record back; this thread merges the records in
+// run order (RunMerge),
 // so the verdict, the run that found a violation, its trace, the distinct
 // states and the witnesses are those of a sequential search with the same
 // seed, whatever the number of workers. The first violation in run order
@@ -64,12 +66,17 @@ export function serveShard(P: Model<Uint32Array, any>, job: ShardJob): void {
   }
 }
 
-/** A RunSource that makes runs on `count` worker threads. */
-export function portfolioSource(worker: ShardWorker, count: number, job: Omit<ShardJob, 'index' | 'count' | 'port' | 'signal'>, modelId: string): RunSource {
+/** A RunSource that makes runs on `count` threads: this one (with `local`, a runner of its own) and `count - 1` workers. */
+export function portfolioSource(worker: ShardWorker, count: number, job: Omit<ShardJob, 'index' | 'count' | 'port' | 'signal'>, modelId: string, local: () => RandomRunner): RunSource {
   return (from, stop, deliver) => {
     if (from !== 0) throw new EngineError('a portfolio starts at run 0');
     const signal = new Int32Array(new SharedArrayBuffer(8));
-    const shards = Array.from({ length: count }, (_v, index) => {
+    const mine = local();
+    // This thread's next run; it runs ahead of the merge by at most a few rounds.
+    let myNext = 0;
+    const ahead = 32 * count;
+    const shards = Array.from({ length: count - 1 }, (_v, i) => {
+      const index = i + 1;
       const { port1, port2 } = new MessageChannel();
       const w = new Worker(worker.url, {
         workerData: { data: worker.data, job: { ...job, index, count, port: port2, signal } },
@@ -115,8 +122,14 @@ export function portfolioSource(worker: ShardWorker, count: number, job: Omit<Sh
             } else s.done = true;
           }
         }
+        if (!got && myNext < job.runs && myNext <= next + ahead) {
+          const rec = mine.run(myNext);
+          pending.set(myNext, rec);
+          myNext = rec.failed ? job.runs : myNext + count;
+          continue;
+        }
         if (!got) {
-          if (shards.every((s) => s.done) && !pending.has(next)) throw new EngineError(`the portfolio workers finished without run ${next}`);
+          if (shards.every((s) => s.done) && !pending.has(next) && next % count !== 0) throw new EngineError(`the portfolio workers finished without run ${next}`);
           const before = Atomics.load(signal, 0);
           if (before === seen) Atomics.wait(signal, 0, before, 100);
           seen = Atomics.load(signal, 0);

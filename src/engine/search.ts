@@ -61,7 +61,7 @@ export interface SearchOptions extends Stops {
   readonly checkpoint?: { readonly path: string; readonly everySeconds?: number };
   /** Exhaustive: continue the search saved in this checkpoint file. */
   readonly resume?: string;
-  /** Random and PCT: spread the runs over this many worker threads (portfolio.ts; needs `shardWorker`). Default 1. */
+  /** Random and PCT: spread the runs over this many threads, this one and workers (portfolio.ts; needs `shardWorker`). Default 1. */
   readonly workers?: number;
   /** Random and PCT: the script a worker runs to rebuild the model (see portfolio.ts). */
   readonly shardWorker?: ShardWorker;
@@ -281,7 +281,13 @@ export function search<S, A extends Action>(model: Model<S, A>, opts: SearchOpti
     if (workers > 1 && !opts.shardWorker) throw new EngineError('a portfolio of workers needs a shard worker script');
     const source =
       workers > 1
-        ? portfolioSource(opts.shardWorker!, workers, { strategy, seed: opts.seed ?? 1, maxSteps: opts.maxDepth ?? 1000, pctDepth: opts.pctDepth ?? 3, runs: opts.runs ?? 1000 }, model.id)
+        ? portfolioSource(
+            opts.shardWorker!,
+            workers,
+            { strategy, seed: opts.seed ?? 1, maxSteps: opts.maxDepth ?? 1000, pctDepth: opts.pctDepth ?? 3, runs: opts.runs ?? 1000 },
+            model.id,
+            () => new RandomRunner(P, strategy, opts.seed ?? 1, opts.maxDepth ?? 1000, opts.pctDepth ?? 3),
+          )
         : undefined;
     return randomRuns(model, P, strategy, opts, source);
   }
