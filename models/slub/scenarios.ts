@@ -82,6 +82,10 @@ const HARRY: ScenarioDef = {
   ],
 };
 
+/** A task per CPU that chooses three allocations or frees of any allocated object, then flushes its CPU caches. */
+const chooseThreeThenFlush = (cpus: readonly number[]): ContextInit[] =>
+  cpus.map((c) => ({ name: `cpu${c}/task`, ops: [{ op: 'choose' }, { op: 'choose' }, { op: 'choose' }, { op: 'flush_cpu_slab' }], choices: ALLOC_FREE }));
+
 /** The destroy layout of the kernel test robot case: two CPUs of one node, an opt-in sheaf cache, one slab on the node partial list whose object 0 cpu0 owns. */
 const DESTROY_ONE_OBJECT = {
   cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 5, sheaf_capacity: 2, barn_max: 10 },
@@ -210,11 +214,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     pageAllocCanFail: true,
     sharedObjects: true,
     slabs: [],
-    contexts: [0, 1].map((c) => ({
-      name: `cpu${c}/task`,
-      ops: [{ op: 'choose' }, { op: 'choose' }, { op: 'choose' }, { op: 'flush_cpu_slab' }] as const,
-      choices: ALLOC_FREE,
-    })),
+    contexts: chooseThreeThenFlush([0, 1]),
   },
   {
     name: 'scaled-3cpu',
@@ -233,11 +233,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
       { node: 0, place: { on: 'node_partial' }, free: [1], owners: { 'cpu0/task': [0] } },
       { node: 0, place: { on: 'none' }, free: [], owners: { 'cpu0/task': [0, 1] } },
     ],
-    contexts: [0, 1, 2].map((c) => ({
-      name: `cpu${c}/task`,
-      ops: [{ op: 'choose' }, { op: 'choose' }, { op: 'choose' }, { op: 'flush_cpu_slab' }] as const,
-      choices: ALLOC_FREE,
-    })),
+    contexts: chooseThreeThenFlush([0, 1, 2]),
   },
   {
     name: 'irq-same-cpu',

@@ -11,10 +11,10 @@ import { EngineError } from './errors.ts';
 import { EdgeList, findLivelock } from './liveness.ts';
 import { memoryStop, type Stops } from './stops.ts';
 import { actionsChecked, holds, produceChecked, propertySets } from './run.ts';
-import { traceOf, type Path, type Trace } from './trace.ts';
+import { traceOf, type Path } from './trace.ts';
+import type { CheckResult as SearchResult, Verdict } from './search.ts';
 
 export type Strategy = 'bfs' | 'dfs';
-export type Verdict = 'ok' | 'violation' | 'deadlock' | 'livelock';
 
 export interface Progress {
   readonly states: number;
@@ -40,35 +40,8 @@ export interface ExploreOptions extends Stops {
   readonly progressEveryMs?: number;
 }
 
-export interface Witness {
-  readonly name: string;
-  readonly reached: boolean;
-  /** Depth of the first state found that witnesses it. */
-  readonly depth?: number;
-}
-
-export interface CheckResult<S = unknown, A extends Action = Action> {
-  readonly model: string;
-  readonly strategy: string;
-  readonly result: Verdict;
-  /** True only when every reachable state (within no bound) was explored. */
-  readonly complete: boolean;
-  /** Why the search stopped early, e.g. `stopped at 1000000 states`. */
-  readonly stopReason?: string;
-  readonly states: number;
-  readonly transitions: number;
-  /** Deepest level explored (BFS) or deepest path (DFS). */
-  readonly depth: number;
-  readonly seconds: number;
-  readonly property?: string;
-  readonly propertyKind?: PropertyKind | 'deadlock' | 'livelock';
-  readonly explanation?: string;
-  readonly trace?: Trace;
-  readonly path?: Path<S, A>;
-  /** For a livelock: the index of the first step of the cycle (the steps from there on repeat forever). */
-  readonly cycleStart?: number;
-  readonly witnesses: readonly Witness[];
-}
+/** The reference engine's result: the search's, without the reductions it does not have. */
+export type CheckResult<S = unknown, A extends Action = Action> = Omit<SearchResult<S, A>, 'reductions'>;
 
 class GrowableInt32 {
   data = new Int32Array(1 << 16);

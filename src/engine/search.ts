@@ -234,15 +234,16 @@ export function pathFromIndices<S, A extends Action>(model: Model<S, A>, init: n
 
 /**
  * With symmetry reduction the stored path runs through canonical states:
- * rebuild the real path, at each step taking an action whose successor has
+ * rebuild the real path from initial state `init`, after the real action
+ * indices `realPrefix`, at each step taking an action whose successor has
  * the same canonical form as the stored one.
  */
-function realIndices(P: Model<Uint32Array, any>, init: number, canonicalIdx: readonly number[]): number[] {
+function realIndices(P: Model<Uint32Array, any>, init: number, canonicalIdx: readonly number[], realPrefix: readonly number[] = []): number[] {
   const canon = P.packed!.canonicalize!;
-  const c0: Uint32Array = P.initStates()[init]!.slice();
-  canon(c0);
-  let c: Uint32Array = c0;
   let r: Uint32Array = P.initStates()[init]!.slice();
+  for (const i of realPrefix) r = successor(P, r, P.actions(r)[i]!);
+  let c: Uint32Array = r.slice();
+  canon(c);
   const out: number[] = [];
   for (const i of canonicalIdx) {
     const a = P.actions(c)[i];
@@ -254,7 +255,7 @@ function realIndices(P: Model<Uint32Array, any>, init: number, canonicalIdx: rea
     for (let k = 0; k < real.length && found < 0; k++) {
       const t = successor(P, r, real[k]!);
       canon(t);
-      if (t.length === next.length && t.every((x, j) => x === next[j])) found = k;
+      if (t.every((x, j) => x === next[j])) found = k;
     }
     if (found < 0) throw new EngineError('symmetry: no real action reaches the stored canonical successor: is canonicalize sound?');
     out.push(found);
@@ -590,8 +591,9 @@ function exhaustive<S, A extends Action>(model: Model<S, A>, P: Model<Uint32Arra
     const lasso = findLivelock(n, edges, terminalFlags, { parent: parent.data, via: via.data });
     if (lasso) {
       const { init, indices } = indicesTo(lasso.first);
-      const lead = canon ? realLasso(P, init, indices, lasso.lead) : lasso.lead;
-      const cycle = canon ? realLasso(P, init, [...indices, ...lead], lasso.cycle) : lasso.cycle;
+      // Under symmetry the lasso's edges join canonical states: map them to real actions.
+      const lead = canon ? realIndices(P, init, lasso.lead, indices) : lasso.lead;
+      const cycle = canon ? realIndices(P, init, lasso.cycle, [...indices, ...lead]) : lasso.cycle;
       const prefix = [...indices, ...lead];
       const all = [...prefix, ...cycle];
       const path = pathFromIndices(model, init, all);
@@ -608,34 +610,6 @@ function exhaustive<S, A extends Action>(model: Model<S, A>, P: Model<Uint32Arra
     }
   }
   return result('ok', true);
-}
-
-/** Under symmetry, lasso edges were recorded between canonical states: map them to real actions. */
-function realLasso(P: Model<Uint32Array, any>, init: number, realPrefix: readonly number[], canonicalSteps: readonly number[]): number[] {
-  // Rebuild the real state at the end of the prefix, then follow the canonical steps as in realIndices.
-  const canon = P.packed!.canonicalize!;
-  let r: Uint32Array = P.initStates()[init]!.slice();
-  for (const i of realPrefix) r = successor(P, r, P.actions(r)[i]!);
-  let c: Uint32Array = r.slice();
-  canon(c);
-  const out: number[] = [];
-  for (const i of canonicalSteps) {
-    const a = P.actions(c)[i]!;
-    const next = successor(P, c, a);
-    canon(next);
-    const real = P.actions(r);
-    let found = -1;
-    for (let k = 0; k < real.length && found < 0; k++) {
-      const t = successor(P, r, real[k]!);
-      canon(t);
-      if (t.every((x, j) => x === next[j])) found = k;
-    }
-    if (found < 0) throw new EngineError('symmetry: no real action reaches the stored canonical successor');
-    out.push(found);
-    r = successor(P, r, real[found]!);
-    c = next;
-  }
-  return out;
 }
 
 // ---- random walks and PCT -------------------------------------------------------------------
