@@ -7,14 +7,13 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFileSync, writeFileSync, writeSync } from 'node:fs';
 import type { Model, ModelEntry, ModelOptions, Plain, Registry } from '../engine/model.ts';
 import { EngineError, ModelError, UsageError } from '../engine/errors.ts';
-import { search, type CheckResult } from '../engine/search.ts';
+import { search, stateKey, type CheckResult } from '../engine/search.ts';
 import { restrict, unwrapResult } from '../engine/preemption.ts';
 import { minimize, type Minimized } from '../engine/minimize.ts';
 import { verify, verifyExitCode, verifyJson, verifyText } from './verify.ts';
 import { encodeToken, readTraceArgument, replay, replayCommandLines, traceToJson, type Trace } from '../engine/trace.ts';
 import { renderGrid, renderTable, traceSteps, wrap } from '../engine/render.ts';
 import { holds, propertySets } from '../engine/run.ts';
-import { fingerprint } from '../engine/fingerprint.ts';
 import type { Stops } from '../engine/stops.ts';
 import { writeHtmlOption } from '../html/write.ts';
 
@@ -651,7 +650,7 @@ function cmdReplay(registry: Registry, args: string[], io: Io): number {
   // A livelock trace is a lasso: the replay checks that its cycle closes (the last state is the state before the cycle).
   if (trace.property === 'livelock' && trace.cycleStart !== undefined) {
     const from = path.states[trace.cycleStart];
-    if (from === undefined || fingerprint(from) !== fingerprint(path.states.at(-1))) throw new UsageError('the livelock trace does not return to the state where its cycle starts');
+    if (from === undefined || stateKey(from) !== stateKey(path.states.at(-1))) throw new UsageError('the livelock trace does not return to the state where its cycle starts');
   }
   path.states.forEach((s, i) => {
     if (violated) return;

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { search } from '../../../src/engine/search.ts';
 import { replay } from '../../../src/engine/trace.ts';
 import { buildSlubModel } from '../../../models/slub/model.ts';
@@ -119,6 +121,20 @@ describe('symmetry reduction over interchangeable CPUs', () => {
         for (const p of m.properties) if (p.kind === 'always') expect(p.check(c)).toBe(p.check(st));
       }
       expect(renamed).toBeGreaterThan(50);
+    }
+  });
+  it('maps a livelock found through canonical states back to a real lasso that replays', () => {
+    const root = join(import.meta.dirname, '../../..');
+    const run = (...args: string[]) => spawnSync(process.execPath, [join(root, 'bin/slubcheck.js'), ...args], { cwd: root, encoding: 'utf8' });
+    for (const reduce of ['all', 'none']) {
+      const r = run('check', '17c38c88', '--scenario', 'empty-cache', '--patch', 'hao-li-list-lock-barrier', '--patch', 'test/fixtures/patches/stuck-cmpxchg.ts', '--reduce', reduce, '--json', '--quiet');
+      expect(r.status).toBe(1);
+      const j = JSON.parse(r.stdout);
+      expect([j.result, j.reductions]).toEqual(['livelock', reduce === 'all' ? ['symmetry'] : []]);
+      // Replayed step by step on the real model, the cycle returns to the state where it started.
+      const again = run('replay', j.token);
+      expect(again.status).toBe(1);
+      expect(again.stdout).toMatch(/replayed: LIVELOCK: steps \d+ to \d+ return to the state before step \d+/);
     }
   });
 });
