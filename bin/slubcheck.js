@@ -50,7 +50,7 @@ if (isMainThread) {
     if (m.loading !== undefined) {
       // A patch file whose top-level code never finishes (an endless loop) cannot time itself out.
       loading = setTimeout(() => {
-        say(`slubcheck: error: patch file ${m.loading} did not finish loading within ${m.seconds} s`);
+        say(`slubcheck: error: ${m.loading} did not finish loading within ${m.seconds} s`);
         process.exitCode = 2;
         void worker.terminate();
       }, (m.seconds + 2) * 1000);

@@ -6,17 +6,18 @@ import { registry } from './index.ts';
 import { DEMO, DEMO_HEADERS } from './slub/demo.ts';
 import { isPatchFile, loadPatchFile, PATCH_LOAD_SECONDS, splitPatchRef } from './slub/patches.ts';
 import { UsageError } from '../src/engine/errors.ts';
+import { loadScenarioFile, SCENARIO_LOAD_SECONDS } from './slub/scenario-files.ts';
 import { readTraceArgument } from '../src/engine/trace.ts';
 
 export interface MainHooks {
   /** True once the user pressed Ctrl-C. */
   readonly interrupted?: () => boolean;
-  /** A patch file starts loading (so that the caller can give up on one that never finishes). */
+  /** A patch or scenario file (named with its kind) starts loading (so that the caller can give up on one that never finishes). */
   readonly onLoading?: (file: string, seconds: number) => void;
   readonly onLoaded?: (file: string) => void;
 }
 
-/** Loads the patch files named on the command line, or in the trace given to replay or minimize, before the (synchronous) CLI runs. */
+/** Loads the scenario files and patch files named on the command line, or in the trace given to replay or minimize, before the (synchronous) CLI runs. */
 async function preloadPatches(argv: readonly string[], hooks: MainHooks): Promise<void> {
   const names: string[] = [];
   argv.forEach((a, i) => {
@@ -31,10 +32,20 @@ async function preloadPatches(argv: readonly string[], hooks: MainHooks): Promis
       // A bad token or file is reported by the command itself.
     }
   }
+  const scenarioFiles: string[] = [];
+  argv.forEach((a, i) => {
+    if (a === '--scenario-file' && argv[i + 1] !== undefined) scenarioFiles.push(argv[i + 1]!);
+    else if (a.startsWith('--scenario-file=')) scenarioFiles.push(a.slice('--scenario-file='.length));
+  });
+  for (const file of scenarioFiles) {
+    hooks.onLoading?.(`scenario file ${file}`, SCENARIO_LOAD_SECONDS);
+    await loadScenarioFile(file);
+    hooks.onLoaded?.(file);
+  }
   for (const n of names) {
     if (!isPatchFile(n)) continue;
     const file = splitPatchRef(n).file;
-    hooks.onLoading?.(file, PATCH_LOAD_SECONDS);
+    hooks.onLoading?.(`patch file ${file}`, PATCH_LOAD_SECONDS);
     await loadPatchFile(file);
     hooks.onLoaded?.(file);
   }

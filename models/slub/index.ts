@@ -6,6 +6,7 @@ import { VERSIONS, findVersion } from './versions.ts';
 import { SCENARIOS } from './scenarios.ts';
 import { PATCHES, changedCode, findPatch, patchRef } from './patches.ts';
 import { buildSlubModel, type SlubConfig } from './model.ts';
+import { loadedScenario } from './scenario-files.ts';
 
 export const DEFAULT_SCENARIO = 'generic';
 
@@ -39,9 +40,14 @@ export const slubEntries: ModelEntry[] = VERSIONS.map((v) => ({
     return p ? `${p.name} (${p.source === 'built-in' ? 'built-in' : p.source}, sha256 ${p.hash ?? '?'}): ${p.summary}` : name;
   },
   changedCode: (patches) => changedCode(v, patches),
+  describeScenario: (name) => {
+    const sc = loadedScenario(name);
+    return sc ? `${sc.name}: ${sc.summary}` : SCENARIOS.find((s) => s.name === name)?.summary;
+  },
   build: (config) => buildSlubModel(parseConfig(config, v.id)),
   configFromOptions: (o: ModelOptions) => ({
-    scenario: o.scenario ?? DEFAULT_SCENARIO,
+    // A scenario file travels inline (its data), so that a replay token needs no file.
+    scenario: (o.scenario !== undefined ? (loadedScenario(o.scenario) as unknown as Plain) : undefined) ?? o.scenario ?? DEFAULT_SCENARIO,
     patches: (o.patches ?? []).map(patchRef),
     kasan: o.kasan === true,
   }),

@@ -9,11 +9,12 @@
 // explicit field), the next state written in place (the step, plus any local
 // steps fused after it), the trace view and the footprints.
 import { ModelError, UsageError } from '../../src/engine/errors.ts';
-import type { Action, Emit, Model, Plain, Property } from '../../src/engine/model.ts';
+import type { Action, Expected, Emit, Model, Plain, Property } from '../../src/engine/model.ts';
 import { rootCall } from './steps/client.ts';
 import { enterRoot, isInterrupt, mayRun, Runner, runLocals, startable, stepCode, stepName, stepOf, type CacheParams, type Env, type VersionFeatures } from './kernel.ts';
 import { applyPatches } from './patches.ts';
-import { findScenario, mayRunOp, type ScenarioDef } from './scenarios.ts';
+import { findScenario, mayRunOp, type ScenarioDef, type SlabInit } from './scenarios.ts';
+import { validateScenario } from './scenario-files.ts';
 import { findVersion, type VersionDef } from './versions.ts';
 import {
   chain,
@@ -62,18 +63,6 @@ export interface SlubModelInfo {
 
 export type SlubAction = Action & { readonly op?: Op['op']; readonly gfp?: string; readonly obj?: number; readonly cb?: number; readonly work?: number };
 
-/** An inline scenario from a configuration (a token, a property test): the shape is checked, the layout by initialState. */
-function checkScenario(x: unknown): ScenarioDef {
-  const sc = x as ScenarioDef;
-  const ok =
-    typeof sc === 'object' && sc !== null && typeof sc.name === 'string' && typeof sc.cache === 'object' && sc.cache !== null &&
-    Array.isArray(sc.nodes) && Array.isArray(sc.cpus) && Array.isArray(sc.slabs) && Array.isArray(sc.contexts) && typeof sc.pool === 'number' &&
-    ['objects', 'cpu_partial_slabs', 'min_partial', 'sheaf_capacity', 'barn_max'].every((k) => typeof (sc.cache as unknown as Record<string, unknown>)[k] === 'number');
-  if (!ok) throw new UsageError('malformed inline scenario in the configuration');
-  if (sc.cache.objects < 1 || sc.cpus.length < 1 || sc.nodes.length < 1) impossible('an inline scenario needs objects, a CPU and a node');
-  return sc;
-}
-
 function impossible(msg: string): never {
   throw new UsageError(`impossible configuration: ${msg}`);
 }
@@ -111,6 +100,66 @@ function dimsOf(sc: ScenarioDef, v: VersionDef, p: CacheParams, kasan: boolean):
     kasan,
     bounds,
   };
+}
+
+/**
+ * Every start layout of a scenario whose start is chosen: up to
+ * `chosen.slabs` slabs (slabs 0..k-1 in use, the rest of the pool free
+ * pages), each on a node with memory, in one of the places the version has,
+ * with the objects its place allows allocated (to the chosen owner): on no
+ * list, full; on a node or CPU partial list, at least one object free. The
+ * freelist holds the free objects in index order.
+ */
+export function chosenLayouts(sc: ScenarioDef, v: VersionDef): SlabInit[][] {
+  const ch = sc.chosen!;
+  if (sc.slabs.length > 0) impossible(`scenario ${sc.name} gives both explicit slabs and a chosen start`);
+  if (ch.slabs > sc.pool) impossible(`scenario ${sc.name} chooses up to ${ch.slabs} slabs from a pool of ${sc.pool}`);
+  const owner = ch.owner ?? sc.contexts[0]!.name;
+  const places = (ch.places ?? ['node_partial', 'none', 'cpu_partial']).filter((pl) => pl !== 'cpu_partial' || v.features.cpuPartial);
+  const O = sc.cache.objects;
+  const subsets = Array.from({ length: 1 << O }, (_x, m) => Array.from({ length: O }, (_y, i) => i).filter((i) => m & (1 << i)));
+  const one: SlabInit[] = [];
+  sc.nodes.forEach((n, node) => {
+    if (!n.memory) return;
+    for (const pl of places) {
+      const wheres: SlabInit['place'][] = pl === 'cpu_partial' ? sc.cpus.map((_c, cpu) => ({ on: 'cpu_partial', cpu })) : [{ on: pl }];
+      for (const place of wheres) {
+        for (const free of subsets) {
+          if ((pl === 'none') !== (free.length === 0)) continue;
+          const used = Array.from({ length: O }, (_y, i) => i).filter((i) => !free.includes(i));
+          one.push({ node, place, free, ...(used.length ? { owners: { [owner]: used } } : {}) });
+        }
+      }
+    }
+  });
+  let layouts: SlabInit[][] = [[]];
+  const out: SlabInit[][] = [[]];
+  for (let k = 1; k <= ch.slabs; k++) {
+    layouts = layouts.flatMap((l) => one.map((s) => [...l, s]));
+    out.push(...layouts);
+  }
+  return out;
+}
+
+/** A start layout in one line: each slab in use, where it is, its free objects and who holds the others. */
+function describeStart(s: SlubState, O: number, shared: boolean): string {
+  const out: string[] = [];
+  s.slabs.forEach((sl, k) => {
+    if (!sl.live) return;
+    const where = sl.partial ? `on node${sl.node}'s partial list` : sl.owner.startsWith('cpu') ? `on ${sl.owner}'s partial list` : sl.frozen ? 'a cpu slab' : 'full, on no list';
+    const free = chain(s, sl.freelist, O + 1);
+    const held = s.L.d.contexts.map((c) => [c, s.ctx[c]!.owns.toArray().filter((o) => Math.floor(o / O) === k)] as const).filter(([, objs]) => objs.length > 0);
+    out.push(`S${k} ${where}${free.length ? `, free [${free.join(',')}]` : ''}${held.map(([c, objs]) => `, ${shared ? 'allocated' : `${c} holds`} [${objs.join(',')}]`).join('')}`);
+  });
+  return out.length ? out.join('; ') : 'no slab (an empty cache)';
+}
+
+/** The scenario's expectation for this version (and switch), when it declares one; patched versions are not compared. */
+function expectationOf(sc: ScenarioDef, id: string, config: SlubConfig): { expected?: Expected } {
+  const e = sc.expect?.[`${id}${config.kasan ? ' --kasan' : ''}`];
+  if (e === undefined || config.patches.length > 0) return {};
+  const by = `scenario ${sc.name} on ${id}${config.kasan ? ' --kasan' : ''}`;
+  return { expected: typeof e === 'string' ? { result: e, by } : { result: 'violation', property: e.violation, by } };
 }
 
 /** The initial state a scenario describes, written into `s` (a view of zeroed words); checks that every object has exactly one place. */
@@ -334,8 +383,8 @@ function fnShapes(v: VersionDef): FnShape[] {
 export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubAction> & { readonly info: SlubModelInfo } {
   const base = findVersion(config.version);
   if (!base) throw new UsageError(`unknown version '${config.version}'`);
-  const sc = typeof config.scenario === 'string' ? findScenario(config.scenario) : checkScenario(config.scenario);
-  if (!sc) throw new UsageError(`unknown scenario '${String(config.scenario)}': try 'slubcheck list'`);
+  const sc = typeof config.scenario === 'string' ? findScenario(config.scenario) : validateScenario(config.scenario, 'the inline scenario of the configuration');
+  if (!sc) throw new UsageError(`unknown scenario '${String(config.scenario)}': try 'slubcheck list'${/[/\\]|\.[mc]?[jt]s$/.test(String(config.scenario)) ? ' (a scenario file goes with --scenario-file)' : ''}`);
   if (sc.versions && !sc.versions.includes(base.id)) {
     throw new UsageError(`impossible configuration: scenario ${sc.name} is for ${sc.versions.join(', ')}, not ${base.id}`);
   }
@@ -384,8 +433,12 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
   // Interchangeable CPUs (symmetry.ts): the engine keeps one state per renaming class.
   const symmetry = slubSymmetry(L, sc, irqCpus, tidStep, msgs);
   const info: SlubModelInfo = { kasan: config.kasan, version: v, scenario: sc, env, contexts, layout: L, at: (w) => newView().on(w), ...(symmetry ? { symmetry: { classes: symmetry.classes } } : {}) };
-  const init = new Uint32Array(L.width);
-  initialState(sc, v, p, newView().on(init));
+  // One initial state per start layout: the scenario's own, or every layout the checker chooses.
+  const inits = (sc.chosen ? chosenLayouts(sc, v) : [sc.slabs]).map((slabs) => {
+    const w = new Uint32Array(L.width);
+    initialState({ ...sc, slabs }, v, p, newView().on(w));
+    return w;
+  });
 
 
   // The interpreter's view and step context, reused for every state (never held across calls).
@@ -505,7 +558,9 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
     id,
     config: { version: id, scenario: typeof config.scenario === 'string' ? sc.name : (sc as unknown as Plain), patches: [...config.patches], kasan: config.kasan },
     contexts,
-    initStates: () => [init],
+    initStates: () => inits,
+    ...expectationOf(sc, id, config),
+    ...(inits.length > 1 ? { describeStart: (w: Uint32Array) => describeStart(traceView.on(w), info.env.p.objects, sc.sharedObjects === true) } : {}),
     actions,
     next: (s, a) => {
       const out = s.slice();

@@ -19,6 +19,7 @@
 // time and works from any directory; `import type` still gives the editor and
 // `tsc` every type (install slubcheck next to the file, or map the path).
 import { UsageError } from '../../src/engine/errors.ts';
+import { defaultExport } from './load-module.ts';
 import type { FnDef, FnTable, StepCtx, StepDef, VersionFeatures } from './kernel.ts';
 import { call, goto, ret, tailcall } from './kernel.ts';
 import { add_partial, discard_slab, oops, remove_partial, seen, writeLink } from './mm.ts';
@@ -175,11 +176,7 @@ export type PatchApi = typeof patchApi;
 
 /** A patch module's default export: a patch, or a function of the API that returns one. */
 export function patchFromModule(mod: unknown, source: string): Patch {
-  const m = mod as { default?: unknown };
-  let exp = m && typeof m === 'object' && 'default' in m ? m.default : undefined;
-  // A file compiled as CommonJS (outside an ESM package) arrives as { default: module.exports }.
-  if (exp && typeof exp === 'object' && 'default' in exp) exp = (exp as { default: unknown }).default;
-  else if (exp && typeof exp === 'object' && !('name' in exp) && !('apply' in exp)) exp = undefined;
+  const exp = defaultExport(mod, (x) => 'name' in x || 'apply' in x);
   if (exp === undefined) throw new UsageError(`patch file ${source} has no default export (export default ({ definePatch }) => definePatch({ ... }))`);
   let spec: unknown;
   try {

@@ -1,10 +1,9 @@
 // The patches slubcheck knows: the ones shipped in patches/ (ordinary patch
 // files, the same shape a user writes), and the files a user loaded with
 // `--patch ./file.ts`.
-import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { contentHash, importUserFile, LOAD_SECONDS } from './load-module.ts';
 import { UsageError } from '../../src/engine/errors.ts';
 import type { VersionDef } from './versions.ts';
 import { findVersion } from './versions.ts';
@@ -31,10 +30,7 @@ const BUILT_IN: readonly [unknown, string][] = [
   [shutdownShrinkFirst, 'shutdown-barn-shrink-first.ts'],
 ];
 
-/** The first 12 hex digits of a file's SHA-256: what reports and replay tokens record of a patch. */
-export function contentHash(text: string | Buffer): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 12);
-}
+export { contentHash };
 
 const PATCH_DIR = fileURLToPath(new URL('../../patches/', import.meta.url));
 
@@ -49,14 +45,8 @@ const loaded = new Map<string, Patch>();
 /** Does a --patch argument name a file rather than a built-in patch? */
 export const isPatchFile = (arg: string): boolean => /[/\\]/.test(arg) || /\.(m?[jt]s)$/.test(arg);
 
-function firstLine(e: unknown): string {
-  const msg = String((e as Error)?.message ?? e);
-  const err = msg.split('\n').find((l) => /ERROR: /.test(l)); // esbuild: file:line:col: ERROR: message
-  return (err ?? msg.split('\n')[0] ?? msg).trim();
-}
-
 /** How long a patch file may take to load (its top-level code) before it is rejected. */
-export const PATCH_LOAD_SECONDS = 10;
+export const PATCH_LOAD_SECONDS = LOAD_SECONDS;
 
 /** A reference to a patch as configurations and replay tokens record it: a built-in name, or `file#sha256=<hash>`. */
 const HASH_MARK = '#sha256=';
@@ -79,32 +69,8 @@ export async function loadPatchFile(arg: string): Promise<Patch> {
   const { file } = splitPatchRef(arg);
   const hit = loaded.get(file);
   if (hit) return hit;
-  const abs = resolve(file);
-  let text: Buffer;
-  try {
-    if (statSync(abs).isDirectory()) throw new UsageError(`patch ${file} is a directory, not a patch file`);
-    text = readFileSync(abs);
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `no such patch file: ${file}` : `cannot read patch file ${file}: ${code === 'EACCES' ? 'permission denied' : firstLine(e)}`);
-  }
-  let mod: unknown;
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    // tsx's loader for one file: TypeScript or JavaScript, ESM or CommonJS, wherever the file is.
-    const { tsImport } = await import('tsx/esm/api');
-    const timeout = new Promise<never>((_r, reject) => {
-      timer = setTimeout(() => reject(new UsageError(`patch file ${file} did not finish loading within ${PATCH_LOAD_SECONDS} s`)), PATCH_LOAD_SECONDS * 1000);
-    });
-    mod = await Promise.race([tsImport(pathToFileURL(abs).href, import.meta.url), timeout]);
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`cannot load patch ${file}: ${firstLine(e)}`);
-  } finally {
-    clearTimeout(timer);
-  }
-  const patch = { ...patchFromModule(mod, file), hash: contentHash(text) };
+  const { mod, hash } = await importUserFile('patch', file);
+  const patch = { ...patchFromModule(mod, file), hash };
   for (const v of patch.appliesTo) if (!findVersion(v)) throw new UsageError(`patch ${file} applies to unknown version '${v}'`);
   loaded.set(file, patch);
   return patch;

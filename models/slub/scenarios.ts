@@ -36,6 +36,24 @@ export interface ContextInit {
   readonly choices?: readonly Op['op'][];
 }
 
+/**
+ * A start the checker chooses: every layout of up to `slabs` slabs, each on a
+ * list it may be on (`places`, default every one the version has except a cpu
+ * slab), each with any set of its objects allocated that the list allows (a
+ * slab on no list is full; a slab on a partial list has a free object).
+ * Allocated objects belong to `owner` (default: the first context; with
+ * `sharedObjects`, any context may free them). Every layout is an initial
+ * state of the search.
+ */
+export interface ChosenStart {
+  readonly slabs: number;
+  readonly places?: readonly ('node_partial' | 'none' | 'cpu_partial')[];
+  readonly owner?: string;
+}
+
+/** What a scenario expects of one version: `'ok'` (no violation, complete) or the property it must violate, or a deadlock or livelock. */
+export type Expectation = 'ok' | 'deadlock' | 'livelock' | { readonly violation: string };
+
 export interface ScenarioDef {
   readonly name: string;
   readonly summary: string;
@@ -48,7 +66,10 @@ export interface ScenarioDef {
   readonly pool: number;
   /** When the pool is empty, new_slab() fails (the kernel's fallback paths run); otherwise running out is an error of the scenario. */
   readonly pageAllocCanFail?: boolean;
+  /** The start layout: explicit slabs; `[]` is a fresh cache whose slabs all come from new_slab(). */
   readonly slabs: readonly SlabInit[];
+  /** Instead of explicit slabs, every layout up to a bound (`slabs` must then be `[]`). */
+  readonly chosen?: ChosenStart;
   readonly contexts: readonly ContextInit[];
   /** Make the per-CPU cmpxchg ignore tid (a deliberately broken variant). */
   readonly brokenNoTid?: boolean;
@@ -60,6 +81,12 @@ export interface ScenarioDef {
   readonly exhaustive?: boolean;
   /** A complete search takes minutes (millions of states): not in `verify`'s default set. */
   readonly large?: boolean;
+  /**
+   * The verdict expected per version, keyed by version (`'v6.19'`) or by
+   * version and switch (`'v6.19 --kasan'`): `check` reports whether the
+   * result is as expected (a kunit-style test of a workload).
+   */
+  readonly expect?: { readonly [version: string]: Expectation };
 }
 
 const ALLOC_FREE: Op['op'][] = ['kmem_cache_alloc', 'kmem_cache_free'];

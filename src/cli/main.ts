@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFileSync, writeFileSync, writeSync } from 'node:fs';
-import type { Model, ModelEntry, ModelOptions, Plain, Registry } from '../engine/model.ts';
+import type { Expected, Model, ModelEntry, ModelOptions, Plain, Registry } from '../engine/model.ts';
 import { EngineError, ModelError, UsageError } from '../engine/errors.ts';
 import { search, stateKey, type CheckResult } from '../engine/search.ts';
 import { restrict, unwrapResult } from '../engine/preemption.ts';
@@ -201,6 +201,7 @@ when the replayed path violates a property, 0 when it does not.
 
 const MODEL_OPTIONS = {
   scenario: { type: 'string' },
+  'scenario-file': { type: 'string' },
   patch: { type: 'string', multiple: true },
   kasan: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
@@ -285,9 +286,11 @@ export function buildModel(entry: ModelEntry, options: ModelOptions): Model<any,
   return entry.build(entry.configFromOptions(options));
 }
 
-function modelOptions(values: { scenario?: string; patch?: string[]; kasan?: boolean }): ModelOptions {
+function modelOptions(values: { scenario?: string; 'scenario-file'?: string; patch?: string[]; kasan?: boolean }): ModelOptions {
+  if (values.scenario !== undefined && values['scenario-file'] !== undefined) throw new UsageError('give --scenario or --scenario-file, not both');
+  const scenario = values['scenario-file'] ?? values.scenario;
   return {
-    ...(values.scenario !== undefined ? { scenario: values.scenario } : {}),
+    ...(scenario !== undefined ? { scenario } : {}),
     ...(values.patch !== undefined ? { patches: values.patch } : {}),
     ...(values.kasan ? { kasan: true } : {}),
   };
@@ -340,6 +343,18 @@ function waitLines(model: Model<any, any>, r: CheckResult<any, any>): string[] {
 }
 
 /** The text report of a check: verdict, trace table, replay command, figures; at most 80 columns. */
+/** Whether a result is what the configuration expects: true, false, or null when a bound cut the search short before it could tell. */
+export function asExpected(e: Expected, r: CheckResult<any, any>): boolean | null {
+  if (r.result === e.result) return e.result !== 'violation' || r.property === e.property ? (e.result !== 'ok' || r.complete ? true : null) : false;
+  return r.result === 'ok' && !r.complete ? null : false;
+}
+
+function expectedLine(e: Expected, r: CheckResult<any, any>): string {
+  const want = e.result === 'violation' ? `a violation of ${e.property}` : e.result === 'ok' ? 'no violation (complete)' : `a ${e.result}`;
+  const verdict = asExpected(e, r);
+  return `expected by ${e.by}: ${want}: ${verdict === true ? 'as expected' : verdict === false ? 'NOT AS EXPECTED' : 'not shown (the search was cut short before it could tell)'}`;
+}
+
 export function reportText(model: Model<any, any>, r: CheckResult<any, any>, io: Io): void {
   for (const l of wrap(verdictLine(r), 80, '  ')) io.out(l);
   if (r.trace && r.path) {
@@ -353,6 +368,7 @@ export function reportText(model: Model<any, any>, r: CheckResult<any, any>, io:
   const rate = r.seconds > 0 ? Math.round(r.states / r.seconds) : r.states;
   io.out(`${r.states} distinct states, ${r.transitions} transitions, depth ${r.depth}, ${r.seconds.toFixed(2)} s (${rate} states/s)`);
   if (r.reductions.length) io.out(`reduced by ${r.reductions.join(', ')}${r.reductions.includes('symmetry') ? ': one state per class of interchangeable CPUs' : ''}`);
+  if (model.expected) for (const l of wrap(expectedLine(model.expected, r), 80, '  ')) io.out(l);
   const missing = r.witnesses.filter((w) => !w.reached);
   if (missing.length > 0 && r.result === 'ok') {
     for (const l of wrap(`warning: never reached (the search may be vacuous here): ${missing.map((w) => w.name).join(', ')}`, 80, '  ')) io.out(l);
@@ -431,9 +447,24 @@ function cmdMinimize(registry: Registry, args: string[], io: Io): number {
   return 1;
 }
 
+/**
+ * The scenarios a multi-scenario command (verify, coverage) runs: those named
+ * and the scenario files given, or the entry's default set when neither is.
+ * A scenario file is named by its path (the model resolves it).
+ */
+function scenarioList(entry: ModelEntry, names: string[] | undefined, files: string[] | undefined, byDefault: (c: NonNullable<ModelEntry['configurations']>[number]) => boolean): string[] {
+  const configurations = entry.configurations ?? [];
+  for (const s of names ?? []) if (!configurations.some((c) => c.name === s)) throw new UsageError(`unknown scenario '${s}' for ${entry.id}: try 'slubcheck list'${/[/\\]|\.[mc]?[jt]s$/.test(s) ? ' (a scenario file goes with --scenario-file)' : ''}`);
+  const all = [...(names ?? []), ...(files ?? [])];
+  const dup = all.find((s, i) => all.indexOf(s) !== i);
+  if (dup !== undefined) throw new UsageError(`${(files ?? []).includes(dup) ? '--scenario-file' : '--scenario'} ${dup} is given twice`);
+  return all.length > 0 ? all : configurations.filter(byDefault).map((c) => c.name);
+}
+
 function cmdVerify(registry: Registry, args: string[], io: Io): number {
   const { values, positionals } = parse(args, {
     scenario: { type: 'string', multiple: true },
+    'scenario-file': { type: 'string', multiple: true },
     patch: { type: 'string', multiple: true },
     kasan: { type: 'boolean' },
     strategy: { type: 'string' },
@@ -459,11 +490,7 @@ function cmdVerify(registry: Registry, args: string[], io: Io): number {
     if (values[flag] !== undefined && !randomised) throw new UsageError(`--${flag} goes with --strategy random or pct`);
   }
   const configurations = entry.configurations ?? [];
-  const known = new Set(configurations.map((c) => c.name));
-  const scenarios = values.scenario ?? configurations.filter((c) => (c.exhaustive !== false || randomised) && !c.large).map((c) => c.name);
-  for (const s of scenarios) if (!known.has(s)) throw new UsageError(`unknown scenario '${s}' for ${entry.id}: try 'slubcheck list'`);
-  const dup = scenarios.find((s, i) => scenarios.indexOf(s) !== i);
-  if (dup !== undefined) throw new UsageError(`--scenario ${dup} is given twice`);
+  const scenarios = scenarioList(entry, values.scenario, values['scenario-file'], (c) => (c.exhaustive !== false || randomised) && !c.large);
   const maxStates = positiveInt('max-states', values['max-states']) ?? 500_000;
   const maxDepth = positiveInt('max-depth', values['max-depth']);
   const maxSeconds = positiveNumber('max-seconds', values['max-seconds']);
@@ -482,7 +509,7 @@ function cmdVerify(registry: Registry, args: string[], io: Io): number {
     verifyText(io, entry, patches, kasan, opts, v, {
       report: !!values.report,
       version: VERSION,
-      scenarioSummary: (name) => configurations.find((c) => c.name === name)?.summary,
+      scenarioSummary: (name) => entry.describeScenario?.(name) ?? configurations.find((c) => c.name === name)?.summary,
       otherScenarios: configurations.map((c) => c.name).filter((c) => !scenarios.includes(c)),
     });
   return verifyExitCode(v);
@@ -615,6 +642,7 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
         ...resultJson(r, model.config),
         ...(seed !== undefined ? { seed } : {}),
         ...(min ? { minimized: { before: min.before, after: min.after } } : {}),
+        ...(model.expected ? { expected: { ...model.expected }, as_expected: asExpected(model.expected, r) } : {}),
         ...(waitLines(model, r).length ? { waits: waitLines(model, r) } : {}),
       }),
     );
@@ -631,7 +659,7 @@ function describeConfig(config: Plain): string {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) return '';
   const parts = Object.entries(config)
     .filter(([, v]) => v !== null && v !== false && !(Array.isArray(v) && v.length === 0))
-    .map(([k, v]) => (v === true ? k : `${k} ${Array.isArray(v) ? v.join(',') : String(v)}`));
+    .map(([k, v]) => (v === true ? k : `${k} ${Array.isArray(v) ? v.join(',') : typeof v === 'object' ? `${typeof (v as { name?: unknown }).name === 'string' ? (v as { name: string }).name : '?'} (inline)` : String(v)}`));
   return parts.length ? ` [${parts.join('; ')}]` : '';
 }
 
@@ -716,6 +744,7 @@ export const extraCommands = new Map<string, { run: Command; help: string }>();
 function cmdCoverage(registry: Registry, args: string[], io: Io): number {
   const { values, positionals } = parse(args, {
     scenario: { type: 'string', multiple: true },
+    'scenario-file': { type: 'string', multiple: true },
     patch: { type: 'string', multiple: true },
     kasan: { type: 'boolean' },
     'max-states': { type: 'string' },
@@ -727,11 +756,7 @@ function cmdCoverage(registry: Registry, args: string[], io: Io): number {
   if (positionals.length > 1) throw new UsageError(`coverage takes one model, got ${positionals.join(' ')}`);
   const entry = resolveEntry(registry, positionals[0]);
   if (!entry.describeSteps || !entry.configFromOptions) throw new UsageError(`model ${entry.id} does not describe its steps`);
-  const configurations = entry.configurations ?? [];
-  const scenarios = values.scenario ?? configurations.filter((c) => c.exhaustive !== false && !c.large).map((c) => c.name);
-  for (const sc of scenarios) if (!configurations.some((c) => c.name === sc)) throw new UsageError(`unknown scenario '${sc}' for ${entry.id}: try 'slubcheck list'`);
-  const dup = scenarios.find((sc, i) => scenarios.indexOf(sc) !== i);
-  if (dup !== undefined) throw new UsageError(`--scenario ${dup} is given twice`);
+  const scenarios = scenarioList(entry, values.scenario, values['scenario-file'], (c) => c.exhaustive !== false && !c.large);
   const maxStates = positiveInt('max-states', values['max-states']) ?? 500_000;
   const patches = values.patch ?? [];
   const kasan = !!values.kasan;

@@ -117,6 +117,21 @@ export interface Model<S = unknown, A extends Action = Action> {
   readonly describeWaits?: (state: S) => readonly string[];
   /** Present when the states are packed (then S is Uint32Array). */
   readonly packed?: Packed<A>;
+  /**
+   * For a model with several initial states (a start the checker chooses):
+   * the start a trace begins from, in one line, printed above its table.
+   */
+  readonly describeStart?: (state: S) => string;
+  /** The verdict the configuration declares it expects (a scenario's kunit-style expectation), and who declares it. */
+  readonly expected?: Expected;
+}
+
+/** An expected verdict: no violation (from a complete search), a violation of a named property, a deadlock or a livelock. */
+export interface Expected {
+  readonly result: 'ok' | 'violation' | 'deadlock' | 'livelock';
+  readonly property?: string;
+  /** Who expects it, for reports: e.g. `scenario my-workload on v6.19`. */
+  readonly by: string;
 }
 
 /** A model family entry, as the CLI lists and resolves it. */
@@ -131,6 +146,8 @@ export interface ModelEntry {
    * take; `large: true` for those whose complete search takes minutes (not in `verify`'s default set).
    */
   readonly configurations?: readonly { readonly name: string; readonly summary: string; readonly exhaustive?: boolean; readonly large?: boolean }[];
+  /** One line describing a configuration by the name it was given on the command line (a listed one, or a file). */
+  readonly describeScenario?: (name: string) => string | undefined;
   /** Built-in patches that apply to this model, one line each (`slubcheck list`). */
   readonly patches?: readonly { readonly name: string; readonly summary: string }[];
   /** One line describing a patch (for reports): name, source, content hash, summary. */

@@ -160,6 +160,7 @@ export function renderTable<S, A extends Action>(model: Model<S, A>, path: Path<
   const cells = raw.map((lines, i) => lines.flatMap((l) => wrap(l, colW.get(path.actions[i]!.context)!, '    ')));
   const padTo = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - s.length));
   const out: string[] = [];
+  if (model.describeStart && path.states[0] !== undefined && model.initStates().length > 1) out.push(...wrap(`start: ${model.describeStart(path.states[0])}`, width, '  '), '');
   out.push(' '.repeat(num + 2) + columns.map((c) => padTo(c, colW.get(c)!)).join(' '.repeat(gap)).trimEnd());
   out.push(' '.repeat(num + 2) + columns.map((c) => '-'.repeat(colW.get(c)!)).join(' '.repeat(gap)));
   path.actions.forEach((a, i) => {
