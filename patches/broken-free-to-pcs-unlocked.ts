@@ -21,37 +21,31 @@ export default ({ definePatch, goto, ret, T }: PatchApi) =>
     summary: 'DELIBERATELY WRONG: free_to_pcs() stores into main before taking the pcs lock',
     appliesTo: ['7.0'],
     deliberatelyBroken: true,
-    functions: {
-      free_to_pcs: (old) => ({
-        ...old,
-        entry: 'read_size',
-        locals: { ...old.locals, size: T.int(0, 'all') },
-        steps: {
-          ...old.steps,
-          read_size: {
-            cite: 'mm/slub.c (broken) free_to_pcs(): pcs->main->size read without the pcs lock',
-            reads: ['cpu{cpu}.pcs'],
-            writes: [],
-            run: (x) => {
-              const size = x.d.cpus[x.cpu]!.main.length;
-              if (size >= x.e.p.sheaf_capacity) return goto(x, 'trylock');
-              x.l.size = size;
-              goto(x, 'store');
-            },
-          },
-          store: {
-            cite: 'mm/slub.c (broken) free_to_pcs(): pcs->main->objects[size++] = object, without the pcs lock',
-            reads: [],
-            writes: ['cpu{cpu}.pcs'],
-            run: (x) => {
-              const main = x.d.cpus[x.cpu]!.main;
-              // objects[size] = object; size = size + 1: whatever an irq pushed since is overwritten.
-              main.set([...main.toArray().slice(0, x.l.size), x.l.held.at(0)]);
-              x.l.held.clear();
-              ret(x, []);
-            },
-          },
+    entries: { free_to_pcs: 'read_size' },
+    locals: { free_to_pcs: { size: T.int(0, 'all') } },
+    steps: {
+      'free_to_pcs/read_size': {
+        cite: 'mm/slub.c (broken) free_to_pcs(): pcs->main->size read without the pcs lock',
+        reads: ['cpu{cpu}.pcs'],
+        writes: [],
+        run: (x) => {
+          const size = x.d.cpus[x.cpu]!.main.length;
+          if (size >= x.e.p.sheaf_capacity) return goto(x, 'trylock');
+          x.l.size = size;
+          goto(x, 'store');
         },
-      }),
+      },
+      'free_to_pcs/store': {
+        cite: 'mm/slub.c (broken) free_to_pcs(): pcs->main->objects[size++] = object, without the pcs lock',
+        reads: [],
+        writes: ['cpu{cpu}.pcs'],
+        run: (x) => {
+          const main = x.d.cpus[x.cpu]!.main;
+          // objects[size] = object; size = size + 1: whatever an irq pushed since is overwritten.
+          main.set([...main.toArray().slice(0, x.l.size), x.l.held.at(0)]);
+          x.l.held.clear();
+          ret(x, []);
+        },
+      },
     },
   });

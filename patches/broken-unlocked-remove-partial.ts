@@ -12,35 +12,29 @@ export default ({ definePatch, goto, ret, remove_partial, unlock, seen }: PatchA
     summary: 'DELIBERATELY WRONG: get_from_partial_node() drops list_lock before remove_partial()',
     appliesTo: ['17c38c88', '7.0'],
     deliberatelyBroken: true,
-    functions: {
-      get_from_partial_node: (old) => ({
-        ...old,
-        steps: {
-          ...old.steps,
-          cmpxchg: {
-            cite: 'mm/slub.c (broken) get_from_partial_node(): __slab_update_freelist(), then spin_unlock_irqrestore() at once',
-            reads: ['slab{slab}.pair'],
-            writes: ['slab{slab}.pair', 'node{n}.list_lock'],
-            run: (x) => {
-              old.steps.cmpxchg!.run(x); // the stock cmpxchg: takes the object, goes to remove_partial
-              if (x.f.pc !== 'remove_partial') return; // it gave up on the slab (and unlocked)
-              unlock(x, x.l.n);
-              seen(x, 'unlocked_early');
-              goto(x, 'remove_partial');
-            },
-          },
-          remove_partial: {
-            cite: 'mm/slub.c (broken) get_from_partial_node(): remove_partial() of a full slab without list_lock',
-            reads: ['node{n}.list', 'slab{slab}.links'],
-            writes: ['node{n}.list', 'slab{slab}.links'],
-            run: (x) => {
-              if (x.l.full) remove_partial(x, x.l.n, x.l.slab);
-              const X = x.l.held.at(0);
-              x.l.held.clear();
-              ret(x, X);
-            },
-          },
+    steps: {
+      'get_from_partial_node/cmpxchg': (old) => ({
+        cite: 'mm/slub.c (broken) get_from_partial_node(): __slab_update_freelist(), then spin_unlock_irqrestore() at once',
+        reads: ['slab{slab}.pair'],
+        writes: ['slab{slab}.pair', 'node{n}.list_lock'],
+        run: (x) => {
+          old!.run(x); // the stock cmpxchg: takes the object, goes to remove_partial
+          if (x.f.pc !== 'remove_partial') return; // it gave up on the slab (and unlocked)
+          unlock(x, x.l.n);
+          seen(x, 'unlocked_early');
+          goto(x, 'remove_partial');
         },
       }),
+      'get_from_partial_node/remove_partial': {
+        cite: 'mm/slub.c (broken) get_from_partial_node(): remove_partial() of a full slab without list_lock',
+        reads: ['node{n}.list', 'slab{slab}.links'],
+        writes: ['node{n}.list', 'slab{slab}.links'],
+        run: (x) => {
+          if (x.l.full) remove_partial(x, x.l.n, x.l.slab);
+          const X = x.l.held.at(0);
+          x.l.held.clear();
+          ret(x, X);
+        },
+      },
     },
   });

@@ -11,23 +11,17 @@ export default ({ definePatch, call, lockFree, seen }: PatchApi) =>
     name: 'hao-li-list-lock-barrier',
     summary: "Hao Li's workaround: take and release n->list_lock in __slab_free() before put_cpu_partial()",
     appliesTo: ['17c38c88'],
-    functions: {
-      __slab_free: (old) => ({
-        ...old,
-        steps: {
-          ...old.steps,
-          put_cpu_partial: {
-            cite: 'mm/slub.c (17c38c88 + Hao Li) __slab_free(): spin_lock_irqsave(&n->list_lock); spin_unlock_irqrestore(); put_cpu_partial(s, slab, 1)',
-            reads: ['node.list_lock'],
-            writes: [],
-            // The empty critical section: it can only be passed while nobody holds the lock.
-            guard: (x) => lockFree(x.d, x.d.slabs[x.l.slab]!.node),
-            run: (x) => {
-              seen(x, 'list_lock_barrier');
-              call(x, 'put_cpu_partial', { slab: x.l.slab, drain: true }, 'done');
-            },
-          },
+    steps: {
+      '__slab_free/put_cpu_partial': {
+        cite: 'mm/slub.c (17c38c88 + Hao Li) __slab_free(): spin_lock_irqsave(&n->list_lock); spin_unlock_irqrestore(); put_cpu_partial(s, slab, 1)',
+        reads: ['node.list_lock'],
+        writes: [],
+        // The empty critical section: it can only be passed while nobody holds the lock.
+        guard: (x) => lockFree(x.d, x.d.slabs[x.l.slab]!.node),
+        run: (x) => {
+          seen(x, 'list_lock_barrier');
+          call(x, 'put_cpu_partial', { slab: x.l.slab, drain: true }, 'done');
         },
-      }),
+      },
     },
   });

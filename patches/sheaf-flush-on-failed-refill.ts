@@ -15,31 +15,25 @@ export default ({ definePatch, call, ret, seen }: PatchApi) =>
     name: 'sheaf-flush-on-failed-refill',
     summary: '__pcs_replace_empty_main(): sheaf_flush_unused() a partly refilled sheaf before free_empty_sheaf()',
     appliesTo: ['7.0', '17c38c88'],
-    functions: {
-      alloc_from_pcs: (old) => ({
-        ...old,
-        steps: {
-          ...old.steps,
-          refilled: {
-            ...old.steps.refilled!,
-            cite: 'mm/slub.c (7.x) __pcs_replace_empty_main(): refill_sheaf() failed -> sheaf_flush_unused(s, empty); free_empty_sheaf(s, empty); return NULL',
-            run: (x) => {
-              const got: number[] = x.l.ret.toArray();
-              if (got.length === x.e.p.sheaf_capacity) return old.steps.refilled!.run(x);
-              seen(x, 'sheaf_refill_failed');
-              x.l.ret.clear();
-              if (got.length === 0) return ret(x, null);
-              call(x, 'sheaf_flush_unused', { held: got }, 'refill_flushed');
-            },
-          },
-          refill_flushed: {
-            local: true,
-            cite: 'mm/slub.c (7.x) __pcs_replace_empty_main(): if (!full) return NULL',
-            reads: [],
-            writes: [],
-            run: (x) => ret(x, null),
-          },
+    steps: {
+      'alloc_from_pcs/refilled': (old) => ({
+        ...old!,
+        cite: 'mm/slub.c (7.x) __pcs_replace_empty_main(): refill_sheaf() failed -> sheaf_flush_unused(s, empty); free_empty_sheaf(s, empty); return NULL',
+        run: (x) => {
+          const got: number[] = x.l.ret.toArray();
+          if (got.length === x.e.p.sheaf_capacity) return old!.run(x);
+          seen(x, 'sheaf_refill_failed');
+          x.l.ret.clear();
+          if (got.length === 0) return ret(x, null);
+          call(x, 'sheaf_flush_unused', { held: got }, 'refill_flushed');
         },
       }),
+      'alloc_from_pcs/refill_flushed': {
+        local: true,
+        cite: 'mm/slub.c (7.x) __pcs_replace_empty_main(): if (!full) return NULL',
+        reads: [],
+        writes: [],
+        run: (x) => ret(x, null),
+      },
     },
   });

@@ -19,28 +19,28 @@ export default ({ definePatch, call, goto }: PatchApi) =>
     name: 'shutdown-barn-shrink-first',
     summary: '__kmem_cache_shutdown(): barn_shrink() every node before flush_all_cpus_locked(), not after rcu_barrier()',
     appliesTo: ['v6.19', '17c38c88'],
-    functions: {
-      __kmem_cache_shutdown: (old) => ({
-        ...old,
-        entry: 'barn_shrink_first',
-        steps: {
-          ...old.steps,
-          barn_shrink_first: {
-            cite: 'mm/slub.c (+fix b) __kmem_cache_shutdown(): for_each_kmem_cache_node: barn_shrink() before flush_all_cpus_locked()',
-            reads: ['node*.barn'],
-            writes: ['node*.barn'],
-            run: (x) => {
-              const objs = x.d.nodes.flatMap((n) => n.barn.fullObjects());
-              for (const n of x.d.nodes) {
-                n.barn.clearFull();
-                n.barn.empty = 0;
-              }
-              if (objs.length === 0) return goto(x, 'flush_all_cpus_locked');
-              call(x, 'sheaf_flush_unused', { held: objs }, 'flush_all_cpus_locked');
-            },
-          },
-          barn_shrink: { ...old.steps.barn_shrunk!, cite: 'mm/slub.c (+fix b) __kmem_cache_shutdown(): the loop no longer calls barn_shrink()' },
+    entries: { __kmem_cache_shutdown: 'barn_shrink_first' },
+    steps: {
+      '__kmem_cache_shutdown/barn_shrink_first': {
+        cite: 'mm/slub.c (+fix b) __kmem_cache_shutdown(): for_each_kmem_cache_node: barn_shrink() before flush_all_cpus_locked()',
+        reads: ['node*.barn'],
+        writes: ['node*.barn'],
+        run: (x) => {
+          const objs = x.d.nodes.flatMap((n) => n.barn.fullObjects());
+          for (const n of x.d.nodes) {
+            n.barn.clearFull();
+            n.barn.empty = 0;
+          }
+          if (objs.length === 0) return goto(x, 'flush_all_cpus_locked');
+          call(x, 'sheaf_flush_unused', { held: objs }, 'flush_all_cpus_locked');
         },
-      }),
+      },
+      '__kmem_cache_shutdown/barn_shrink': {
+        local: true,
+        cite: 'mm/slub.c (+fix b) __kmem_cache_shutdown(): the loop no longer calls barn_shrink(); free_partial(s, n)',
+        reads: [],
+        writes: [],
+        run: (x) => goto(x, 'free_partial'),
+      },
     },
   });

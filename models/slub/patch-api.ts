@@ -52,6 +52,16 @@ export interface PatchSpec {
   readonly appliesTo: readonly string[];
   /** Replace (or change) kernel functions the version already has. Naming an unknown one is an error. */
   readonly functions?: { readonly [fn: string]: FnChange };
+  /**
+   * Steps the patch replaces or adds, by `function/label` (the names
+   * `slubcheck steps` prints): a step, or a function of the version's step
+   * (undefined when the label is new). The shortest form of a one-hunk diff.
+   */
+  readonly steps?: { readonly [fnLabel: string]: StepDef<any> | ((old: StepDef<any> | undefined) => StepDef<any>) };
+  /** Functions whose entry label the patch moves (a new first step), by function. */
+  readonly entries?: { readonly [fn: string]: string };
+  /** Locals the patch adds to a function's frame (types from `T`), by function: `{ free_to_pcs: { size: T.int(0, 'all') } }`. */
+  readonly locals?: { readonly [fn: string]: FnDef<any>['locals'] };
   /** Kernel functions the patch adds. */
   readonly addFunctions?: { readonly [fn: string]: FnDef<any> };
   /** Version switches the patch flips (e.g. kvfreeRcuBarrier). */
@@ -93,7 +103,7 @@ export function definePatch(spec: PatchSpec, source = 'built-in'): Patch {
   if (typeof spec.summary !== 'string') throw new UsageError(`patch ${spec.name} needs a one-line summary`);
   if (!Array.isArray(spec.appliesTo) || spec.appliesTo.length === 0) throw new UsageError(`patch ${spec.name} must name the versions it applies to (appliesTo)`);
   if ('initState' in spec) throw new UsageError(`patch ${spec.name}: initState is no longer supported: states are packed, so a patch keeps what it needs in the locals of its functions (locals: { ... })`);
-  const known = new Set(['name', 'summary', 'appliesTo', 'functions', 'addFunctions', 'features', 'properties', 'deliberatelyBroken']);
+  const known = new Set(['name', 'summary', 'appliesTo', 'functions', 'steps', 'entries', 'locals', 'addFunctions', 'features', 'properties', 'deliberatelyBroken']);
   for (const k of Object.keys(spec)) if (!known.has(k)) throw new UsageError(`patch ${spec.name}: unknown field '${k}' (a patch has ${[...known].join(', ')})`);
   return {
     ...spec,
@@ -108,6 +118,25 @@ export function definePatch(spec: PatchSpec, source = 'built-in'): Patch {
       for (const [fn, def] of Object.entries(spec.addFunctions ?? {})) {
         if (fns[fn]) throw new UsageError(`patch ${spec.name} adds ${fn}, which ${v.id} already has (change it under functions)`);
         fns[fn] = checkFn(spec.name, fn, def);
+      }
+      for (const [name, change] of Object.entries(spec.steps ?? {})) {
+        const i = name.lastIndexOf('/');
+        const [fn, pc] = [name.slice(0, i), name.slice(i + 1)];
+        const old = fns[fn];
+        if (i <= 0 || !pc || !old) throw new UsageError(`patch ${spec.name}: steps names ${JSON.stringify(name)}, which is not function/label of a kernel function of ${v.id} (see slubcheck steps ${v.id})`);
+        const step = typeof change === 'function' ? change(old.steps[pc]) : change;
+        fns[fn] = { ...old, steps: { ...old.steps, [pc]: step } };
+      }
+      for (const [fn, entry] of Object.entries(spec.entries ?? {})) {
+        if (!fns[fn]) throw new UsageError(`patch ${spec.name} moves the entry of unknown kernel function ${fn} in ${v.id}`);
+        fns[fn] = { ...fns[fn]!, entry };
+      }
+      for (const [fn, locals] of Object.entries(spec.locals ?? {})) {
+        if (!fns[fn]) throw new UsageError(`patch ${spec.name} adds locals to unknown kernel function ${fn} in ${v.id}`);
+        fns[fn] = { ...fns[fn]!, locals: { ...fns[fn]!.locals, ...locals } };
+      }
+      for (const fn of new Set([...Object.keys(spec.steps ?? {}).map((n) => n.slice(0, n.lastIndexOf('/'))), ...Object.keys(spec.entries ?? {}), ...Object.keys(spec.locals ?? {})])) {
+        fns[fn] = checkFn(spec.name, fn, fns[fn]);
       }
       for (const p of spec.properties ?? []) {
         const byEvent = p?.kind === 'sometimes' && (typeof p.event === 'string' || Array.isArray(p.event));

@@ -66,12 +66,12 @@ export function validateScenario(x: unknown, where: string): ScenarioDef {
   const r = k.record(x, 'the scenario', SCENARIO_KEYS);
   const name = k.string(r.name, 'name');
   const cacheRec = k.record(r.cache, 'cache', CACHE_KEYS);
-  const cache = Object.fromEntries(CACHE_KEYS.map((key) => [key, k.int(cacheRec[key], `cache.${key}`, key === 'objects' ? 1 : 0, key === 'objects' ? 8 : 16)])) as unknown as ScenarioDef['cache'];
+  const cache = Object.fromEntries(CACHE_KEYS.map((key) => [key, k.int(cacheRec[key], `cache.${key}`, key === 'objects' ? 1 : 0, key === 'objects' ? 16 : 64)])) as unknown as ScenarioDef['cache'];
   const nodes = k.array(r.nodes, 'nodes').map((n, i) => ({ memory: k.bool(k.record(n, `nodes[${i}]`, ['memory']).memory, `nodes[${i}].memory`) ?? true }));
-  if (nodes.length < 1 || nodes.length > 4) k.fail('nodes', 'must list 1 to 4 nodes');
+  if (nodes.length < 1 || nodes.length > 8) k.fail('nodes', 'must list 1 to 8 nodes');
   const cpus = k.array(r.cpus, 'cpus').map((c, i) => ({ node: k.int(k.record(c, `cpus[${i}]`, ['node']).node, `cpus[${i}].node`, 0, nodes.length - 1) }));
-  if (cpus.length < 1 || cpus.length > 4) k.fail('cpus', 'must list 1 to 4 CPUs');
-  const pool = k.int(r.pool, 'pool', 0, 8);
+  if (cpus.length < 1 || cpus.length > 8) k.fail('cpus', 'must list 1 to 8 CPUs');
+  const pool = k.int(r.pool, 'pool', 0, 32);
   const slabs = r.slabs === undefined ? [] : k.array(r.slabs, 'slabs').map((s, i) => slabInit(k, s, `slabs[${i}]`));
   const contexts = k.array(r.contexts, 'contexts').map((c, i) => contextInit(k, c, `contexts[${i}]`, cpus.length));
   if (contexts.length === 0) k.fail('contexts', 'must list at least one context');
@@ -172,9 +172,9 @@ function contextInit(k: Checker, x: unknown, path: string, cpus: number): Contex
           return { op } as Op;
         });
   const choices = r.choices === undefined ? undefined : k.array(r.choices, `${path}.choices`).map((c, i) => k.oneOf(c, `${path}.choices[${i}]`, MENU_OPS));
-  const budget = r.budget === undefined ? undefined : k.int(r.budget, `${path}.budget`, 0, 8);
+  const budget = r.budget === undefined ? undefined : k.int(r.budget, `${path}.budget`, 0, 16);
   if (budget && !choices?.length) k.fail(`${path}.budget`, 'needs choices (the menu the context chooses its operations from)');
-  if (ops?.some((o) => o.op === 'choose') && !choices?.length) k.fail(`${path}.ops`, "has a 'choose' operation but the context has no choices");
+  if (ops?.some((o) => o.op === 'choose') && !choices?.length) k.fail(`${path}.ops`, "has a 'choose' operation but no choices (the menu it chooses from)");
   return { name, ...(ops ? { ops } : {}), ...(budget !== undefined ? { budget } : {}), ...(choices ? { choices } : {}) };
 }
 

@@ -86,6 +86,7 @@ is marked incomplete: a step it did not reach might still be reachable.
 
 options:
   --scenario NAME     this scenario (repeatable; default: verify's default set)
+  --scenario-file F   a scenario file (repeatable; docs/patch-tutorial.md)
   --patch NAME|FILE   with this patch (repeatable)
   --kasan             generic KASAN on
   --max-states N      bound each search (default 500000)
@@ -102,6 +103,8 @@ first counterexample is a shortest one) and checks its properties.
 
 options:
   --scenario NAME        the scenario to run (models that have scenarios)
+  --scenario-file FILE   a scenario written as a TypeScript file (see
+                         docs/patch-tutorial.md, section 7)
   --patch NAME           apply a built-in patch (repeatable)
   --kasan                enable the generic KASAN quarantine (SLUB models)
   --strategy S           bfs (shortest traces, default), dfs, random (random
@@ -176,6 +179,8 @@ options:
   --scenario NAME     check this scenario (repeatable; default: every scenario
                       of the version that an exhaustive search can finish in
                       seconds: not the large scaled-3cpu, nor stress)
+  --scenario-file F   check this scenario file (repeatable; with --scenario,
+                      both are checked; either replaces the default set)
   --kasan             generic KASAN on, on both sides
   --strategy S        bfs (default), dfs, random or pct
   --max-states N      bound each search (default 500000)
