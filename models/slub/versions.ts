@@ -25,6 +25,8 @@ import { __kmem_cache_shutdown, flush_cpu_sheaves, kmem_cache_destroy } from './
 
 export interface VersionDef {
   readonly id: string;
+  /** The kernel tree the version models, as its citations name it: a release tag or a commit. */
+  readonly tag: string;
   readonly aliases: readonly string[];
   readonly summary: string;
   readonly features: VersionFeatures;
@@ -37,9 +39,30 @@ export interface VersionDef {
 
 const sheafFns = { alloc_from_pcs, refill_sheaf, free_to_pcs, sheaf_flush_unused, kvfree_call_rcu, ...rcuFns, rcu_barrier, ...kasanFns, kmem_cache_destroy, __kmem_cache_shutdown, flush_cpu_sheaves };
 
-export const VERSIONS: readonly VersionDef[] = [
+/**
+ * A step's citation in one version: the version's tag after the source file
+ * (`mm/slub.c (17c38c88294d) __slab_free(): ...`), derived here rather than
+ * typed in the step, since one step serves several versions. A note of its
+ * own in the step's parentheses (`(7.0-rc)`, a commit) follows the tag.
+ */
+export function citeIn(tag: string, cite: string): string {
+  const m = /^(\S+) (?:\(([^)]*)\) )?([\s\S]*)$/.exec(cite);
+  if (!m) return cite;
+  return `${m[1]} (${tag}${m[2] ? `; ${m[2]}` : ''}) ${m[3]}`;
+}
+
+/** A version with every step's citation tagged with the version (citeIn). */
+function tagged(v: VersionDef): VersionDef {
+  const fns = Object.fromEntries(
+    Object.entries(v.fns).map(([fn, def]) => [fn, { ...def, steps: Object.fromEntries(Object.entries(def.steps).map(([pc, st]) => [pc, { ...st, cite: citeIn(v.tag, st.cite) }])) }]),
+  );
+  return { ...v, fns };
+}
+
+export const VERSIONS: readonly VersionDef[] = ([
   {
     id: 'v6.19',
+    tag: 'v6.19',
     aliases: ['6.19'],
     summary: 'cpu slab + CPU partial slabs, lockless fast paths with tid; sheaves only for opt-in caches; kvfree_rcu_barrier_on_cache() without rcu_barrier()',
     features: { cpuSlab: true, cpuPartial: true, sheaves: 'opt-in', tidInCmpxchg: true, kvfreeRcuBarrier: false },
@@ -64,6 +87,7 @@ export const VERSIONS: readonly VersionDef[] = [
   },
   {
     id: '17c38c88',
+    tag: '17c38c88294d',
     aliases: ['17c38c88294d', '17c38c88294d75506c67cae378c9e940d1ce55e3'],
     summary: '"slab: remove cpu (partial) slabs usage from allocation paths": get_from_partial_node() without freezing, free path still with put_cpu_partial',
     features: { cpuSlab: false, cpuPartial: true, sheaves: 'all', tidInCmpxchg: true, kvfreeRcuBarrier: true },
@@ -83,6 +107,7 @@ export const VERSIONS: readonly VersionDef[] = [
   },
   {
     id: '7.0',
+    tag: 'v7.0',
     aliases: ['v7.0', '7.0-rc'],
     summary: 'sheaves for all caches, no cpu slab, no CPU partial lists; __slab_free takes list_lock when the slab was full',
     features: { cpuSlab: false, cpuPartial: false, sheaves: 'all', tidInCmpxchg: true, kvfreeRcuBarrier: true },
@@ -96,7 +121,7 @@ export const VERSIONS: readonly VersionDef[] = [
       ...sheafFns,
     },
   },
-];
+] satisfies VersionDef[]).map(tagged);
 
 export function findVersion(id: string): VersionDef | undefined {
   return VERSIONS.find((v) => v.id === id || v.aliases.includes(id));

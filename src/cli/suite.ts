@@ -14,7 +14,7 @@ export interface SuiteRow {
   readonly model: string;
   readonly config: Plain;
   /** The expected verdict, and the property when a violation is expected. */
-  readonly expect: { readonly result: 'ok' | 'violation' | 'deadlock'; readonly property?: string };
+  readonly expect: { readonly result: 'ok' | 'violation' | 'deadlock' | 'livelock'; readonly property?: string };
   /** What the row shows, one line (printed above its trace). */
   readonly title: string;
   /** The command that runs this check alone. */

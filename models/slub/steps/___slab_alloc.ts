@@ -36,7 +36,7 @@ export const __slab_alloc: FnDef<SlowL> = fn<SlowL>({
   steps: {
     get_cpu_ptr: {
       local: true,
-      cite: 'mm/slub.c (v6.19) __slab_alloc(): c = slub_get_cpu_ptr(s->cpu_slab); ___slab_alloc()',
+      cite: 'mm/slub.c __slab_alloc(): c = slub_get_cpu_ptr(s->cpu_slab); ___slab_alloc()',
       reads: [],
       writes: [],
       run: (x) => {
@@ -46,7 +46,7 @@ export const __slab_alloc: FnDef<SlowL> = fn<SlowL>({
     },
     put_cpu_ptr: {
       local: true,
-      cite: 'mm/slub.c (v6.19) __slab_alloc(): slub_put_cpu_ptr(s->cpu_slab)',
+      cite: 'mm/slub.c __slab_alloc(): slub_put_cpu_ptr(s->cpu_slab)',
       reads: [],
       writes: [],
       run: (x) => {
@@ -69,7 +69,7 @@ export const ___slab_alloc_v619: FnDef<V619L> = fn<V619L>({
   locals: { ret: T.ret, slab: T.slab, held_chain: T.chain, cpu_put: T.bool },
   steps: {
     get_freelist: {
-      cite: 'mm/slub.c (v6.19) ___slab_alloc(): reread c->slab under local_lock; load c->freelist or get_freelist() cmpxchg (S1-S6)',
+      cite: 'mm/slub.c ___slab_alloc(): reread c->slab under local_lock; load c->freelist or get_freelist() cmpxchg (S1-S6)',
       reads: ['cpu{cpu}.kmem_cache_cpu', 'slab{cpu_slab}.pair'],
       writes: ['cpu{cpu}.kmem_cache_cpu', 'slab{cpu_slab}.pair'],
       run: (x) => {
@@ -94,7 +94,7 @@ export const ___slab_alloc_v619: FnDef<V619L> = fn<V619L>({
       },
     },
     new_slab: {
-      cite: 'mm/slub.c (v6.19) ___slab_alloc() new_slab: under local_lock, c->slab set by an irq meanwhile -> reread_slab; else pop c->partial, install it, get_freelist() (S10)',
+      cite: 'mm/slub.c ___slab_alloc() new_slab: under local_lock, c->slab set by an irq meanwhile -> reread_slab; else pop c->partial, install it, get_freelist() (S10)',
       reads: ['cpu{cpu}.partial', 'slab{cpu_partial}.links', 'slab{cpu_partial}.pair'],
       writes: ['cpu{cpu}.kmem_cache_cpu', 'slab{cpu_partial}.pair'],
       run: (x) => {
@@ -126,7 +126,7 @@ export const ___slab_alloc_v619: FnDef<V619L> = fn<V619L>({
     },
     got_partial: {
       local: true,
-      cite: 'mm/slub.c (v6.19) ___slab_alloc() new_objects: get_partial() result (S12)',
+      cite: 'mm/slub.c ___slab_alloc() new_objects: get_partial() result (S12)',
       reads: [],
       writes: [],
       run: (x) => {
@@ -142,7 +142,7 @@ export const ___slab_alloc_v619: FnDef<V619L> = fn<V619L>({
       },
     },
     freeze_slab: {
-      cite: 'mm/slub.c (v6.19) ___slab_alloc(): freeze_slab() cmpxchg (F, cnt) -> (NULL, inuse = objects, frozen = 1) (S12)',
+      cite: 'mm/slub.c ___slab_alloc(): freeze_slab() cmpxchg (F, cnt) -> (NULL, inuse = objects, frozen = 1) (S12)',
       reads: ['slab{slab}.pair'],
       writes: ['slab{slab}.pair'],
       run: (x) => {
@@ -161,7 +161,7 @@ export const ___slab_alloc_v619: FnDef<V619L> = fn<V619L>({
       },
     },
     new_slab_alloc: {
-      cite: 'mm/slub.c (v6.19) ___slab_alloc(): preemption enabled around new_slab() from the page allocator; the slab is private and frozen, inc_slabs_node (S13)',
+      cite: 'mm/slub.c ___slab_alloc(): preemption enabled around new_slab() from the page allocator; the slab is private and frozen, inc_slabs_node (S13)',
       reads: ['page_allocator'],
       writes: ['slab{new}.pair', 'node.nr_slabs'],
       run: (x) => {
@@ -182,7 +182,7 @@ export const ___slab_alloc_v619: FnDef<V619L> = fn<V619L>({
       },
     },
     retry_load_slab: {
-      cite: 'mm/slub.c (v6.19) ___slab_alloc() retry_load_slab: slub_get_cpu_ptr(); under local_lock, deactivate a cpu slab installed meanwhile, else install (S13-S14)',
+      cite: 'mm/slub.c ___slab_alloc() retry_load_slab: slub_get_cpu_ptr(); under local_lock, deactivate a cpu slab installed meanwhile, else install (S13-S14)',
       reads: ['cpu{cpu}.kmem_cache_cpu'],
       writes: ['cpu{cpu}.kmem_cache_cpu'],
       run: (x) => {
@@ -221,20 +221,20 @@ export const ___slab_alloc_nocpuslab: FnDef<NoCpuSlabL> = fn<NoCpuSlabL>({
   steps: {
     get_from_partial: {
       local: true,
-      cite: 'mm/slub.c (17c38c88, 7.0) ___slab_alloc(): get_from_partial() on the local memory node (§2.3.4)',
+      cite: 'mm/slub.c ___slab_alloc(): get_from_partial() on the local memory node (§2.3.4)',
       reads: [],
       writes: [],
       run: (x) => call(x, 'get_from_partial_node', { n: memNode(x.d, x.cpu) }, 'got_partial'),
     },
     got_partial: {
       local: true,
-      cite: 'mm/slub.c (17c38c88, 7.0) ___slab_alloc(): an object from a partial slab, or a new slab',
+      cite: 'mm/slub.c ___slab_alloc(): an object from a partial slab, or a new slab',
       reads: [],
       writes: [],
       run: (x) => (x.l.ret !== null ? ret(x, x.l.ret) : goto(x, 'new_slab')),
     },
     new_slab: {
-      cite: 'mm/slub.c (17c38c88, 7.0) ___slab_alloc(): new_slab() + alloc_from_new_slab(count = 1): pop one object privately (RF3)',
+      cite: 'mm/slub.c ___slab_alloc(): new_slab() + alloc_from_new_slab(count = 1): pop one object privately (RF3)',
       reads: ['page_allocator'],
       writes: ['slab{new}.pair'],
       run: (x) => {
@@ -254,7 +254,7 @@ export const ___slab_alloc_nocpuslab: FnDef<NoCpuSlabL> = fn<NoCpuSlabL>({
       },
     },
     add_partial: {
-      cite: 'mm/slub.c (17c38c88, 7.0) alloc_from_new_slab(): leftover objects: add_partial(HEAD) under list_lock; inc_slabs_node (RF3)',
+      cite: 'mm/slub.c alloc_from_new_slab(): leftover objects: add_partial(HEAD) under list_lock; inc_slabs_node (RF3)',
       reads: ['node{node}.list_lock'],
       writes: ['node{node}.list', 'slab{slab}.links', 'node{node}.nr_slabs'],
       guard: (x) => lockFree(x.d, x.d.slabs[x.l.slab!]!.node),

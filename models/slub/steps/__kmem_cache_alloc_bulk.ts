@@ -28,7 +28,7 @@ export const __kmem_cache_alloc_bulk: FnDef<L> = fn<L>({
   steps: {
     get_cpu_ptr: {
       local: true,
-      cite: 'mm/slub.c (v6.19) __kmem_cache_alloc_bulk(): c = slub_get_cpu_ptr(s->cpu_slab)',
+      cite: 'mm/slub.c __kmem_cache_alloc_bulk(): c = slub_get_cpu_ptr(s->cpu_slab)',
       reads: [],
       writes: [],
       run: (x) => {
@@ -37,7 +37,7 @@ export const __kmem_cache_alloc_bulk: FnDef<L> = fn<L>({
       },
     },
     alloc: {
-      cite: 'mm/slub.c (v6.19) __kmem_cache_alloc_bulk(): under local_lock_irqsave(&s->cpu_slab->lock) take objects off c->freelist; dry -> c->tid = next_tid(c->tid), unlock, ___slab_alloc()',
+      cite: 'mm/slub.c __kmem_cache_alloc_bulk(): under local_lock_irqsave(&s->cpu_slab->lock) take objects off c->freelist; dry -> c->tid = next_tid(c->tid), unlock, ___slab_alloc()',
       reads: ['cpu{cpu}.kmem_cache_cpu', 'object.freepointer'],
       writes: ['cpu{cpu}.kmem_cache_cpu'],
       run: (x) => {
@@ -58,7 +58,7 @@ export const __kmem_cache_alloc_bulk: FnDef<L> = fn<L>({
     },
     got: {
       local: true,
-      cite: 'mm/slub.c (v6.19) __kmem_cache_alloc_bulk(): p[i] = ___slab_alloc(); NULL -> error: free what we got, return 0',
+      cite: 'mm/slub.c __kmem_cache_alloc_bulk(): p[i] = ___slab_alloc(); NULL -> error: free what we got, return 0',
       reads: [],
       writes: [],
       run: (x) => {
@@ -76,7 +76,7 @@ export const __kmem_cache_alloc_bulk: FnDef<L> = fn<L>({
     },
     failed: {
       local: true,
-      cite: 'mm/slub.c (v6.19) __kmem_cache_alloc_bulk(): return 0',
+      cite: 'mm/slub.c __kmem_cache_alloc_bulk(): return 0',
       reads: [],
       writes: [],
       run: (x) => ret(x, []),

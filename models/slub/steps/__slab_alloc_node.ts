@@ -18,7 +18,7 @@ export const __slab_alloc_node_v619: FnDef<L> = fn<L>({
   locals: { tid: T.tid, object: T.obj, next: T.obj },
   steps: {
     read_tid: {
-      cite: 'mm/slub.c (v6.19) __slab_alloc_node(): tid = READ_ONCE(c->tid) (A1)',
+      cite: 'mm/slub.c __slab_alloc_node(): tid = READ_ONCE(c->tid) (A1)',
       reads: ['cpu{cpu}.tid'],
       writes: [],
       run: (x) => {
@@ -27,7 +27,7 @@ export const __slab_alloc_node_v619: FnDef<L> = fn<L>({
       },
     },
     read_freelist: {
-      cite: 'mm/slub.c (v6.19) __slab_alloc_node(): object = c->freelist; slab = c->slab; NULL -> __slab_alloc() (A2-A3)',
+      cite: 'mm/slub.c __slab_alloc_node(): object = c->freelist; slab = c->slab; NULL -> __slab_alloc() (A2-A3)',
       reads: ['cpu{cpu}.freelist', 'cpu{cpu}.slab'],
       writes: [],
       run: (x) => {
@@ -38,7 +38,7 @@ export const __slab_alloc_node_v619: FnDef<L> = fn<L>({
       },
     },
     read_next: {
-      cite: 'mm/slub.c (v6.19) __slab_alloc_node(): next_object = get_freepointer_safe(s, object) (A4)',
+      cite: 'mm/slub.c __slab_alloc_node(): next_object = get_freepointer_safe(s, object) (A4)',
       reads: ['object.freepointer'],
       writes: [],
       run: (x) => {
@@ -48,7 +48,7 @@ export const __slab_alloc_node_v619: FnDef<L> = fn<L>({
       },
     },
     cmpxchg: {
-      cite: 'mm/slub.c (v6.19) __slab_alloc_node(): this_cpu_try_cmpxchg_double(c->freelist, c->tid) (A5)',
+      cite: 'mm/slub.c __slab_alloc_node(): this_cpu_try_cmpxchg_double(c->freelist, c->tid) (A5)',
       reads: ['cpu{cpu}.freelist', 'cpu{cpu}.tid'],
       writes: ['cpu{cpu}.freelist', 'cpu{cpu}.tid'],
       run: (x) => {
@@ -73,7 +73,7 @@ export const __slab_alloc_node_nocpuslab: FnDef = fn({
   steps: {
     call: {
       local: true,
-      cite: 'mm/slub.c (17c38c88, 7.0) __slab_alloc_node(): ___slab_alloc()',
+      cite: 'mm/slub.c __slab_alloc_node(): ___slab_alloc()',
       reads: [],
       writes: [],
       run: (x) => tailcall(x, '___slab_alloc', {}),

@@ -127,14 +127,14 @@ export const __slab_free_cpu_partial: FnDef<SlabFreeL> = fn<SlabFreeL>({
   locals: SLAB_FREE_LOCALS,
   steps: {
     snapshot: {
-      cite: 'mm/slub.c (v6.19, 17c38c88) __slab_free(): snapshot freelist and counters; was_full, was_frozen; lock unless (CPU_PARTIAL && was_full) (SF1-SF4)',
+      cite: 'mm/slub.c __slab_free(): snapshot freelist and counters; was_full, was_frozen; lock unless (CPU_PARTIAL && was_full) (SF1-SF4)',
       reads: ['slab{slab}.pair'],
       writes: ['object.freepointer'],
       run: (x) => snapshot(x, (full, frozen, newInuse) => (newInuse === 0 || full) && !frozen && !(x.e.p.cpu_partial_slabs > 0 && full)),
     },
     lock: lockStep,
     cmpxchg: {
-      cite: 'mm/slub.c (v6.19, 17c38c88) __slab_free(): slab_update_freelist() cmpxchg; no lock: frozen -> done, was_full -> put_cpu_partial(slab, 1) (SF5-SF6)',
+      cite: 'mm/slub.c __slab_free(): slab_update_freelist() cmpxchg; no lock: frozen -> done, was_full -> put_cpu_partial(slab, 1) (SF5-SF6)',
       reads: ['slab{slab}.pair'],
       writes: ['slab{slab}.pair'],
       run: (x) => {
@@ -152,21 +152,21 @@ export const __slab_free_cpu_partial: FnDef<SlabFreeL> = fn<SlabFreeL>({
       },
     },
     list: {
-      cite: 'mm/slub.c (v6.19, 17c38c88) __slab_free(): under list_lock: not on node partial -> leave; empty and nr_partial >= min_partial -> remove_partial, discard (SF7-SF10)',
+      cite: 'mm/slub.c __slab_free(): under list_lock: not on node partial -> leave; empty and nr_partial >= min_partial -> remove_partial, discard (SF7-SF10)',
       reads: ['node.list', 'node.nr_partial'],
       writes: ['node.list', 'slab{slab}.links', 'node.list_lock'],
       run: (x) => listUpdate(x, x.e.p.cpu_partial_slabs > 0),
     },
     put_cpu_partial: {
       local: true,
-      cite: 'mm/slub.c (v6.19, 17c38c88) __slab_free(): put_cpu_partial(s, slab, 1) for a full, unfrozen slab, without list_lock (SF6)',
+      cite: 'mm/slub.c __slab_free(): put_cpu_partial(s, slab, 1) for a full, unfrozen slab, without list_lock (SF6)',
       reads: [],
       writes: [],
       run: (x) => call(x, 'put_cpu_partial', { slab: x.l.slab, drain: true }, 'done'),
     },
     done: {
       local: true,
-      cite: 'mm/slub.c (v6.19) __slab_free(): return after put_cpu_partial()',
+      cite: 'mm/slub.c __slab_free(): return after put_cpu_partial()',
       reads: [],
       writes: [],
       run: (x) => ret(x, null),
@@ -186,7 +186,7 @@ export const __slab_free_no_cpu_partial: FnDef<SlabFreeL> = fn<SlabFreeL>({
     },
     lock: lockStep,
     cmpxchg: {
-      cite: 'mm/slub.c (7.0) __slab_free(): slab_update_freelist() cmpxchg with list_lock held if taken (SF7-3, SF7-4)',
+      cite: 'mm/slub.c __slab_free(): slab_update_freelist() cmpxchg with list_lock held if taken (SF7-3, SF7-4)',
       reads: ['slab{slab}.pair'],
       writes: ['slab{slab}.pair'],
       run: (x) => {
@@ -196,7 +196,7 @@ export const __slab_free_no_cpu_partial: FnDef<SlabFreeL> = fn<SlabFreeL>({
       },
     },
     list: {
-      cite: 'mm/slub.c (7.0) __slab_free(): under list_lock: was_full -> add_partial(TAIL); empty -> remove_partial, discard (SF7-5..SF7-7)',
+      cite: 'mm/slub.c __slab_free(): under list_lock: was_full -> add_partial(TAIL); empty -> remove_partial, discard (SF7-5..SF7-7)',
       reads: ['node.list', 'node.nr_partial'],
       writes: ['node.list', 'slab{slab}.links', 'node.list_lock'],
       run: (x) => listUpdate(x, false),

@@ -40,7 +40,7 @@ export const alloc_from_pcs: FnDef<AllocPcsL> = fn<AllocPcsL>({
   locals: { gfp: T.enum('GFP_KERNEL', 'GFP_ATOMIC'), ret: T.held('sheaf'), held_sheaf: T.held('sheaf') },
   steps: {
     trylock: {
-      cite: 'mm/slub.c (7.0) alloc_from_pcs(): local_trylock(&s->cpu_sheaves->lock), failing when we interrupted its holder (PA1)',
+      cite: 'mm/slub.c alloc_from_pcs(): local_trylock(&s->cpu_sheaves->lock), failing when we interrupted its holder (PA1)',
       reads: ['cpu{cpu}.pcs_lock'],
       writes: ['cpu{cpu}.pcs_lock'],
       run: (x) => {
@@ -55,7 +55,7 @@ export const alloc_from_pcs: FnDef<AllocPcsL> = fn<AllocPcsL>({
     },
     take: {
       localUnlessIrq: true,
-      cite: 'mm/slub.c (7.0) alloc_from_pcs(): pop main, or __pcs_replace_empty_main(): spare, barn_replace_empty_sheaf(), !gfpflags_allow_blocking -> NULL (PA2-PA3, R1-R6)',
+      cite: 'mm/slub.c alloc_from_pcs(): pop main, or __pcs_replace_empty_main(): spare, barn_replace_empty_sheaf(), !gfpflags_allow_blocking -> NULL (PA2-PA3, R1-R6)',
       reads: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
       writes: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
       run: (x) => {
@@ -110,7 +110,7 @@ export const alloc_from_pcs: FnDef<AllocPcsL> = fn<AllocPcsL>({
       },
     },
     relock: {
-      cite: 'mm/slub.c (7.0) __pcs_replace_empty_main(): local_lock(&s->cpu_sheaves->lock) after the refill (R8)',
+      cite: 'mm/slub.c __pcs_replace_empty_main(): local_lock(&s->cpu_sheaves->lock) after the refill (R8)',
       reads: ['cpu{cpu}.pcs_lock'],
       writes: ['cpu{cpu}.pcs_lock'],
       guard: (x) => pcsFree(x.d, x.ctx),
@@ -121,7 +121,7 @@ export const alloc_from_pcs: FnDef<AllocPcsL> = fn<AllocPcsL>({
     },
     install: {
       localUnlessIrq: true,
-      cite: 'mm/slub.c (7.0) __pcs_replace_empty_main(): install the refilled sheaf as main or spare, or barn_put_full_sheaf(); pop (R8, PA3)',
+      cite: 'mm/slub.c __pcs_replace_empty_main(): install the refilled sheaf as main or spare, or barn_put_full_sheaf(); pop (R8, PA3)',
       reads: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
       writes: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
       run: (x) => {

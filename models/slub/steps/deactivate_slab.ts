@@ -19,7 +19,7 @@ export const deactivate_slab: FnDef<L> = fn<L>({
   locals: { slab: T.slab, held_chain: T.chain, remote_frees: T.bool, inuse: T.int(-8, 'objects'), has_free: T.bool },
   steps: {
     cmpxchg: {
-      cite: 'mm/slub.c (v6.19) deactivate_slab(): cmpxchg loop (F, frozen) -> (cpu freelist ++ F, inuse - free_delta, unfrozen) (D1-D3)',
+      cite: 'mm/slub.c deactivate_slab(): cmpxchg loop (F, frozen) -> (cpu freelist ++ F, inuse - free_delta, unfrozen) (D1-D3)',
       reads: ['slab{slab}.pair'],
       writes: ['slab{slab}.pair'],
       run: (x) => {
@@ -39,7 +39,7 @@ export const deactivate_slab: FnDef<L> = fn<L>({
       },
     },
     decide: {
-      cite: 'mm/slub.c (v6.19) deactivate_slab(): racy n->nr_partial >= min_partial for an empty slab -> discard_slab; full -> no list (D4)',
+      cite: 'mm/slub.c deactivate_slab(): racy n->nr_partial >= min_partial for an empty slab -> discard_slab; full -> no list (D4)',
       reads: ['node.nr_partial'],
       writes: ['node.nr_slabs'],
       run: (x) => {
@@ -56,7 +56,7 @@ export const deactivate_slab: FnDef<L> = fn<L>({
       },
     },
     add_partial: {
-      cite: 'mm/slub.c (v6.19) deactivate_slab(): spin_lock_irqsave(list_lock); add_partial(head or tail) (D4)',
+      cite: 'mm/slub.c deactivate_slab(): spin_lock_irqsave(list_lock); add_partial(head or tail) (D4)',
       reads: ['node.list_lock'],
       writes: ['node.list', 'slab{slab}.links'],
       guard: (x) => lockFree(x.d, x.d.slabs[x.l.slab!]!.node),

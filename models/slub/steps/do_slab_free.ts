@@ -22,7 +22,7 @@ export const do_slab_free: FnDef<L> = fn<L>({
   locals: { slab: T.slab, head: T.obj, tail: T.obj, cnt: T.int(0, 'objects'), held: T.held('slab'), tid: T.tid, freelist: T.obj },
   steps: {
     read_tid: {
-      cite: 'mm/slub.c (v6.19) do_slab_free(): c = raw_cpu_ptr(s->cpu_slab); tid = READ_ONCE(c->tid) (F1)',
+      cite: 'mm/slub.c do_slab_free(): c = raw_cpu_ptr(s->cpu_slab); tid = READ_ONCE(c->tid) (F1)',
       reads: ['cpu{cpu}.tid'],
       writes: [],
       run: (x) => {
@@ -31,7 +31,7 @@ export const do_slab_free: FnDef<L> = fn<L>({
       },
     },
     check_slab: {
-      cite: 'mm/slub.c (v6.19) do_slab_free(): slab != READ_ONCE(c->slab) -> __slab_free() (F2)',
+      cite: 'mm/slub.c do_slab_free(): slab != READ_ONCE(c->slab) -> __slab_free() (F2)',
       reads: ['cpu{cpu}.slab'],
       writes: [],
       run: (x) => {
@@ -43,7 +43,7 @@ export const do_slab_free: FnDef<L> = fn<L>({
       },
     },
     read_freelist: {
-      cite: 'mm/slub.c (v6.19) do_slab_free(): freelist = READ_ONCE(c->freelist); set_freepointer(tail, freelist) (F3)',
+      cite: 'mm/slub.c do_slab_free(): freelist = READ_ONCE(c->freelist); set_freepointer(tail, freelist) (F3)',
       reads: ['cpu{cpu}.freelist'],
       writes: ['object.freepointer'],
       run: (x) => {
@@ -54,7 +54,7 @@ export const do_slab_free: FnDef<L> = fn<L>({
       },
     },
     cmpxchg: {
-      cite: 'mm/slub.c (v6.19) do_slab_free(): __update_cpu_freelist_fast(c->freelist, c->tid) -> (head, tid + 1) (F4)',
+      cite: 'mm/slub.c do_slab_free(): __update_cpu_freelist_fast(c->freelist, c->tid) -> (head, tid + 1) (F4)',
       reads: ['cpu{cpu}.freelist', 'cpu{cpu}.tid'],
       writes: ['cpu{cpu}.freelist', 'cpu{cpu}.tid'],
       run: (x) => {

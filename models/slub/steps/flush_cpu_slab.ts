@@ -10,7 +10,7 @@ export const flush_cpu_slab: FnDef = fn({
   entry: 'flush_slab',
   steps: {
     flush_slab: {
-      cite: 'mm/slub.c (v6.19) flush_slab(): under local_lock_irqsave take c->slab and c->freelist, set both NULL, tid++ (FL1)',
+      cite: 'mm/slub.c flush_slab(): under local_lock_irqsave take c->slab and c->freelist, set both NULL, tid++ (FL1)',
       reads: ['cpu{cpu}.kmem_cache_cpu'],
       writes: ['cpu{cpu}.kmem_cache_cpu'],
       run: (x) => {
@@ -27,7 +27,7 @@ export const flush_cpu_slab: FnDef = fn({
       },
     },
     put_partials: {
-      cite: 'mm/slub.c (v6.19) put_partials(): under local_lock take c->partial, set it NULL, then __put_partials() (FL3, PP3)',
+      cite: 'mm/slub.c put_partials(): under local_lock take c->partial, set it NULL, then __put_partials() (FL3, PP3)',
       reads: ['cpu{cpu}.partial'],
       writes: ['cpu{cpu}.partial'],
       run: (x) => {
@@ -41,7 +41,7 @@ export const flush_cpu_slab: FnDef = fn({
     },
     done: {
       local: true,
-      cite: 'mm/slub.c (v6.19) flush_cpu_slab(): done',
+      cite: 'mm/slub.c flush_cpu_slab(): done',
       reads: [],
       writes: [],
       run: (x) => ret(x, null),

@@ -51,14 +51,14 @@ export const free_to_pcs: FnDef<FreePcsL> = fn<FreePcsL>({
   locals: { slab: T.slab, held: T.held(1), ret: T.ret },
   steps: {
     trylock: {
-      cite: 'mm/slub.c (7.0) free_to_pcs(): local_trylock(&s->cpu_sheaves->lock), else __slab_free() (PF1, PF3)',
+      cite: 'mm/slub.c free_to_pcs(): local_trylock(&s->cpu_sheaves->lock), else __slab_free() (PF1, PF3)',
       reads: ['cpu{cpu}.pcs_lock'],
       writes: ['cpu{cpu}.pcs_lock'],
       run: (x) => trylock(x, 'push'),
     },
     push: {
       localUnlessIrq: true,
-      cite: 'mm/slub.c (7.0) free_to_pcs(): push to main, or __pcs_replace_full_main(): spare swap, barn_get_empty_sheaf(), barn_replace_full_sheaf() (PF1, RFM1-RFM5)',
+      cite: 'mm/slub.c free_to_pcs(): push to main, or __pcs_replace_full_main(): spare swap, barn_get_empty_sheaf(), barn_replace_full_sheaf() (PF1, RFM1-RFM5)',
       reads: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
       writes: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
       run: (x) => {
@@ -104,14 +104,14 @@ export const free_to_pcs: FnDef<FreePcsL> = fn<FreePcsL>({
       },
     },
     install_empty: {
-      cite: 'mm/slub.c (7.0) __pcs_replace_full_main(): local_trylock(&s->cpu_sheaves->lock) again with the empty sheaf (RFM7)',
+      cite: 'mm/slub.c __pcs_replace_full_main(): local_trylock(&s->cpu_sheaves->lock) again with the empty sheaf (RFM7)',
       reads: ['cpu{cpu}.pcs_lock'],
       writes: ['cpu{cpu}.pcs_lock'],
       run: (x) => trylock(x, 'install'),
     },
     install: {
       localUnlessIrq: true,
-      cite: 'mm/slub.c (7.0) __pcs_install_empty_sheaf(): the empty sheaf becomes main or goes to the barn; push (RFM7)',
+      cite: 'mm/slub.c __pcs_install_empty_sheaf(): the empty sheaf becomes main or goes to the barn; push (RFM7)',
       reads: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
       writes: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
       run: (x) => {

@@ -20,13 +20,13 @@ export const get_from_partial_node: FnDef<GetFromPartialL> = fn<GetFromPartialL>
   locals: { n: T.node, slab: T.slab, held: T.held(1), full: T.bool },
   steps: {
     nr_partial: {
-      cite: 'mm/slub.c (17c38c88) get_from_partial_node(): racy n->nr_partial == 0 -> NULL (GP1)',
+      cite: 'mm/slub.c get_from_partial_node(): racy n->nr_partial == 0 -> NULL (GP1)',
       reads: ['node{n}.nr_partial'],
       writes: [],
       run: (x) => (x.d.nodes[x.l.n]!.nr_partial === 0 ? ret(x, null) : goto(x, 'lock')),
     },
     lock: {
-      cite: 'mm/slub.c (17c38c88) get_from_partial_node(): spin_lock_irqsave(&n->list_lock), pick the first slab (GP2)',
+      cite: 'mm/slub.c get_from_partial_node(): spin_lock_irqsave(&n->list_lock), pick the first slab (GP2)',
       reads: ['node{n}.list_lock', 'node{n}.list'],
       writes: ['node{n}.list_lock'],
       guard: (x) => lockFree(x.d, x.l.n),
@@ -43,7 +43,7 @@ export const get_from_partial_node: FnDef<GetFromPartialL> = fn<GetFromPartialL>
       },
     },
     cmpxchg: {
-      cite: 'mm/slub.c (17c38c88) get_from_partial_node(): __slab_update_freelist() (X, cnt) -> (next(X), inuse + 1), slab still on n->partial (GP2)',
+      cite: 'mm/slub.c get_from_partial_node(): __slab_update_freelist() (X, cnt) -> (next(X), inuse + 1), slab still on n->partial (GP2)',
       reads: ['slab{slab}.pair', 'object.freepointer'],
       writes: ['slab{slab}.pair'],
       run: (x) => {
@@ -64,7 +64,7 @@ export const get_from_partial_node: FnDef<GetFromPartialL> = fn<GetFromPartialL>
       },
     },
     remove_partial: {
-      cite: 'mm/slub.c (17c38c88) get_from_partial_node(): if the slab became full remove_partial(); spin_unlock_irqrestore (GP3-GP4)',
+      cite: 'mm/slub.c get_from_partial_node(): if the slab became full remove_partial(); spin_unlock_irqrestore (GP3-GP4)',
       reads: ['node{n}.list', 'slab{slab}.links'],
       writes: ['node{n}.list', 'slab{slab}.links', 'node{n}.list_lock'],
       run: (x) => {

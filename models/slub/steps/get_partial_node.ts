@@ -16,13 +16,13 @@ export const get_partial_node: FnDef<L> = fn<L>({
   locals: { n: T.node },
   steps: {
     nr_partial: {
-      cite: 'mm/slub.c (v6.19) get_partial_node(): racy n->nr_partial == 0 -> NULL (G1)',
+      cite: 'mm/slub.c get_partial_node(): racy n->nr_partial == 0 -> NULL (G1)',
       reads: ['node{n}.nr_partial'],
       writes: [],
       run: (x) => (x.d.nodes[x.l.n]!.nr_partial === 0 ? ret(x, null) : goto(x, 'take')),
     },
     take: {
-      cite: 'mm/slub.c (v6.19) get_partial_node(): under list_lock remove_partial() the first slab, put_cpu_partial(drain=0) the next ones (G2)',
+      cite: 'mm/slub.c get_partial_node(): under list_lock remove_partial() the first slab, put_cpu_partial(drain=0) the next ones (G2)',
       reads: ['node{n}.list_lock', 'node{n}.list'],
       writes: ['node{n}.list', 'slab*.links', 'cpu{cpu}.partial'],
       guard: (x) => lockFree(x.d, x.l.n),

@@ -36,7 +36,7 @@ export const kvfree_call_rcu: FnDef<L> = fn<L>({
       },
     },
     trylock: {
-      cite: 'mm/slub.c (7.0) __kfree_rcu_sheaf(): local_trylock(pcs), failing -> kfree_rcu batching (free_rcu_sheaf_fail) (KR1)',
+      cite: 'mm/slub.c __kfree_rcu_sheaf(): local_trylock(pcs), failing -> kfree_rcu batching (free_rcu_sheaf_fail) (KR1)',
       reads: ['cpu{cpu}.pcs_lock'],
       writes: ['cpu{cpu}.pcs_lock'],
       run: (x) => {
@@ -48,7 +48,7 @@ export const kvfree_call_rcu: FnDef<L> = fn<L>({
     },
     push: {
       localUnlessIrq: true,
-      cite: 'mm/slub.c (7.0) __kfree_rcu_sheaf(): get an rcu_free sheaf (empty spare, barn, or new); push; a full sheaf goes to call_rcu(rcu_free_sheaf) before unlocking (KR2-KR3)',
+      cite: 'mm/slub.c __kfree_rcu_sheaf(): get an rcu_free sheaf (empty spare, barn, or new); push; a full sheaf goes to call_rcu(rcu_free_sheaf) before unlocking (KR2-KR3)',
       reads: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
       writes: ['cpu{cpu}.pcs', 'node{cpunode}.barn', 'cpu{cpu}.rcu_cbs'],
       run: (x) => {

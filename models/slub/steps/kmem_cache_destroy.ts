@@ -260,7 +260,7 @@ export const flush_cpu_sheaves: FnDef<FlushL> = fn<FlushL>({
   entry: 'detach',
   steps: {
     detach: {
-      cite: 'mm/slub.c (7.0) pcs_flush_all(): local_lock(pcs); detach spare and rcu_free; unlock; flush the spare to the slabs',
+      cite: 'mm/slub.c pcs_flush_all(): local_lock(pcs); detach spare and rcu_free; unlock; flush the spare to the slabs',
       reads: ['cpu{cpu}.pcs'],
       writes: ['cpu{cpu}.pcs'],
       guard: (x) => pcsFree(x.d, x.ctx),
@@ -278,7 +278,7 @@ export const flush_cpu_sheaves: FnDef<FlushL> = fn<FlushL>({
       },
     },
     call_rcu: {
-      cite: 'mm/slub.c (7.0) pcs_flush_all(): call_rcu(rcu_free_sheaf_nobarn) for the detached rcu_free sheaf',
+      cite: 'mm/slub.c pcs_flush_all(): call_rcu(rcu_free_sheaf_nobarn) for the detached rcu_free sheaf',
       reads: [],
       writes: ['cpu{cpu}.rcu_cbs'],
       run: (x) => {
@@ -288,7 +288,7 @@ export const flush_cpu_sheaves: FnDef<FlushL> = fn<FlushL>({
       },
     },
     sheaf_flush_main: {
-      cite: 'mm/slub.c (7.0) sheaf_flush_main(): local_trylock(pcs), take a batch off main, unlock, __kmem_cache_free_bulk()',
+      cite: 'mm/slub.c sheaf_flush_main(): local_trylock(pcs), take a batch off main, unlock, __kmem_cache_free_bulk()',
       reads: ['cpu{cpu}.pcs'],
       writes: ['cpu{cpu}.pcs'],
       guard: (x) => pcsFree(x.d, x.ctx),
@@ -303,7 +303,7 @@ export const flush_cpu_sheaves: FnDef<FlushL> = fn<FlushL>({
     },
     done: {
       local: true,
-      cite: 'mm/slub.c (v6.19, 17c38c88) flush_cpu_slab(): after the sheaves, flush the cpu slab and the CPU partial slabs (FLA)',
+      cite: 'mm/slub.c flush_cpu_slab(): after the sheaves, flush the cpu slab and the CPU partial slabs (FLA)',
       reads: [],
       writes: [],
       // Versions that still have kmem_cache_cpu (v6.19, 17c38c88) flush it too; 7.0 has no flush_cpu_slab.

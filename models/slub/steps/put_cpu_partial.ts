@@ -52,7 +52,7 @@ export const put_cpu_partial: FnDef<PutL> = fn<PutL>({
   locals: { slab: T.slab, drain: T.bool },
   steps: {
     link: {
-      cite: 'mm/slub.c (v6.19, 17c38c88) put_cpu_partial(): under local_lock_irqsave write slab->slabs and slab->next, c->partial = slab (P1)',
+      cite: 'mm/slub.c put_cpu_partial(): under local_lock_irqsave write slab->slabs and slab->next, c->partial = slab (P1)',
       reads: ['cpu{cpu}.partial', 'slab{cpu_partial}.links'],
       writes: ['slab{slab}.links', 'cpu{cpu}.partial'],
       run: (x) => {
@@ -65,7 +65,7 @@ export const put_cpu_partial: FnDef<PutL> = fn<PutL>({
     },
     done: {
       local: true,
-      cite: 'mm/slub.c (v6.19) put_cpu_partial(): return after __put_partials() (P2)',
+      cite: 'mm/slub.c put_cpu_partial(): return after __put_partials() (P2)',
       reads: [],
       writes: [],
       run: (x) => ret(x, null),
@@ -93,7 +93,7 @@ export const __put_partials: FnDef<PutPartialsL> = fn<PutPartialsL>({
       },
     },
     add_partial: {
-      cite: 'mm/slub.c (v6.19) __put_partials(): next = slab->next; add_partial(TAIL), or queue an empty slab for discard (PP1)',
+      cite: 'mm/slub.c __put_partials(): next = slab->next; add_partial(TAIL), or queue an empty slab for discard (PP1)',
       reads: ['slab{cur}.links', 'slab{cur}.pair', 'node.nr_partial'],
       writes: ['node.list', 'slab{cur}.links'],
       run: (x) => {

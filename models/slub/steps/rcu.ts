@@ -83,7 +83,7 @@ function free_hooks(x: StepCtx<CbL>): void {
 
 const done = {
   local: true,
-  cite: 'mm/slub.c (7.0) rcu_free_sheaf(): return',
+  cite: 'mm/slub.c rcu_free_sheaf(): return',
   reads: [],
   writes: [],
   run: (x: StepCtx) => ret(x, null),
@@ -138,7 +138,7 @@ export const rcuFns: { readonly [fn: string]: FnDef<any> } = {
     locals: { held: T.held('sheaf'), ret: T.ret },
     steps: {
       prepare: {
-        cite: 'mm/slub.c (7.0) rcu_free_sheaf_nobarn(): __rcu_free_sheaf_prepare() runs slab_free_hook(after_rcu_delay) per object; kept objects leave the sheaf (KR5)',
+        cite: 'mm/slub.c rcu_free_sheaf_nobarn(): __rcu_free_sheaf_prepare() runs slab_free_hook(after_rcu_delay) per object; kept objects leave the sheaf (KR5)',
         reads: ['cpu{cpu}.quarantine'],
         writes: ['cpu{cpu}.quarantine'],
         run: (x) => {
@@ -156,7 +156,7 @@ export const rcuFns: { readonly [fn: string]: FnDef<any> } = {
     locals: { held: T.held('sheaf'), ret: T.ret },
     steps: {
       prepare: {
-        cite: 'mm/slub.c (7.0) rcu_free_sheaf(): prepare; then barn_put_full_sheaf() if nr_full < MAX_FULL_SHEAVES, else sheaf_flush_unused() (KR4)',
+        cite: 'mm/slub.c rcu_free_sheaf(): prepare; then barn_put_full_sheaf() if nr_full < MAX_FULL_SHEAVES, else sheaf_flush_unused() (KR4)',
         reads: ['cpu{cpu}.quarantine', 'node.barn'],
         writes: ['cpu{cpu}.quarantine', 'node.barn'],
         run: (x) => {
@@ -208,7 +208,7 @@ export const rcuFns: { readonly [fn: string]: FnDef<any> } = {
     entry: 'detach',
     steps: {
       detach: {
-        cite: 'mm/slub.c (7.0) flush_rcu_sheaf(): local_lock(pcs), detach rcu_free, unlock; call_rcu(rcu_free_sheaf_nobarn) (KR6)',
+        cite: 'mm/slub.c flush_rcu_sheaf(): local_lock(pcs), detach rcu_free, unlock; call_rcu(rcu_free_sheaf_nobarn) (KR6)',
         reads: ['cpu{cpu}.pcs'],
         writes: ['cpu{cpu}.pcs', 'cpu{cpu}.rcu_cbs'],
         guard: (x) => x.d.cpus[x.cpu]!.pcs_lock === null,

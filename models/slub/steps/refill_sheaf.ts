@@ -29,7 +29,7 @@ export const refill_sheaf: FnDef<RefillL> = fn<RefillL>({
   locals: { n: T.node, need: T.int(0, 'all'), held: T.held('sheaf'), slabs: T.slabs(), slab: T.slab, ret: T.ret },
   steps: {
     get_partial_node_bulk: {
-      cite: 'mm/slub.c (7.0) __refill_objects_node() -> get_partial_node_bulk(): under list_lock remove_partial() slabs onto the private pc.slabs (RF1, RF1a)',
+      cite: 'mm/slub.c __refill_objects_node() -> get_partial_node_bulk(): under list_lock remove_partial() slabs onto the private pc.slabs (RF1, RF1a)',
       reads: ['node{n}.nr_partial', 'node{n}.list', 'slab*.pair'],
       writes: ['node{n}.list', 'slab*.links'],
       guard: (x) => {
@@ -54,7 +54,7 @@ export const refill_sheaf: FnDef<RefillL> = fn<RefillL>({
       },
     },
     get_freelist_nofreeze: {
-      cite: 'mm/slub.c (7.0) __refill_objects_node(): get_freelist_nofreeze() cmpxchg (F, cnt) -> (NULL, inuse = objects); leftovers -> __slab_free() (RF1b)',
+      cite: 'mm/slub.c __refill_objects_node(): get_freelist_nofreeze() cmpxchg (F, cnt) -> (NULL, inuse = objects); leftovers -> __slab_free() (RF1b)',
       reads: ['slab{slab}.pair'],
       writes: ['slab{slab}.pair'],
       run: (x) => {
@@ -74,7 +74,7 @@ export const refill_sheaf: FnDef<RefillL> = fn<RefillL>({
     },
     next_slab: {
       local: true,
-      cite: 'mm/slub.c (7.0) __refill_objects_node(): next slab of pc.slabs, or done',
+      cite: 'mm/slub.c __refill_objects_node(): next slab of pc.slabs, or done',
       reads: [],
       writes: [],
       run: (x) => {
@@ -84,7 +84,7 @@ export const refill_sheaf: FnDef<RefillL> = fn<RefillL>({
       },
     },
     readd: {
-      cite: 'mm/slub.c (7.0) __refill_objects_node(): unprocessed pc.slabs: under list_lock add_partial(HEAD), or discard an empty one (RF1c)',
+      cite: 'mm/slub.c __refill_objects_node(): unprocessed pc.slabs: under list_lock add_partial(HEAD), or discard an empty one (RF1c)',
       reads: ['node.list_lock', 'node.nr_partial'],
       writes: ['node.list', 'slab*.links'],
       guard: (x) => lockFree(x.d, memNode(x.d, cpuOf(x.ctx))),
@@ -103,7 +103,7 @@ export const refill_sheaf: FnDef<RefillL> = fn<RefillL>({
       },
     },
     new_slab: {
-      cite: 'mm/slub.c (7.0) refill_objects(): new_slab() + alloc_from_new_slab(): pop objects privately (RF3)',
+      cite: 'mm/slub.c refill_objects(): new_slab() + alloc_from_new_slab(): pop objects privately (RF3)',
       reads: ['page_allocator'],
       writes: ['slab{new}.pair', 'node.nr_slabs'],
       run: (x) => {
@@ -124,7 +124,7 @@ export const refill_sheaf: FnDef<RefillL> = fn<RefillL>({
       },
     },
     add_partial: {
-      cite: 'mm/slub.c (7.0) alloc_from_new_slab(): more objects than requested -> add_partial(HEAD) under list_lock; inc_slabs_node (RF3)',
+      cite: 'mm/slub.c alloc_from_new_slab(): more objects than requested -> add_partial(HEAD) under list_lock; inc_slabs_node (RF3)',
       reads: ['node.list_lock'],
       writes: ['node.list', 'slab{slab}.links', 'node.nr_slabs'],
       guard: (x) => lockFree(x.d, x.d.slabs[x.l.slab!]!.node),
@@ -152,14 +152,14 @@ export const refill_sheaf_v619: FnDef<RefillV619L> = fn<RefillV619L>({
   steps: {
     alloc_bulk: {
       local: true,
-      cite: 'mm/slub.c (v6.19) refill_sheaf(): filled = __kmem_cache_alloc_bulk(s, gfp, to_fill, ...)',
+      cite: 'mm/slub.c refill_sheaf(): filled = __kmem_cache_alloc_bulk(s, gfp, to_fill, ...)',
       reads: [],
       writes: [],
       run: (x) => call(x, '__kmem_cache_alloc_bulk', { size: x.l.need }, 'done'),
     },
     done: {
       local: true,
-      cite: 'mm/slub.c (v6.19) refill_sheaf(): sheaf->size += filled; -ENOMEM if filled < to_fill',
+      cite: 'mm/slub.c refill_sheaf(): sheaf->size += filled; -ENOMEM if filled < to_fill',
       reads: [],
       writes: [],
       run: (x) => {

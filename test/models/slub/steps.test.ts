@@ -14,6 +14,8 @@ describe('every SLUB step', () => {
         expect(def.steps[def.entry], `${fn} entry`).toBeDefined();
         for (const [pc, st] of Object.entries(def.steps)) {
           expect(st.cite, `${fn}/${pc}`).toMatch(/^(mm|include|kernel)\/[\w/.-]+ /);
+          // The version's own tag, derived from the version data, right after the source file.
+          if (v.fns[fn] === VERSIONS.find((u) => u.id === v.id)!.fns[fn]) expect(st.cite.split(' ')[1], `${fn}/${pc}`).toMatch(new RegExp(`^\\(${v.tag.replace('.', '\\.')}[;)]`));
           if (!st.local) expect(st.reads.length + st.writes.length, `${fn}/${pc} footprint`).toBeGreaterThan(0);
         }
       }
