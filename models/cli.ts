@@ -4,6 +4,8 @@ import { defaultIo, runCli, type Io } from '../src/cli/main.ts';
 import { runSuite } from '../src/cli/suite.ts';
 import { registry } from './index.ts';
 import { DEMO, DEMO_HEADERS } from './slub/demo.ts';
+import { findScenario } from './slub/scenarios.ts';
+import { wrap } from '../src/engine/render.ts';
 import { isPatchFile, loadPatchFile, PATCH_LOAD_SECONDS, splitPatchRef } from './slub/patches.ts';
 import { UsageError } from '../src/engine/errors.ts';
 import { loadScenarioFile, SCENARIO_LOAD_SECONDS } from './slub/scenario-files.ts';
@@ -65,6 +67,12 @@ export async function main(argv: string[], hooks: MainHooks = {}): Promise<numbe
   return runCli(registry, argv, io, (reg, _args, out) => {
     out.out('slubcheck: the two 2026 SLUB bugs, found from operations the checker chooses, and the fixes, checked completely');
     out.out("(run 'slubcheck --help' for the commands, 'slubcheck list' for versions, scenarios and patches)");
+    out.out('');
+    // The bounds: every search below is complete within its scenario's workload.
+    out.out('workloads (each search below is complete within its workload):');
+    for (const name of [...new Set(DEMO.map((r) => (r.config as { scenario: string }).scenario))]) {
+      for (const l of wrap(`  ${name}: ${findScenario(name)!.summary}`, 160, '      ')) out.out(l);
+    }
     out.out('');
     return runSuite(reg, DEMO, out, { headers: DEMO_HEADERS, traces: true, width: 160 });
   });

@@ -12,7 +12,7 @@ let text = readFileSync(FILE, 'utf8');
 
 function row(r: ManifestRow): string {
   const q = (s: string) => `'${s}'`;
-  const parts = [`version: ${q(r.version)}`, `scenario: ${q(r.scenario)}`, `patches: [${r.patches.map(q).join(', ')}]`, ...(r.kasan ? ['kasan: true'] : [])];
+  const parts = [`version: ${q(r.version)}`, `scenario: ${q(r.scenario)}`, `patches: [${r.patches.map(q).join(', ')}]`, ...(r.demo !== undefined ? [`demo: ${r.demo}`] : []), ...(r.kasan ? ['kasan: true'] : [])];
   if (r.bound !== undefined) parts.push(`bound: ${r.bound}`);
   if (r.pct) parts.push(`pct: { runs: ${r.pct.runs}, seed: ${r.pct.seed} }`);
   parts.push(`result: ${q(r.result)}`, `states: ${r.states}`, `depth: ${r.depth}`);
@@ -28,6 +28,7 @@ for (const old of MANIFEST) {
     version: old.version,
     scenario: old.scenario,
     patches: old.patches,
+    ...(old.demo !== undefined ? { demo: old.demo } : {}),
     ...(old.kasan ? { kasan: true } : {}),
     ...(old.bound !== undefined ? { bound: old.bound } : {}),
     ...(old.pct ? { pct: old.pct } : {}),
