@@ -147,17 +147,24 @@ reported with a lasso trace (the steps after the marker repeat forever).`,
   minimize: `usage: slubcheck minimize <token|file> [--json] [--html FILE] [options]
 
 Takes any counterexample (a replay token or a JSON trace file) and returns a
-smaller one that violates the same property: the fewest preemptions first
-(iterative context bounding, K = 0, 1, 2, ...), then the fewest steps, with
-no more operations per context and no new context. Each candidate is
-replayed on the model, so the output always reproduces. Prints before and
-after, the trace and its replay token. Exit 1 (the output is a violation).
+smaller one that violates the same property. First the workload: delta
+debugging drops whole operations (and so contexts), then single steps,
+while the rest still violates the property; then it drops operations while
+some interleaving of the rest, found by a search, still does. Then the
+schedule: the shortest interleaving of the reduced workload, and the fewest
+preemptions (iterative context bounding, K = 0, 1, 2, ...) over it and over
+the original workload. The result has the fewest contexts found, then the
+fewest steps, then the fewest preemptions; it is never longer than the
+trace given, and it is replayed on the model, so it always reproduces.
+Prints before and after (steps, preemptions, contexts, operations), the
+trace and its replay token. Exit 1 (the output is a violation).
 
 options:
   --json           one JSON object: property, before, after, trace, token
   --html FILE      write the minimized trace as a self-contained web page
   --max-states N   budget of each bounded search (default 300000)
-  --max-seconds S  stop searching after S seconds and return the best so far
+  --max-seconds S  stop after S seconds (default 60) and return the best so
+                   far, saying what was not tried
   --max-memory MB  stop a search when the process uses more memory
   --quiet          no progress lines on stderr`,
   verify: `usage: slubcheck verify <model> --patch P [--patch Q ...] [options]
@@ -428,10 +435,11 @@ function cmdMinimize(registry: Registry, args: string[], io: Io): number {
   if (!entry) throw new UsageError(`the trace is for unknown model '${trace.model}'`);
   const model = entry.build(trace.config);
   const maxStates = positiveInt('max-states', values['max-states']);
-  const maxSeconds = positiveNumber('max-seconds', values['max-seconds']);
+  // A minute by default: the best trace found by then is returned, with what was not tried.
+  const maxSeconds = positiveNumber('max-seconds', values['max-seconds']) ?? 60;
   const m = minimize(model, trace, {
     ...(maxStates !== undefined ? { maxStates } : {}),
-    ...(maxSeconds !== undefined ? { maxSeconds } : {}),
+    maxSeconds,
     ...stopsOf(io, values['max-memory']),
     ...(values.quiet ? {} : { onProgress: progressPrinter(io, 'minimize', false) }),
   });

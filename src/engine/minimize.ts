@@ -21,7 +21,7 @@ import type { Stops } from './stops.ts';
 import { actionsChecked, holds, propertySets } from './run.ts';
 import { replay, traceOf, type Path, type Trace } from './trace.ts';
 import { canonicalJson } from './fingerprint.ts';
-import { countPreemptions, isChoice, restrict, unwrap } from './preemption.ts';
+import { choiceKey, countPreemptions, isChoice, restrict, unwrap, type RestrictOptions } from './preemption.ts';
 
 export interface TraceStats {
   readonly steps: number;
@@ -136,14 +136,10 @@ function operations(actions: readonly Action[]): number[][] {
 }
 
 /**
- * Delta debugging over `units` (sets of action indices): drop chunks of
- * units while what is left still violates `v`. Returns the kept units.
+ * Delta debugging (ddmin) over `units`: drop chunks of units (halves, then
+ * quarters, ...) while what is left still `keeps`. Returns the kept units.
  */
-function ddmin<S, A extends Action>(model: Model<S, A>, init: number, actions: readonly A[], units: number[][], v: Violation, outOfTime: () => boolean): number[][] {
-  const keeps = (us: number[][]) => {
-    const idx = us.flat().sort((x, y) => x - y);
-    return replayMatching(model, init, idx.map((i) => actions[i]!), v) !== undefined;
-  };
+function ddmin<U>(units: U[], keeps: (rest: U[]) => boolean, outOfTime: () => boolean): U[] {
   let n = 2;
   while (units.length >= 2 && !outOfTime()) {
     const size = Math.ceil(units.length / n);
@@ -163,6 +159,11 @@ function ddmin<S, A extends Action>(model: Model<S, A>, init: number, actions: r
     }
   }
   return units;
+}
+
+/** Do the actions at these indices (in order) still replay to `v`? */
+function replays<S, A extends Action>(model: Model<S, A>, init: number, actions: readonly A[], v: Violation): (units: number[][]) => boolean {
+  return (us) => replayMatching(model, init, us.flat().sort((x, y) => x - y).map((i) => actions[i]!), v) !== undefined;
 }
 
 export interface MinimizeOptions extends Stops {
@@ -188,60 +189,114 @@ export function minimize<S, A extends Action>(model: Model<S, A>, trace: Trace, 
   const outOfTime = () => (deadline !== undefined && Date.now() >= deadline) || opts.shouldStop?.() !== undefined;
   // 2. The workload: drop whole operations (and so contexts), then single steps, while the rest still violates.
   {
-    const ops = ddmin(model, trace.init, cut.actions, operations(cut.actions), v, outOfTime);
-    const steps = ddmin(model, trace.init, cut.actions, ops.flat().sort((x, y) => x - y).map((i) => [i]), v, outOfTime);
+    const keeps = replays(model, trace.init, cut.actions, v);
+    const ops = ddmin(operations(cut.actions), keeps, outOfTime);
+    const steps = ddmin(ops.flat().sort((x, y) => x - y).map((i) => [i]), keeps, outOfTime);
     const kept = replayMatching(model, trace.init, steps.flat().sort((x, y) => x - y).map((i) => cut.actions[i]!), v);
     if (kept && kept.path.actions.length < bestStats.steps) {
       best = { trace: traceOf(model, trace.init, kept.indices, kept.path.actions, v.name), path: kept.path };
       bestStats = stats(model, kept.path);
     }
   }
-  // 3. Iterative context bounding over the reduced workload, then over the original one (a context that
-  // delta debugging dropped may make a trace with fewer preemptions): the best of both.
+  const maxStates = opts.maxStates ?? 300_000;
+  const timeLeft = () => (deadline === undefined ? undefined : (deadline - Date.now()) / 1000);
+  /** A breadth-first search of the model restricted as given, for the target property: a shortest trace within it, checked by replay. */
+  const searchFor = (r: RestrictOptions, cap: number, share = 1): { found?: { trace: Trace; path: Path<S, A> }; complete: boolean; stopReason?: string } => {
+    const all = timeLeft();
+    const left = all === undefined ? undefined : all * share;
+    if (left !== undefined && left <= 0) return { complete: false, stopReason: 'time budget' };
+    const res = search(restrict(model, { ...r, properties: [target(model, v)] }), {
+      maxStates: cap,
+      liveness: false,
+      ...(left !== undefined ? { maxSeconds: left } : {}),
+      ...(opts.shouldStop ? { shouldStop: opts.shouldStop } : {}),
+      ...(opts.maxMemoryMb !== undefined ? { maxMemoryMb: opts.maxMemoryMb } : {}),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    });
+    if (res.result === 'violation' && res.path && res.trace) {
+      const cand = unwrap(model, res.path, res.trace.init, v.name);
+      // Every candidate is checked by replay on the real model.
+      if (violationOf(model, replay(model, cand.trace))?.name === v.name) return { found: cand, complete: res.complete };
+    }
+    return { complete: res.complete, ...(res.stopReason !== undefined ? { stopReason: res.stopReason } : {}) };
+  };
+  /** Fewer contexts, or as many and fewer steps, or as many and fewer preemptions; never longer than the trace given. */
+  const offer = (cand: { trace: Trace; path: Path<S, A> }, k: number | null): boolean => {
+    const st = stats(model, cand.path);
+    const b = bestStats;
+    const better = st.contexts !== b.contexts ? st.contexts < b.contexts : st.steps !== b.steps ? st.steps < b.steps : st.preemptions < b.preemptions;
+    if (st.steps > before.steps || !better) return false;
+    best = cand;
+    bestStats = st;
+    bound = k;
+    return true;
+  };
+  // 3. The workload as fixed operations per context (what each chose, in order): first the shortest
+  // interleaving of the trace's own operations, then delta debugging over them, where a smaller
+  // workload is kept when some interleaving of it still violates the property (a search, not a
+  // replay, so that the other contexts' steps may change with it). It may use 70% of the time budget.
+  const scriptsOf = (acts: readonly Action[]) => {
+    const out: Record<string, string[]> = {};
+    for (const a of acts) if (isChoice(a)) (out[a.context] ??= []).push(choiceKey(a));
+    return out;
+  };
+  {
+    // Fixed operations make a small space: it may take a few times the per-search budget.
+    const r = searchFor({ scripts: scriptsOf(best.path.actions) }, maxStates * 5, 0.4);
+    if (r.found) offer(r.found, null);
+    else if (!r.complete) note = `the search for the shortest interleaving of the reduced workload stopped (${r.stopReason ?? 'bounded'})`;
+  }
+  {
+    const units = Object.entries(scriptsOf(best.path.actions)).flatMap(([ctx, keys]) => keys.map((key, i) => ({ ctx, key, i })));
+    const scriptOfUnits = (us: typeof units) => {
+      const out: Record<string, string[]> = {};
+      for (const u of [...us].sort((x, y) => x.i - y.i)) (out[u.ctx] ??= []).push(u.key);
+      return out;
+    };
+    const ddEnd = deadline === undefined ? undefined : Date.now() + (deadline - Date.now()) * 0.7;
+    ddmin(
+      units,
+      (rest) => {
+        const r = searchFor({ scripts: scriptOfUnits(rest) }, Math.min(maxStates, 20_000), 0.2);
+        if (r.found) offer(r.found, null);
+        return r.found !== undefined;
+      },
+      () => outOfTime() || (ddEnd !== undefined && Date.now() >= ddEnd),
+    );
+  }
+  // 4. The schedule: the fewest preemptions (iterative context bounding) over the reduced operations,
+  // then over the reduced and the original workload with at most as many operations per context
+  // (other choices, or a context that the reduction dropped, may make a shorter trace).
   const capsOf = (acts: readonly Action[]) => {
     const caps: Record<string, number> = {};
     for (const a of acts) if (isChoice(a)) caps[a.context] = (caps[a.context] ?? 0) + 1;
     return caps;
   };
-  const workloads = [capsOf(best.path.actions), capsOf(cut.actions)];
-  if (canonicalJson(workloads[0]) === canonicalJson(workloads[1])) workloads.pop();
-  const maxStates = opts.maxStates ?? 300_000;
-  for (const caps of workloads) {
-    const most = bestStats.preemptions;
-    for (let k = 0; k <= most; k++) {
-      const left = deadline === undefined ? undefined : (deadline - Date.now()) / 1000;
-      if (left !== undefined && left <= 0) {
+  // The shortest trace with at most the reduced workload's number of operations per context, whatever they are.
+  if (!outOfTime()) {
+    const r = searchFor({ choiceCaps: capsOf(best.path.actions) }, maxStates, 0.5);
+    if (r.found) offer(r.found, null);
+  }
+  const workloads: RestrictOptions[] = [{ scripts: scriptsOf(best.path.actions) }, { choiceCaps: capsOf(best.path.actions) }, { choiceCaps: capsOf(cut.actions) }];
+  for (const w of workloads) {
+    // On the fixed operations the shortest is known: only fewer preemptions can improve it.
+    const top = w.scripts ? bestStats.preemptions - 1 : bestStats.preemptions;
+    for (let k = 0; k <= top; k++) {
+      if (outOfTime()) {
         note = `the time budget (--max-seconds ${opts.maxSeconds}) ran out before the search with at most ${k} preemptions`;
         break;
       }
-      const r = search(restrict(model, { preemptions: k, choiceCaps: caps, properties: [target(model, v)] }), {
-        maxStates,
-        liveness: false,
-        ...(left !== undefined ? { maxSeconds: left } : {}),
-        ...(opts.shouldStop ? { shouldStop: opts.shouldStop } : {}),
-        ...(opts.maxMemoryMb !== undefined ? { maxMemoryMb: opts.maxMemoryMb } : {}),
-        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-      });
-      if (r.result === 'violation' && r.path && r.trace) {
-        const cand = unwrap(model, r.path, r.trace.init, v.name);
-        // Every candidate is checked by replay on the real model.
-        const again = violationOf(model, replay(model, cand.trace));
-        if (again?.name === v.name) {
-          const st = stats(model, cand.path);
-          // Fewer preemptions, or as many and fewer steps; never longer than the trace given.
-          if (st.steps <= before.steps && (st.preemptions < bestStats.preemptions || (st.preemptions === bestStats.preemptions && st.steps < bestStats.steps))) {
-            best = cand;
-            bestStats = st;
-            bound = k;
-          }
-          break;
-        }
+      const r = searchFor({ ...w, preemptions: k }, maxStates);
+      if (r.found) {
+        offer(r.found, k);
+        break;
       }
-      if (!r.complete && r.result === 'ok') {
+      if (!r.complete) {
         note = `the search with at most ${k} preemptions stopped (${r.stopReason ?? 'bounded'}); larger bounds were not tried`;
         break;
       }
     }
+    if (note !== undefined && outOfTime()) break;
   }
   const final = violationOf(model, best.path)!;
   return {

@@ -21,6 +21,12 @@ export function isChoice(a: Action): boolean {
   return Object.keys(a).some((k) => k !== 'context' && k !== 'step');
 }
 
+/** What a choice action chose: its fields other than context and step, canonically. */
+export function choiceKey(a: Action): string {
+  const { context: _c, step: _s, ...rest } = a;
+  return canonicalJson(rest as Plain);
+}
+
 export function countPreemptions<S, A extends Action>(model: Model<S, A>, path: Path<S, A>): number {
   let n = 0;
   for (let i = 1; i < path.actions.length; i++) {
@@ -34,6 +40,12 @@ export interface RestrictOptions {
   readonly preemptions?: number;
   /** At most this many choice actions per context; contexts not listed take none. */
   readonly choiceCaps?: { readonly [ctx: string]: number };
+  /**
+   * Exactly these choice actions per context, in this order (each given as
+   * choiceKey(action)); contexts not listed take none. A workload of fixed
+   * operations whose interleavings the search explores (the minimizer).
+   */
+  readonly scripts?: { readonly [ctx: string]: readonly string[] };
   /** Replace the properties (the minimizer looks for one property only), as properties of the real model's states. */
   readonly properties?: readonly Property<Uint32Array>[];
 }
@@ -56,6 +68,7 @@ export function restrict<S, A extends Action>(model: Model<S, A>, opts: Restrict
       const p = w[PRE]! + (lastCtx !== undefined && a.context !== lastCtx && lastCanRun ? 1 : 0);
       if (opts.preemptions !== undefined && p > opts.preemptions) continue;
       if (opts.choiceCaps && isChoice(a) && w[USED + ctxIndex.get(a.context)!]! >= (opts.choiceCaps[a.context] ?? 0)) continue;
+      if (opts.scripts && isChoice(a) && (opts.scripts[a.context] ?? [])[w[USED + ctxIndex.get(a.context)!]!] !== choiceKey(a)) continue;
       out.push({ a, p });
     }
     return out;
@@ -65,14 +78,33 @@ export function restrict<S, A extends Action>(model: Model<S, A>, opts: Restrict
     check: rest.kind === 'at_end' ? (w) => !P.terminal(inner(w)) || check(inner(w)) : (w) => check(inner(w)),
     ...(explain ? { explain: (w: Uint32Array) => explain(inner(w)) } : {}),
   });
+  // The search asks for a state's actions and then takes them one by one: remember the last state's.
+  let lastW: Uint32Array | undefined;
+  let lastAllowed: { a: A; p: number }[] = [];
+  const same = (w: Uint32Array) => {
+    if (lastW === undefined || lastW.length !== w.length) return false;
+    for (let i = 0; i < w.length; i++) if (lastW[i] !== w[i]) return false;
+    return true;
+  };
+  const allowedOf = (w: Uint32Array) => {
+    if (!same(w)) {
+      lastAllowed = allowed(w);
+      if (lastW?.length === w.length) lastW.set(w);
+      else lastW = w.slice();
+    }
+    return lastAllowed;
+  };
   const nextInto = (w: Uint32Array, a: A, out: Uint32Array, emit: (e: string) => void) => {
-    const x = allowed(w).find((y) => y.a === a || canonicalJson(y.a) === canonicalJson(a));
+    const x = allowedOf(w).find((y) => y.a === a) ?? allowedOf(w).find((y) => canonicalJson(y.a) === canonicalJson(a));
     if (!x) throw new EngineError(`restricted search took an action it did not allow: ${a.context} ${a.step}`);
     P.packed!.nextInto(inner(w), a, out.subarray(0, W), emit);
     const c = ctxIndex.get(a.context)!;
-    out[LAST] = c + 1;
-    out[PRE] = x.p;
-    if (opts.choiceCaps && isChoice(a)) out[USED + c] = w[USED + c]! + 1;
+    // Without a preemption bound, who ran last and how often the schedule preempted are not part of the state.
+    if (opts.preemptions !== undefined) {
+      out[LAST] = c + 1;
+      out[PRE] = x.p;
+    }
+    if ((opts.choiceCaps || opts.scripts) && isChoice(a)) out[USED + c] = w[USED + c]! + 1;
   };
   return {
     id: P.id,
@@ -84,7 +116,7 @@ export function restrict<S, A extends Action>(model: Model<S, A>, opts: Restrict
         w.set(s);
         return w;
       }),
-    actions: (w) => allowed(w).map((x) => x.a),
+    actions: (w) => allowedOf(w).map((x) => x.a),
     next: (w, a) => {
       const out = w.slice();
       nextInto(w, a, out, () => {});
