@@ -35,6 +35,13 @@ export interface ManifestRow {
 }
 
 export const MANIFEST: readonly ManifestRow[] = [
+  // kfree_rcu() while the cache lives: the rcu_free sheaf callback and the kfree_rcu batch.
+  { version: 'v6.19', scenario: 'kfree-rcu-sheaf', patches: [], result: 'ok', states: 669, depth: 39, unreached: ['node_partial_list_changed', 'cmpxchg_lost_a_race', 'free_to_frozen_slab', 'irq_found_pcs_locked'] },
+  { version: '17c38c88', scenario: 'kfree-rcu-sheaf', patches: [], result: 'ok', states: 387, depth: 14, unreached: ['node_partial_list_changed', 'cmpxchg_lost_a_race', 'slab_full_while_on_node_list', 'sheaf_refilled_from_slabs', 'irq_found_pcs_locked'] },
+  { version: '7.0', scenario: 'kfree-rcu-sheaf', patches: [], result: 'ok', states: 419, depth: 17, unreached: ['cmpxchg_lost_a_race', 'irq_found_pcs_locked'] },
+  { version: 'v6.19', scenario: 'kfree-rcu-batch', patches: [], result: 'ok', states: 909, depth: 22, unreached: ['node_partial_list_changed', 'free_to_frozen_slab'] },
+  { version: '17c38c88', scenario: 'kfree-rcu-batch', patches: [], result: 'ok', states: 313, depth: 14, unreached: ['object_allocated', 'node_partial_list_changed', 'slab_full_while_on_node_list'] },
+  { version: '7.0', scenario: 'kfree-rcu-batch', patches: [], result: 'ok', states: 429, depth: 17, unreached: [] },
   // chosen-start: the checker chooses the start (every layout of up to two slabs).
   { version: '17c38c88', scenario: 'chosen-start', patches: [], demo: 6, result: 'violation', states: 6125, depth: 6, property: 'link_words_written_by_owner', steps: 6 },
   { version: '17c38c88', scenario: 'chosen-start', patches: ['hao-li-list-lock-barrier'], demo: 7, result: 'ok', states: 56358, depth: 18, unreached: [] },

@@ -15,8 +15,29 @@ import { seen } from '../mm.ts';
 import { slabOfObj, takeHeld } from '../helpers.ts';
 import { T, type ListView, type Obj, type Op, type SlubState } from '../state.ts';
 
+/**
+ * A context starts an operation: the client's bookkeeping (the script
+ * advances or the budget of choices shrinks; a freed object leaves the
+ * objects the client holds, for the root frame holds it now; a callback or
+ * work item is marked running and its objects move to the frame), and the
+ * root call the operation makes.
+ */
+export function beginOp(s: SlubState, ctx: string, cpu: number, op: Op, pool: string): { fn: string; args: Record<string, unknown> } {
+  const root = rootCall(s, cpu, op);
+  const c = s.ctx[ctx]!;
+  if (op.op === 'rcu_callback') {
+    const cb = s.cpus[cpu]!.rcu_cbs.find(op.cb)!;
+    cb.running = true;
+    cb.objs.clear();
+  } else if (op.op === 'work') s.cpus[cpu]!.work.find(op.work)!.running = true;
+  else if (c.opsLeft > 0) c.opIndex++;
+  else c.budget--;
+  if (op.op === 'kmem_cache_free' || op.op === 'kfree_rcu') s.ctx[pool]!.owns.delete(op.obj);
+  return root;
+}
+
 /** The function of the table an operation starts at, and its arguments. */
-export function rootCall(s: SlubState, cpu: number, op: Op): { fn: string; args: Record<string, unknown> } {
+function rootCall(s: SlubState, cpu: number, op: Op): { fn: string; args: Record<string, unknown> } {
   switch (op.op) {
     case 'kmem_cache_alloc':
       return { fn: 'kmem_cache_alloc', args: { gfp: op.gfp } };
