@@ -133,6 +133,17 @@ const GENERIC = {
   slabs: [{ node: 0, place: { on: 'node_partial' }, free: [0], owners: { 'cpu1/task': [1] } }],
 } as const satisfies Partial<ScenarioDef>;
 
+/** kfree_rcu() while the cache lives: one CPU owns both objects of a full slab and chooses three allocations, frees or kfree_rcu()s; RCU callbacks in softirq. */
+const KFREE_RCU_LIVE = {
+  cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 0, barn_max: 1 },
+  nodes: [{ memory: true }],
+  cpus: [{ node: 0 }],
+  pool: 1,
+  pageAllocCanFail: true,
+  slabs: [{ node: 0, place: { on: 'none' }, free: [], owners: { 'cpu0/task': [0, 1] } }],
+  contexts: [{ name: 'cpu0/task', budget: 3, choices: ['kmem_cache_alloc', 'kmem_cache_free', 'kfree_rcu'] }, { name: 'cpu0/softirq' }],
+} as const satisfies Partial<ScenarioDef>;
+
 export const SCENARIOS: readonly ScenarioDef[] = [
   {
     name: 'generic',
@@ -362,29 +373,18 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     contexts: [{ name: 'cpu0/task', budget: 2, choices: ALLOC_FREE }],
   },
   {
+    ...KFREE_RCU_LIVE,
     name: 'kfree-rcu-sheaf',
     summary:
       'kfree_rcu() while the cache lives: cpu0 owns both objects of a full slab and chooses three allocations, frees or kfree_rcu()s; a full rcu_free sheaf (capacity 1) goes to call_rcu() and rcu_free_sheaf() runs in softirq after a grace period',
-    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 1, barn_max: 1 },
+    cache: { ...KFREE_RCU_LIVE.cache, sheaf_capacity: 1 },
     sheavesOptIn: true,
-    nodes: [{ memory: true }],
-    cpus: [{ node: 0 }],
-    pool: 1,
-    pageAllocCanFail: true,
-    slabs: [{ node: 0, place: { on: 'none' }, free: [], owners: { 'cpu0/task': [0, 1] } }],
-    contexts: [{ name: 'cpu0/task', budget: 3, choices: ['kmem_cache_alloc', 'kmem_cache_free', 'kfree_rcu'] }, { name: 'cpu0/softirq' }],
   },
   {
+    ...KFREE_RCU_LIVE,
     name: 'kfree-rcu-batch',
     summary:
       'kfree-rcu-sheaf on a cache without sheaves: kvfree_call_rcu() queues each object for the kfree_rcu batching, whose callback frees the batch in softirq after a grace period',
-    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 0, barn_max: 1 },
-    nodes: [{ memory: true }],
-    cpus: [{ node: 0 }],
-    pool: 1,
-    pageAllocCanFail: true,
-    slabs: [{ node: 0, place: { on: 'none' }, free: [], owners: { 'cpu0/task': [0, 1] } }],
-    contexts: [{ name: 'cpu0/task', budget: 3, choices: ['kmem_cache_alloc', 'kmem_cache_free', 'kfree_rcu'] }, { name: 'cpu0/softirq' }],
   },
   {
     name: 'destroy-barn-full-slab',
