@@ -28,12 +28,16 @@ import { chain, cpuChain, nodeList, T } from './state.ts';
 import type { Locals, SlubState } from './state.ts';
 import type { Property } from '../../src/engine/model.ts';
 import type { VersionDef } from './versions.ts';
-import { __slab_free_cpu_partial, __slab_free_no_cpu_partial } from './steps/__slab_free.ts';
+import { __slab_free_cpu_partial, __slab_free_no_cpu_partial, cmpxchg as slab_update_freelist, listUpdate as slab_free_list_update, lockStep as slab_free_lock, snapshot as slab_free_snapshot } from './steps/__slab_free.ts';
 import { get_from_partial_node } from './steps/get_from_partial_node.ts';
 import { get_partial_node } from './steps/get_partial_node.ts';
-import { put_cpu_partial, __put_partials } from './steps/put_cpu_partial.ts';
+import { put_cpu_partial, __put_partials, put_cpu_partial_link, detachChain } from './steps/put_cpu_partial.ts';
 import { kmem_cache_destroy, needsFlush } from './steps/kmem_cache_destroy.ts';
-import { queue_work_on, worksDone } from './steps/rcu.ts';
+import { call_rcu, queue_work_on, worksDone } from './steps/rcu.ts';
+import { addNewSlabToPartial, freeNextHeld, pcsFree, takeHeld } from './helpers.ts';
+import { kernelWarning, leak, release, takePrivate } from './mm.ts';
+import { slabPtr, structPtr, nodePtr } from './state.ts';
+import { swapMainSpare } from './steps/alloc_from_pcs.ts';
 
 export type { FnDef, FnTable, StepCtx, StepDef, VersionFeatures, VersionDef, SlubState, Locals, Property };
 
@@ -193,9 +197,30 @@ export const patchApi = {
   chain,
   cpuChain,
   nodeList,
+  // pieces of the model's steps, for a patch that changes one line of them
+  slab_free_snapshot,
+  slab_free_lock,
+  slab_update_freelist,
+  slab_free_list_update,
+  put_cpu_partial_link,
+  detachChain,
+  addNewSlabToPartial,
+  swapMainSpare,
+  takeHeld,
+  freeNextHeld,
+  pcsFree,
+  takePrivate,
+  release,
+  kernelWarning,
+  leak,
+  // addresses as the link words hold them
+  slabPtr,
+  structPtr,
+  nodePtr,
   // the types of function locals
   T,
   // RCU and workqueues
+  call_rcu,
   queue_work_on,
   worksDone,
   needsFlush,
