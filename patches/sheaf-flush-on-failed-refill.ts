@@ -10,30 +10,21 @@
 //  		}
 import type { PatchApi } from '../models/slub/patch-api.ts';
 
-export default ({ definePatch, call, ret, seen }: PatchApi) =>
+export default ({ definePatch, call, ret, takeHeld }: PatchApi) =>
   definePatch({
     name: 'sheaf-flush-on-failed-refill',
     summary: '__pcs_replace_empty_main(): sheaf_flush_unused() a partly refilled sheaf before free_empty_sheaf()',
     appliesTo: ['7.0', '17c38c88'],
     steps: {
-      'alloc_from_pcs/refilled': (old) => ({
+      'alloc_from_pcs/refill_failed': (old) => ({
         ...old!,
         cite: 'mm/slub.c (7.x) __pcs_replace_empty_main(): refill_sheaf() failed -> sheaf_flush_unused(s, empty); free_empty_sheaf(s, empty); return NULL',
+        // Flush what the sheaf got back to the slabs, then come back here with it empty and return NULL.
         run: (x) => {
-          const got: number[] = x.l.ret.toArray();
-          if (got.length === x.e.p.sheaf_capacity) return old!.run(x);
-          seen(x, 'sheaf_refill_failed');
-          x.l.ret.clear();
+          const got = takeHeld(x.l.held_sheaf);
           if (got.length === 0) return ret(x, null);
-          call(x, 'sheaf_flush_unused', { held: got }, 'refill_flushed');
+          call(x, 'sheaf_flush_unused', { held: got }, 'refill_failed');
         },
       }),
-      'alloc_from_pcs/refill_flushed': {
-        local: true,
-        cite: 'mm/slub.c (7.x) __pcs_replace_empty_main(): if (!full) return NULL',
-        reads: [],
-        writes: [],
-        run: (x) => ret(x, null),
-      },
     },
   });

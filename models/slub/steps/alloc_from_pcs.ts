@@ -7,7 +7,7 @@
 // lock held). The barn is touched under its own lock inside the body.
 import { call, fn, goto, ret, type FnDef, type StepCtx } from '../kernel.ts';
 import { leak, seen } from '../mm.ts';
-import { hasBarn, pcsFree } from '../helpers.ts';
+import { hasBarn, pcsFree, takeHeld } from '../helpers.ts';
 import { T, type ListView, type Obj } from '../state.ts';
 
 export interface AllocPcsL {
@@ -92,20 +92,28 @@ export const alloc_from_pcs: FnDef<AllocPcsL> = fn<AllocPcsL>({
     },
     refilled: {
       local: true,
-      cite: 'mm/slub.c (7.0-rc) __pcs_replace_empty_main(): refill_sheaf() failed -> free_empty_sheaf(s, empty), with no sheaf_flush_unused(); if (!full) return NULL (R7)',
+      cite: 'mm/slub.c __pcs_replace_empty_main(): refill_sheaf() returned: if it failed, the partly refilled sheaf is freed (R7)',
       reads: [],
       writes: [],
       run: (x) => {
         const full = x.l.ret.toArray();
         x.l.ret.clear();
-        if (full.length === x.e.p.sheaf_capacity) {
-          x.l.held_sheaf.set(full);
-          return goto(x, 'relock');
-        }
+        x.l.held_sheaf.set(full);
+        if (full.length === x.e.p.sheaf_capacity) return goto(x, 'relock');
         seen(x, 'sheaf_refill_failed');
+        goto(x, 'refill_failed');
+      },
+    },
+    refill_failed: {
+      local: true,
+      cite: 'mm/slub.c (7.0-rc) __pcs_replace_empty_main(): free_empty_sheaf(s, empty), with no sheaf_flush_unused(); if (!full) return NULL (R7)',
+      reads: [],
+      writes: [],
+      run: (x) => {
         // refill_objects() returns what it got when new_slab() fails; free_empty_sheaf() then kfree()s the
         // sheaf with those objects in it: they stay counted in their slabs' inuse and are never freed.
-        if (full.length > 0) leak(x, full, 'free_empty_sheaf() in __pcs_replace_empty_main() freed a partly refilled sheaf');
+        const got = takeHeld(x.l.held_sheaf);
+        if (got.length > 0) leak(x, got, 'free_empty_sheaf() in __pcs_replace_empty_main() freed a partly refilled sheaf');
         ret(x, null);
       },
     },
