@@ -4,6 +4,30 @@
 // may choose nondeterministically.
 import type { CacheParams } from './kernel.ts';
 import type { Op } from './state.ts';
+import { validateScenario } from './scenario-files.ts';
+import s_generic from './scenarios/generic.ts';
+import s_generic_3 from './scenarios/generic-3.ts';
+import s_generic_irq from './scenarios/generic-irq.ts';
+import s_put_cpu_partial_recipe from './scenarios/put-cpu-partial-recipe.ts';
+import s_harry_flush_vs_free from './scenarios/harry-flush-vs-free.ts';
+import s_harry_flush_vs_free_no_tid from './scenarios/harry-flush-vs-free-no-tid.ts';
+import s_sheaf_churn from './scenarios/sheaf-churn.ts';
+import s_stress from './scenarios/stress.ts';
+import s_empty_cache from './scenarios/empty-cache.ts';
+import s_chosen_start from './scenarios/chosen-start.ts';
+import s_scaled_3cpu from './scenarios/scaled-3cpu.ts';
+import s_irq_same_cpu from './scenarios/irq-same-cpu.ts';
+import s_irq_same_cpu_sheaves from './scenarios/irq-same-cpu-sheaves.ts';
+import s_barn_sharing from './scenarios/barn-sharing.ts';
+import s_cpu_partial_drain from './scenarios/cpu-partial-drain.ts';
+import s_refill_page_alloc_fails from './scenarios/refill-page-alloc-fails.ts';
+import s_kfree_rcu_sheaf from './scenarios/kfree-rcu-sheaf.ts';
+import s_kfree_rcu_batch from './scenarios/kfree-rcu-batch.ts';
+import s_destroy_barn_full_slab from './scenarios/destroy-barn-full-slab.ts';
+import s_kfree_rcu_wq_destroy from './scenarios/kfree-rcu-wq-destroy.ts';
+import s_destroy_after_kfree_rcu from './scenarios/destroy-after-kfree-rcu.ts';
+import s_destroy_chosen from './scenarios/destroy-chosen.ts';
+import s_destroy_mixed from './scenarios/destroy-mixed.ts';
 
 /** Where an initial slab is. */
 export type SlabPlace =
@@ -89,383 +113,36 @@ export interface ScenarioDef {
   readonly expect?: { readonly [version: string]: Expectation };
 }
 
-const ALLOC_FREE: Op['op'][] = ['kmem_cache_alloc', 'kmem_cache_free'];
-
-/** Harry Yoo's first hypothesis (reference §5), shared by the real scenario and its broken variant. */
-const HARRY: ScenarioDef = {
-  name: 'harry-flush-vs-free',
-  summary:
-    "Harry Yoo's first hypothesis (v6.19): flush_slab() in a worker on cpu0 races a preemptible do_slab_free() of the task and a free from cpu0's interrupt into the cpu slab",
-  versions: ['v6.19'],
-  cache: { objects: 3, cpu_partial_slabs: 2, min_partial: 5, sheaf_capacity: 0, barn_max: 10 },
-  nodes: [{ memory: true }],
-  cpus: [{ node: 0 }],
-  pool: 1,
-  slabs: [{ node: 0, place: { on: 'cpu_slab', cpu: 0, cpuFree: [] }, free: [0], owners: { 'cpu0/task': [1], 'cpu0/irq': [2] } }],
-  contexts: [
-    { name: 'cpu0/task', ops: [{ op: 'kmem_cache_free', obj: 1 }] },
-    { name: 'cpu0/worker', ops: [{ op: 'flush_cpu_slab' }] },
-    { name: 'cpu0/irq', ops: [{ op: 'kmem_cache_free', obj: 2 }] },
-  ],
-};
-
-/** A task per CPU that chooses three allocations or frees of any allocated object, then flushes its CPU caches. */
-const chooseThreeThenFlush = (cpus: readonly number[]): ContextInit[] =>
-  cpus.map((c) => ({ name: `cpu${c}/task`, ops: [{ op: 'choose' }, { op: 'choose' }, { op: 'choose' }, { op: 'flush_cpu_slab' }], choices: ALLOC_FREE }));
-
-/** The destroy layout of the kernel test robot case: two CPUs of one node, an opt-in sheaf cache, one slab on the node partial list whose object 0 cpu0 owns. */
-const DESTROY_ONE_OBJECT = {
-  cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 5, sheaf_capacity: 2, barn_max: 10 },
-  sheavesOptIn: true,
-  nodes: [{ memory: true }],
-  cpus: [{ node: 0 }, { node: 0 }],
-  pool: 1,
-  slabs: [{ node: 0, place: { on: 'node_partial' }, free: [1], owners: { 'cpu0/task': [0] } }],
-} as const satisfies Partial<ScenarioDef>;
-
-/** The generic layout: cpu1 on a memoryless node owns one object of a partial slab with one free object. */
-const GENERIC = {
-  cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 2, barn_max: 10 },
-  nodes: [{ memory: true }, { memory: false }],
-  cpus: [{ node: 0 }, { node: 1 }],
-  // Enough pages that no workload of these scenarios runs out: page allocation failures are their own scenario.
-  pool: 5,
-  slabs: [{ node: 0, place: { on: 'node_partial' }, free: [0], owners: { 'cpu1/task': [1] } }],
-} as const satisfies Partial<ScenarioDef>;
-
-/** kfree_rcu() while the cache lives: one CPU owns both objects of a full slab and chooses three allocations, frees or kfree_rcu()s; RCU callbacks in softirq. */
-const KFREE_RCU_LIVE = {
-  cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 0, barn_max: 1 },
-  nodes: [{ memory: true }],
-  cpus: [{ node: 0 }],
-  pool: 1,
-  pageAllocCanFail: true,
-  slabs: [{ node: 0, place: { on: 'none' }, free: [], owners: { 'cpu0/task': [0, 1] } }],
-  contexts: [{ name: 'cpu0/task', budget: 3, choices: ['kmem_cache_alloc', 'kmem_cache_free', 'kfree_rcu'] }, { name: 'cpu0/softirq' }],
-} as const satisfies Partial<ScenarioDef>;
-
+/**
+ * The shipped scenarios: ordinary scenario files in scenarios/ (the same
+ * shape a user writes), checked like a user's, in the order `slubcheck list`
+ * shows them.
+ */
 export const SCENARIOS: readonly ScenarioDef[] = [
-  {
-    name: 'generic',
-    summary:
-      'two CPUs, each choosing up to 2 allocations or frees; cpu1 sits on a memoryless node (as in the thread) and owns an object of a partial slab with one free object',
-    ...GENERIC,
-    contexts: [
-      { name: 'cpu0/task', budget: 2, choices: ALLOC_FREE },
-      { name: 'cpu1/task', budget: 2, choices: ALLOC_FREE },
-    ],
-  },
-  {
-    name: 'generic-3',
-    summary: 'generic with up to three allocations or frees per CPU: a larger all-clear, still explored completely in seconds',
-    ...GENERIC,
-    contexts: [
-      { name: 'cpu0/task', budget: 3, choices: ALLOC_FREE },
-      { name: 'cpu1/task', budget: 3, choices: ALLOC_FREE },
-    ],
-  },
-  {
-    name: 'generic-irq',
-    summary: 'generic, with an interrupt context on each CPU: every context chooses one allocation or free',
-    ...GENERIC,
-    contexts: [
-      { name: 'cpu0/task', budget: 1, choices: ALLOC_FREE },
-      { name: 'cpu0/irq', budget: 1, choices: ALLOC_FREE },
-      { name: 'cpu1/task', budget: 1, choices: ALLOC_FREE },
-      { name: 'cpu1/irq', budget: 1, choices: ALLOC_FREE },
-    ],
-  },
-  {
-    name: 'put-cpu-partial-recipe',
-    summary:
-      "the reference's Bug 1 recipe: slab S with one free object on the node list, cpu1 frees S's other object, cpu1's partial chain already holds a slab, cpu_partial_slabs 3",
-    versions: ['v6.19', '17c38c88'],
-    cache: { objects: 2, cpu_partial_slabs: 3, min_partial: 5, sheaf_capacity: 0, barn_max: 10 },
-    nodes: [{ memory: true }],
-    cpus: [{ node: 0 }, { node: 0 }],
-    pool: 2,
-    slabs: [
-      { node: 0, place: { on: 'node_partial' }, free: [0], owners: { 'cpu1/task': [1] } },
-      { node: 0, place: { on: 'cpu_partial', cpu: 1 }, free: [0], owners: { 'cpu0/task': [1] } },
-    ],
-    contexts: [
-      { name: 'cpu0/task', ops: [{ op: 'kmem_cache_alloc', gfp: 'GFP_ATOMIC' }] },
-      { name: 'cpu1/task', ops: [{ op: 'kmem_cache_free', obj: 1 }] },
-    ],
-  },
-  HARRY,
-  {
-    ...HARRY,
-    name: 'harry-flush-vs-free-no-tid',
-    summary: 'harry-flush-vs-free with a deliberately broken per-CPU cmpxchg that compares c->freelist but not c->tid',
-    brokenNoTid: true,
-  },
-  {
-    name: 'sheaf-churn',
-    summary:
-      "sheaves (capacity 1, barn limit 1) start full on cpu0 and in the barn: cpu0's frees overflow to the barn and flush its spare to the slabs, cpu1 takes a sheaf from the barn",
-    versions: ['17c38c88', '7.0'],
-    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 1, barn_max: 1 },
-    nodes: [{ memory: true }],
-    cpus: [{ node: 0 }, { node: 0 }],
-    pool: 3,
-    slabs: [
-      { node: 0, place: { on: 'none' }, free: [], owners: { 'cpu0/task': [1] }, inSheaf: [{ cpu: 0, sheaf: 'main', objs: [0] }] },
-      { node: 0, place: { on: 'none' }, free: [], owners: { 'cpu1/task': [1] }, inSheaf: [{ cpu: 0, sheaf: 'spare', objs: [0] }] },
-      { node: 0, place: { on: 'node_partial' }, free: [0], inSheaf: [{ node: 0, sheaf: 'barn', objs: [1] }] },
-    ],
-    contexts: [
-      { name: 'cpu0/task', budget: 2, choices: ALLOC_FREE },
-      { name: 'cpu1/task', budget: 2, choices: ALLOC_FREE },
-    ],
-  },
-  {
-    name: 'stress',
-    summary:
-      'for random and PCT runs: two CPUs (cpu1 memoryless) with a task and an irq each, each choosing up to 4 allocations or frees over three slabs; too large to explore exhaustively',
-    exhaustive: false,
-    cache: { objects: 3, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 2, barn_max: 2 },
-    nodes: [{ memory: true }, { memory: false }],
-    cpus: [{ node: 0 }, { node: 1 }],
-    // Enough pages that no run is known to exhaust them (PCT, 20000 runs per version); running out is an error, not a failure path.
-    pool: 8,
-    slabs: [
-      { node: 0, place: { on: 'node_partial' }, free: [0], owners: { 'cpu1/task': [1], 'cpu0/task': [2] } },
-      { node: 0, place: { on: 'node_partial' }, free: [1, 2], owners: { 'cpu1/irq': [0] } },
-    ],
-    contexts: [
-      { name: 'cpu0/task', budget: 4, choices: ALLOC_FREE },
-      { name: 'cpu0/irq', budget: 2, choices: ALLOC_FREE },
-      { name: 'cpu1/task', budget: 4, choices: ALLOC_FREE },
-      { name: 'cpu1/irq', budget: 2, choices: ALLOC_FREE },
-    ],
-  },
-  {
-    name: 'empty-cache',
-    summary:
-      'a fresh cache with no slab yet (one node, two CPUs with task contexts; no sheaves, as for the bootstrap (SLAB_NO_OBJ_EXT) and SLAB_NOLEAKTRACE caches of 17c38c88 and 7.0, or a v6.19 cache that did not opt in; debug caches, which take other paths, are not modelled): each CPU chooses three allocations or frees of any allocated object, then flushes its CPU caches; every slab comes from new_slab()',
-    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 0, barn_max: 1 },
-    nodes: [{ memory: true }],
-    cpus: [{ node: 0 }, { node: 0 }],
-    pool: 3,
-    // Six allocations may be asked of six objects: new_slab() fails when the pool is empty, and the allocation returns NULL.
-    pageAllocCanFail: true,
-    sharedObjects: true,
-    slabs: [],
-    contexts: chooseThreeThenFlush([0, 1]),
-  },
-  {
-    name: 'chosen-start',
-    summary:
-      'a start the checker chooses: every layout of up to two slabs (each full on no list, or on the node or a CPU partial list with a free object); two CPUs of one node, no sheaves, each choosing two allocations or frees of any allocated object',
-    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 0, barn_max: 1 },
-    nodes: [{ memory: true }],
-    cpus: [{ node: 0 }, { node: 0 }],
-    pool: 3,
-    pageAllocCanFail: true,
-    sharedObjects: true,
-    slabs: [],
-    chosen: { slabs: 2 },
-    contexts: [
-      { name: 'cpu0/task', budget: 2, choices: ALLOC_FREE },
-      { name: 'cpu1/task', budget: 2, choices: ALLOC_FREE },
-    ],
-  },
-  {
-    name: 'scaled-3cpu',
-    summary:
-      "SPIN's scaled shape: three CPUs (tasks only), no sheaves, min_partial 2, cpu_partial_slabs 2, three slabs of two objects; each CPU does three operations, each an allocation or a free of any allocated object, then flushes its CPU caches",
-    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 2, sheaf_capacity: 0, barn_max: 1 },
-    nodes: [{ memory: true }],
-    cpus: [{ node: 0 }, { node: 0 }, { node: 0 }],
-    pool: 3,
-    large: true,
-    // Nine allocations may be asked of six objects: new_slab() fails when the pool is empty, and the allocation returns NULL.
-    pageAllocCanFail: true,
-    sharedObjects: true,
-    slabs: [
-      // S0 on the node partial list with one object allocated; S1 full and on no list; S2 not yet allocated.
-      { node: 0, place: { on: 'node_partial' }, free: [1], owners: { 'cpu0/task': [0] } },
-      { node: 0, place: { on: 'none' }, free: [], owners: { 'cpu0/task': [0, 1] } },
-    ],
-    contexts: chooseThreeThenFlush([0, 1, 2]),
-  },
-  {
-    name: 'irq-same-cpu',
-    summary:
-      'one CPU whose task and interrupt each choose 2 allocations or frees: an irq lands inside every task-context path that takes a local lock or trylock (sheaves in 17c38c88 and 7.0, the cpu slab in v6.19)',
-    cache: { objects: 3, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 2, barn_max: 1 },
-    nodes: [{ memory: true }],
-    cpus: [{ node: 0 }],
-    pool: 5,
-    slabs: [{ node: 0, place: { on: 'node_partial' }, free: [0], owners: { 'cpu0/task': [1], 'cpu0/irq': [2] } }],
-    contexts: [
-      { name: 'cpu0/task', budget: 2, choices: ALLOC_FREE },
-      { name: 'cpu0/irq', budget: 2, choices: ALLOC_FREE },
-    ],
-  },
-  {
-    name: 'irq-same-cpu-sheaves',
-    summary: 'irq-same-cpu on a v6.19 cache that opts in to sheaves: the sheaf paths, their fallback to the cpu slab and the bulk refill, with an irq on the same CPU',
-    versions: ['v6.19'],
-    sheavesOptIn: true,
-    cache: { objects: 3, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 2, barn_max: 1 },
-    nodes: [{ memory: true }],
-    cpus: [{ node: 0 }],
-    pool: 5,
-    slabs: [{ node: 0, place: { on: 'node_partial' }, free: [0], owners: { 'cpu0/task': [1], 'cpu0/irq': [2] } }],
-    contexts: [
-      { name: 'cpu0/task', budget: 2, choices: ALLOC_FREE },
-      { name: 'cpu0/irq', budget: 2, choices: ALLOC_FREE },
-    ],
-  },
-  {
-    name: 'barn-sharing',
-    summary:
-      "two CPUs of one node share its barn: cpu0 frees objects it owns through its sheaves (capacity 1) into the barn while cpu1 allocates from it",
-    sheavesOptIn: true,
-    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 1, barn_max: 1 },
-    nodes: [{ memory: true }],
-    cpus: [{ node: 0 }, { node: 0 }],
-    pool: 5,
-    slabs: [
-      { node: 0, place: { on: 'none' }, free: [], owners: { 'cpu0/task': [0, 1] } },
-      { node: 0, place: { on: 'node_partial' }, free: [0], owners: { 'cpu1/task': [1] } },
-    ],
-    contexts: [
-      { name: 'cpu0/task', budget: 3, choices: ALLOC_FREE },
-      { name: 'cpu1/task', budget: 2, choices: ALLOC_FREE },
-    ],
-  },
-  {
-    name: 'cpu-partial-drain',
-    summary:
-      "cpu0's CPU partial list holds two slabs in use, one per node: a free into a full slab drains it through __put_partials() (switching list_lock between the nodes) while cpu1 frees into the slabs being drained",
-    versions: ['v6.19', '17c38c88'],
-    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 0, barn_max: 1 },
-    nodes: [{ memory: true }, { memory: true }],
-    cpus: [{ node: 0 }, { node: 1 }],
-    pool: 5,
-    slabs: [
-      { node: 0, place: { on: 'cpu_partial', cpu: 0 }, free: [0], owners: { 'cpu1/task': [1] } },
-      { node: 1, place: { on: 'cpu_partial', cpu: 0 }, free: [0], owners: { 'cpu1/task': [1] } },
-      { node: 0, place: { on: 'none' }, free: [], owners: { 'cpu0/task': [0, 1] } },
-    ],
-    contexts: [
-      { name: 'cpu0/task', budget: 2, choices: ALLOC_FREE },
-      { name: 'cpu1/task', budget: 2, choices: ALLOC_FREE },
-    ],
-  },
-  {
-    name: 'refill-page-alloc-fails',
-    summary:
-      'page allocations may fail (the pool is nearly used up): a sheaf refill that takes the last partial object and then finds no page gets fewer objects than asked',
-    pageAllocCanFail: true,
-    sheavesOptIn: true,
-    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 1, sheaf_capacity: 2, barn_max: 1 },
-    nodes: [{ memory: true }],
-    cpus: [{ node: 0 }],
-    pool: 2,
-    slabs: [
-      { node: 0, place: { on: 'node_partial' }, free: [0], owners: { 'cpu0/task': [1] } },
-      { node: 0, place: { on: 'none' }, free: [], owners: { 'cpu0/task': [0, 1] } },
-    ],
-    contexts: [{ name: 'cpu0/task', budget: 2, choices: ALLOC_FREE }],
-  },
-  {
-    ...KFREE_RCU_LIVE,
-    name: 'kfree-rcu-sheaf',
-    summary:
-      'kfree_rcu() while the cache lives: cpu0 owns both objects of a full slab and chooses three allocations, frees or kfree_rcu()s; a full rcu_free sheaf (capacity 1) goes to call_rcu() and rcu_free_sheaf() runs in softirq after a grace period',
-    cache: { ...KFREE_RCU_LIVE.cache, sheaf_capacity: 1 },
-    sheavesOptIn: true,
-  },
-  {
-    ...KFREE_RCU_LIVE,
-    name: 'kfree-rcu-batch',
-    summary:
-      'kfree-rcu-sheaf on a cache without sheaves: kvfree_call_rcu() queues each object for the kfree_rcu batching, whose callback frees the batch in softirq after a grace period',
-  },
-  {
-    name: 'destroy-barn-full-slab',
-    summary:
-      "the v6.19 shutdown finding: every object of a full slab sits in a full sheaf in the barn when the cache is destroyed; barn_shrink() frees them after flush_all_cpus_locked()",
-    sheavesOptIn: true,
-    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 5, sheaf_capacity: 2, barn_max: 10 },
-    nodes: [{ memory: true }],
-    cpus: [{ node: 0 }],
-    pool: 1,
-    slabs: [{ node: 0, place: { on: 'none' }, free: [], inSheaf: [{ node: 0, sheaf: 'barn', objs: [0, 1] }] }],
-    contexts: [
-      { name: 'cpu0/task', ops: [{ op: 'kmem_cache_destroy' }] },
-      { name: 'cpu0/worker' },
-      { name: 'cpu0/softirq' },
-    ],
-  },
-  {
-    name: 'kfree-rcu-wq-destroy',
-    summary:
-      "lib/slub_kunit.c test_kfree_rcu_wq_destroy: kfree_rcu() of an object, then kmem_cache_destroy() from a work item of an unbound WQ_MEM_RECLAIM workqueue while slub_flushwq's works run on cpu0's bound worker",
-    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 5, sheaf_capacity: 2, barn_max: 10 },
-    nodes: [{ memory: true }],
-    cpus: [{ node: 0 }],
-    pool: 1,
-    slabs: [{ node: 0, place: { on: 'node_partial' }, free: [1], owners: { 'cpu0/task': [0] } }],
-    contexts: [
-      { name: 'cpu0/task', ops: [{ op: 'kfree_rcu', obj: 0 }] },
-      { name: 'cpu0/unbound', ops: [{ op: 'kmem_cache_destroy' }] },
-      { name: 'cpu0/worker' },
-      { name: 'cpu0/softirq' },
-    ],
-  },
-  {
-    ...DESTROY_ONE_OBJECT,
-    name: 'destroy-after-kfree-rcu',
-    summary:
-      'cpu0 frees its object with kfree_rcu() into its rcu_free sheaf, then cpu1 destroys the cache (the kernel test robot case); RCU callbacks in softirq, flush works in workers',
-    contexts: [
-      { name: 'cpu0/task', ops: [{ op: 'kfree_rcu', obj: 0 }] },
-      { name: 'cpu0/worker' },
-      { name: 'cpu0/softirq' },
-      { name: 'cpu1/task', ops: [{ op: 'kmem_cache_destroy' }] },
-      { name: 'cpu1/worker' },
-      { name: 'cpu1/softirq' },
-    ],
-  },
-  {
-    ...DESTROY_ONE_OBJECT,
-    name: 'destroy-chosen',
-    summary:
-      "destroy-after-kfree-rcu with the operations chosen: cpu0 frees its object by a path the checker chooses (kmem_cache_free or kfree_rcu), and cpu1 may choose to destroy the cache once cpu0 is done",
-    contexts: [
-      { name: 'cpu0/task', ops: [{ op: 'free_any', obj: 0 }] },
-      { name: 'cpu0/worker' },
-      { name: 'cpu0/softirq' },
-      { name: 'cpu1/task', budget: 1, choices: ['kmem_cache_destroy'] },
-      { name: 'cpu1/worker' },
-      { name: 'cpu1/softirq' },
-    ],
-  },
-  {
-    name: 'destroy-mixed',
-    summary:
-      'two CPUs each free one object of the same full slab by a path the checker chooses (kmem_cache_free or kfree_rcu), then cpu1 destroys the cache',
-    cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 5, sheaf_capacity: 2, barn_max: 10 },
-    sheavesOptIn: true,
-    nodes: [{ memory: true }],
-    cpus: [{ node: 0 }, { node: 0 }],
-    pool: 1,
-    slabs: [{ node: 0, place: { on: 'none' }, free: [], owners: { 'cpu0/task': [0], 'cpu1/task': [1] } }],
-    contexts: [
-      { name: 'cpu0/task', ops: [{ op: 'free_any', obj: 0 }] },
-      { name: 'cpu0/worker' },
-      { name: 'cpu0/softirq' },
-      { name: 'cpu1/task', ops: [{ op: 'free_any', obj: 1 }, { op: 'kmem_cache_destroy' }] },
-      { name: 'cpu1/worker' },
-      { name: 'cpu1/softirq' },
-    ],
-  },
-];
+  s_generic,
+  s_generic_3,
+  s_generic_irq,
+  s_put_cpu_partial_recipe,
+  s_harry_flush_vs_free,
+  s_harry_flush_vs_free_no_tid,
+  s_sheaf_churn,
+  s_stress,
+  s_empty_cache,
+  s_chosen_start,
+  s_scaled_3cpu,
+  s_irq_same_cpu,
+  s_irq_same_cpu_sheaves,
+  s_barn_sharing,
+  s_cpu_partial_drain,
+  s_refill_page_alloc_fails,
+  s_kfree_rcu_sheaf,
+  s_kfree_rcu_batch,
+  s_destroy_barn_full_slab,
+  s_kfree_rcu_wq_destroy,
+  s_destroy_after_kfree_rcu,
+  s_destroy_chosen,
+  s_destroy_mixed,
+].map((sc) => validateScenario(sc, `shipped scenario ${sc.name}`));
 
 /** Whether some context of the scenario may run `op`: scripted, or among its choices (a scripted free_any may be a kmem_cache_free or a kfree_rcu). */
 export function mayRunOp(sc: ScenarioDef, op: Op['op']): boolean {

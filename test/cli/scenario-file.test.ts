@@ -79,6 +79,12 @@ describe('a scenario file written outside the repository', () => {
     expect(flat(r.stdout)).toMatch(/expected by scenario w on 7\.0: a violation of no_oops: NOT AS EXPECTED/);
   });
 
+  it('is the same shape as a shipped scenario: generic given as its file explores the same states as --scenario generic', () => {
+    const byName = JSON.parse(run(root, 'check', '7.0', '--scenario', 'generic', '--quiet', '--json').stdout);
+    const byFile = JSON.parse(run(root, 'check', '7.0', '--scenario-file', 'models/slub/scenarios/generic.ts', '--quiet', '--json').stdout);
+    expect(byFile).toMatchObject({ result: byName.result, complete: true, states: byName.states, depth: byName.depth });
+  });
+
   it.each([
     ['an unknown field', { ...GOOD, contexts: [{ name: 'cpu0/task', budgets: 1 }] }, /contexts\[0\]\.budgets is not a known field/],
     ['a missing cache parameter', { ...GOOD, cache: { objects: 2 } }, /cache\.cpu_partial_slabs must be a whole number/],
