@@ -342,8 +342,9 @@ export function startable(s: SlubState, ctx: Ctx, contexts: readonly Ctx[], choi
     return [op];
   }
   if (c.budget <= 0 || s.cache.destroying) return [];
-  // kmem_cache_destroy() as a choice: like a scripted one, only once every other client is done.
-  return chosen(s, choices, gfps, pool).filter((o) => o.op !== 'kmem_cache_destroy' || clientsDone(s, ctx, contexts));
+  // kmem_cache_destroy() as a choice: like a scripted one, only once every other client is done, and only
+  // by a context that holds no object itself (destroying a cache with one's own objects live is a caller bug).
+  return chosen(s, choices, gfps, pool).filter((o) => o.op !== 'kmem_cache_destroy' || (clientsDone(s, ctx, contexts) && s.ctx[pool]!.owns.size === 0));
 }
 
 /** The operations a nondeterministic choice ranges over: allocations (one per gfp that changes the path), frees of every object the context's pool holds, a flush, a destroy. */

@@ -118,9 +118,18 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
   const symmetry = slubSymmetry(L, sc, irqCpus, tidStep, msgs);
   const info: SlubModelInfo = { kasan: config.kasan, version: v, scenario: sc, env, contexts, layout: L, at: (w) => newView().on(w), ...(symmetry ? { symmetry: { classes: symmetry.classes } } : {}) };
   // One initial state per start layout: the scenario's own, or every layout the checker chooses.
-  const inits = (sc.chosen ? chosenLayouts(sc, v) : [sc.slabs]).map((slabs) => {
+  // A scenario whose layout is impossible is the user's error: one line naming the scenario.
+  const named = <T>(f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof UsageError && !e.message.includes(`scenario ${sc.name}`)) throw new UsageError(e.message.replace('impossible configuration: ', `impossible configuration: scenario ${sc.name}: `));
+      throw e;
+    }
+  };
+  const inits = named(() => (sc.chosen ? chosenLayouts(sc, v) : [sc.slabs])).map((slabs) => {
     const w = new Uint32Array(L.width);
-    initialState({ ...sc, slabs }, v, p, newView().on(w));
+    named(() => initialState({ ...sc, slabs }, v, p, newView().on(w)));
     return w;
   });
 
@@ -224,6 +233,12 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
       ...(p.explain ? { explain: (w: Uint32Array) => p.explain!(view.on(w)) } : {}),
     };
   };
+  const properties = [...slubProperties(info), ...(v.extraProperties ?? [])];
+  const expected = expectationOf(sc, id, config);
+  const want = expected.expected?.property;
+  if (want !== undefined && !properties.some((q) => q.name === want)) {
+    throw new UsageError(`scenario ${sc.name} expects a violation of '${want}' on ${id}, which is not a property of ${id} (its properties: ${properties.filter((q) => q.kind !== 'sometimes').map((q) => q.name).join(', ')}, or expect 'deadlock' or 'livelock')`);
+  }
   const traceView = newView();
   const waitView = newView();
   const footView = newView();
@@ -233,7 +248,7 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
     config: { version: id, scenario: typeof config.scenario === 'string' ? sc.name : (sc as unknown as Plain), patches: [...config.patches], kasan: config.kasan },
     contexts,
     initStates: () => inits,
-    ...expectationOf(sc, id, config),
+    ...expected,
     ...(inits.length > 1 ? { describeStart: (w: Uint32Array) => describeStart(traceView.on(w), info.env.p.objects, sc.sharedObjects === true) } : {}),
     actions,
     next: (s, a) => {
@@ -242,7 +257,7 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
       return out;
     },
     packed: { width: L.width, nextInto, ...(symmetry ? { canonicalize: symmetry.canonicalize } : {}) },
-    properties: [...slubProperties(info), ...(v.extraProperties ?? [])].map(wrap),
+    properties: properties.map(wrap),
     // Quiescence: every context idle with nothing scripted left, no RCU callback and no work item pending.
     terminal: (w) => {
       d.on(w);

@@ -97,6 +97,7 @@ export function validateScenario(x: unknown, where: string): ScenarioDef {
       if (rest.length > 0 || (flag !== undefined && flag !== '--kasan')) k.fail(`expect['${key}']`, "must be keyed by a version, or a version and --kasan ('v6.19 --kasan')");
       const id = versionId(k, v, `expect['${key}']`) + (flag ? ' --kasan' : '');
       if (val === 'ok' || val === 'deadlock' || val === 'livelock') expect[id] = val;
+      else if (typeof val !== 'object' || val === null) k.fail(`expect['${key}']`, `must be 'ok', 'deadlock', 'livelock' or { violation: 'property' }, not ${JSON.stringify(val)}`);
       else expect[id] = { violation: k.string(k.record(val, `expect['${key}']`, ['violation']).violation, `expect['${key}'].violation`) };
     }
   }
@@ -191,6 +192,7 @@ export async function loadScenarioFile(file: string): Promise<ScenarioDef> {
   const { mod } = await importUserFile('scenario', file);
   const exp = defaultExport(mod, (x) => 'name' in x || 'contexts' in x);
   if (exp === undefined) throw new UsageError(`scenario file ${file} has no default export (export default { name, cache, nodes, cpus, pool, contexts } satisfies Scenario)`);
+  if (typeof exp === 'function') throw new UsageError(`scenario file ${file}: the default export is a function; a scenario is data (export default { name, cache, ... })`);
   const sc = validateScenario(exp, `scenario file ${file}`);
   loaded.set(file, sc);
   return sc;

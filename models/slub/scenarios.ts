@@ -28,6 +28,7 @@ import s_kfree_rcu_wq_destroy from './scenarios/kfree-rcu-wq-destroy.ts';
 import s_destroy_after_kfree_rcu from './scenarios/destroy-after-kfree-rcu.ts';
 import s_destroy_chosen from './scenarios/destroy-chosen.ts';
 import s_destroy_mixed from './scenarios/destroy-mixed.ts';
+import s_destroy_menu from './scenarios/destroy-menu.ts';
 
 /** Where an initial slab is. */
 export type SlabPlace =
@@ -141,6 +142,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
   s_kfree_rcu_wq_destroy,
   s_destroy_after_kfree_rcu,
   s_destroy_chosen,
+  s_destroy_menu,
   s_destroy_mixed,
 ].map((sc) => validateScenario(sc, `shipped scenario ${sc.name}`));
 

@@ -65,7 +65,8 @@ commands:
   list                     models, versions and scenarios, one line each
   check <model>            explore a model and report the first violation
   replay <token|file>      re-run a counterexample step by step
-  minimize <token|file>    shrink a counterexample: fewest preemptions, then steps
+  minimize <token|file>    shrink a counterexample: fewest contexts, steps,
+                           then preemptions
   verify <model> --patch P compare the model with and without a patch
   steps <model>            every step of a model (kernel function/label and
                            the source it models): what a patch can change
@@ -90,6 +91,7 @@ options:
   --patch NAME|FILE   with this patch (repeatable)
   --kasan             generic KASAN on
   --max-states N      bound each search (default 500000)
+  --max-seconds S     bound each search's time
   --json              print one JSON object
   --quiet             no progress lines on stderr`,
   list: `usage: slubcheck list
@@ -115,7 +117,8 @@ options:
   --max-seconds S        stop after S seconds
   --preemptions K        bfs/dfs: only interleavings with at most K preemptions
   --runs N               random, pct: number of runs (default 1000)
-  --seed S               random, pct: the seed (default: from the clock; printed)
+  --seed S               random, pct: the seed (default: from the clock,
+                         printed)
   --depth D              pct: the bug depth d, with d-1 priority change points
                          per run (default 3)
   --workers N            random, pct: spread the runs over N threads (default:
@@ -364,7 +367,8 @@ export function asExpected(e: Expected, r: CheckResult<any, any>): boolean | nul
 function expectedLine(e: Expected, r: CheckResult<any, any>): string {
   const want = e.result === 'violation' ? `a violation of ${e.property}` : e.result === 'ok' ? 'no violation (complete)' : `a ${e.result}`;
   const verdict = asExpected(e, r);
-  return `expected by ${e.by}: ${want}: ${verdict === true ? 'as expected' : verdict === false ? 'NOT AS EXPECTED' : 'not shown (the search was cut short before it could tell)'}`;
+  const got = r.result === 'ok' ? (r.complete ? 'no violation' : 'no violation within the bounds') : r.result === 'violation' ? `a violation of ${r.property}` : `a ${r.result}`;
+  return `expected by ${e.by}: ${want}: ${verdict === true ? 'as expected' : verdict === false ? `NOT AS EXPECTED (found ${got})` : 'not shown (the search was cut short before it could tell)'}`;
 }
 
 export function reportText(model: Model<any, any>, r: CheckResult<any, any>, io: Io): void {
@@ -761,6 +765,7 @@ function cmdCoverage(registry: Registry, args: string[], io: Io): number {
     patch: { type: 'string', multiple: true },
     kasan: { type: 'boolean' },
     'max-states': { type: 'string' },
+    'max-seconds': { type: 'string' },
     'max-memory': { type: 'string' },
     json: { type: 'boolean' },
     quiet: { type: 'boolean' },
@@ -771,6 +776,7 @@ function cmdCoverage(registry: Registry, args: string[], io: Io): number {
   if (!entry.describeSteps || !entry.configFromOptions) throw new UsageError(`model ${entry.id} does not describe its steps`);
   const scenarios = scenarioList(entry, values.scenario, values['scenario-file'], (c) => c.exhaustive !== false && !c.large);
   const maxStates = positiveInt('max-states', values['max-states']) ?? 500_000;
+  const maxSeconds = positiveNumber('max-seconds', values['max-seconds']);
   const patches = values.patch ?? [];
   const kasan = !!values.kasan;
   const steps = entry.describeSteps(entry.configFromOptions({ patches, kasan, ...(scenarios[0] !== undefined ? { scenario: scenarios[0] } : {}) })).map((l) => l.split(/\s+/)[0]!);
@@ -778,8 +784,8 @@ function cmdCoverage(registry: Registry, args: string[], io: Io): number {
   const runs: { scenario: string; complete: boolean; states: number; result: string }[] = [];
   for (const scenario of scenarios) {
     const model = buildModel(entry, { scenario, patches, kasan });
-    const onProgress = values.quiet ? undefined : progressPrinter(io, `${scenario}: `, false);
-    const r = search(model, { maxStates, ...stopsOf(io, values['max-memory']), ...(onProgress ? { onProgress } : {}) });
+    const onProgress = values.quiet ? undefined : progressPrinter(io, scenario, false);
+    const r = search(model, { maxStates, ...(maxSeconds !== undefined ? { maxSeconds } : {}), ...stopsOf(io, values['max-memory']), ...(onProgress ? { onProgress } : {}) });
     runs.push({ scenario, complete: r.complete, states: r.states, result: r.result });
     for (const [step, n] of model.coverage?.() ?? []) if (reached.has(step)) reached.get(step)!.set(scenario, n);
   }

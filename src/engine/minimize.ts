@@ -292,7 +292,7 @@ export function minimize<S, A extends Action>(model: Model<S, A>, trace: Trace, 
         break;
       }
       if (!r.complete) {
-        note = `the search with at most ${k} preemptions stopped (${r.stopReason ?? 'bounded'}); larger bounds were not tried`;
+        note = `the search with at most ${k} preemption${k === 1 ? '' : 's'} was cut short (${r.stopReason ?? 'bounded'}); larger bounds were not tried`;
         break;
       }
     }

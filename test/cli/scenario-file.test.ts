@@ -93,6 +93,9 @@ describe('a scenario file written outside the repository', () => {
     ['a budget without a menu', { ...GOOD, contexts: [{ name: 'cpu0/task', budget: 1 }] }, /contexts\[0\]\.budget needs choices/],
     ['both explicit slabs and a chosen start', { ...GOOD, slabs: [{ node: 0, place: { on: 'none' } }], chosen: { slabs: 1 } }, /chosen and explicit slabs cannot both be given/],
     ['an expectation for an unknown version', { ...GOOD, expect: { 'v9.9': 'ok' } }, /expect\['v9\.9'\] names unknown version/],
+    ['an expectation that is neither a verdict nor a violation', { ...GOOD, expect: { '7.0': 'fine' } }, /expect\['7\.0'\] must be 'ok', 'deadlock', 'livelock' or \{ violation: 'property' \}/],
+    ['an expected violation of a property the version does not have', { ...GOOD, expect: { '7.0': { violation: 'no_such_property' } } }, /scenario w expects a violation of 'no_such_property' on 7\.0, which is not a property of 7\.0 \(its properties: link_words_written_by_owner/],
+    ['a free of an object the context does not own', { ...GOOD, contexts: [{ name: 'cpu0/task', ops: [{ op: 'kmem_cache_free', obj: 0 }] }] }, /impossible configuration: scenario w: cpu0\/task frees object 0, which it does not own/],
     ['an object in two places', { ...GOOD, slabs: [{ node: 0, place: { on: 'node_partial' }, free: [0], owners: { 'cpu0/task': [0, 1] } }] }, /object 0 is both in S0's freelist and cpu0\/task/],
   ])('rejects a scenario file with %s in one line, exit 2', (_what, data, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'slubcheck-scenario-'));
@@ -107,7 +110,9 @@ describe('a scenario file written outside the repository', () => {
   it('rejects a missing file, a file that does not parse, and a file given to --scenario, each in one line, exit 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'slubcheck-scenario-'));
     writeFileSync(join(dir, 'broken.ts'), 'export default {\n');
+    writeFileSync(join(dir, 'fn.ts'), 'export default () => ({ name: "w" });\n');
     for (const [args, message] of [
+      [['--scenario-file', './fn.ts'], /the default export is a function; a scenario is data/],
       [['--scenario-file', './nope.ts'], /no such scenario file: \.\/nope\.ts/],
       [['--scenario-file', './broken.ts'], /cannot load scenario \.\/broken\.ts: .*ERROR/],
       [['--scenario', './broken.ts'], /unknown scenario '\.\/broken\.ts'.*goes with --scenario-file/],

@@ -107,12 +107,13 @@ describe('npx slubcheck with no arguments', () => {
     expect(r.stdout).toMatch(/17c38c88\s+generic\s+-\s+off\s+VIOLATION link_words_written_by_owner/);
     expect(r.stdout).toMatch(/v6\.19\s+destroy-after-kfree-rcu\s+-\s+on\s+VIOLATION kmem_cache_destroy_leaves_no_objects/);
     expect(r.stdout).toMatch(/v6\.19\s+destroy-chosen\s+-\s+on\s+VIOLATION kmem_cache_destroy_leaves_no_objects/);
+    expect(r.stdout).toMatch(/v6\.19\s+destroy-menu\s+-\s+on\s+VIOLATION kmem_cache_destroy_leaves_no_objects/);
     expect(r.stdout).toMatch(/17c38c88\s+chosen-start\s+-\s+off\s+VIOLATION link_words_written_by_owner/);
-    expect(r.stdout).toMatch(/all 27 checks as expected/);
+    expect(r.stdout).toMatch(/all 30 checks as expected/);
     // The bounds: each workload's summary.
     expect(r.stdout).toMatch(/^ {2}chosen-start: a start the checker chooses: every layout of up to two slabs/m);
-    // One trace per violating row: Bug 1 from the empty cache, a chosen start and generic, Bug 2 from chosen operations and from the script.
-    expect(r.stdout.match(/^replay: npx slubcheck replay \\$/gm)).toHaveLength(5);
+    // One trace per violating row: Bug 1 from the empty cache, a chosen start and generic, Bug 2 from a menu, from chosen operations and from the script.
+    expect(r.stdout.match(/^replay: npx slubcheck replay \\$/gm)).toHaveLength(6);
     // The chosen start's trace says which start the checker chose.
     expect(r.stdout).toMatch(/^start: S0 on node0's partial list/m);
   });

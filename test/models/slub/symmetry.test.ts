@@ -138,3 +138,16 @@ describe('symmetry reduction over interchangeable CPUs', () => {
     }
   });
 });
+
+describe('symmetry and the destroy path', () => {
+  it('leaves a scenario that may destroy the cache unreduced: the destroy numbers its work items in CPU order, so renamed CPUs are not a state the kernel reaches', () => {
+    // destroy-menu: two identical CPUs that may each choose the destroy (a reduced search of it used to stop with an engine error).
+    for (const version of ['v6.19', '17c38c88', '7.0']) {
+      const m = buildSlubModel({ version, scenario: 'destroy-menu', patches: [], kasan: true });
+      expect(m.packed!.canonicalize, version).toBeUndefined();
+    }
+    const r = search(buildSlubModel({ version: 'v6.19', scenario: 'destroy-menu', patches: [], kasan: true }), { strategy: 'bfs' });
+    expect([r.result, r.property]).toEqual(['violation', 'kmem_cache_destroy_leaves_no_objects']);
+  });
+});
+
