@@ -401,10 +401,11 @@ function cmdList(registry: Registry, io: Io): number {
   return 0;
 }
 
-function statsLine(m: Minimized<any, any>): string {
+/** Before and after, one line each: `before: 53 steps, 1 preemption, 4 contexts, 11 operations`. */
+function statsLines(m: Minimized<any, any>): string[] {
   const f = (t: Minimized<any, any>['before']) =>
     `${t.steps} steps, ${t.preemptions} preemption${t.preemptions === 1 ? '' : 's'}, ${t.contexts} context${t.contexts === 1 ? '' : 's'}, ${t.operations} operation${t.operations === 1 ? '' : 's'}`;
-  return `${f(m.before)} -> ${f(m.after)}`;
+  return [`before: ${f(m.before)}`, `after:  ${f(m.after)}`];
 }
 
 function minimizedJson(m: Minimized<any, any>): Record<string, unknown> {
@@ -455,7 +456,7 @@ function cmdMinimize(registry: Registry, args: string[], io: Io): number {
   for (const l of wrap(`slubcheck: minimizing a counterexample of ${model.id}${describeConfig(model.config)}`, 80, '  ')) io.out(l);
   io.out(`VIOLATION of ${m.property} (${m.kind})`);
   if (m.explanation) for (const l of wrap(`  ${m.explanation}`, 80, '  ')) io.out(l);
-  for (const l of wrap(statsLine(m), 80, '  ')) io.out(l);
+  for (const l of statsLines(m)) io.out(l);
   if (m.note) for (const l of wrap(`note: ${m.note}`, 80, '  ')) io.out(l);
   io.out('');
   io.out(renderTable(model, m.path));
@@ -665,7 +666,7 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
     );
   } else {
     for (const l of wrap(`slubcheck: ${model.id}${describeConfig(model.config)} (${strategy}${seed !== undefined ? ` seed ${seed}` : ''})`, 80, '  ')) io.out(l);
-    if (min) for (const l of wrap(`minimized: ${statsLine(min)}`, 80, '  ')) io.out(l);
+    if (min) for (const l of statsLines(min)) io.out(`minimized, ${l}`);
     reportText(model, r, io);
     if (values['trace-out'] && r.trace) io.out(`trace written to ${values['trace-out']}`);
   }
