@@ -80,6 +80,7 @@ export function validateScenario(x: unknown, where: string): ScenarioDef {
   let chosen: ChosenStart | undefined;
   if (r.chosen !== undefined) {
     const c = k.record(r.chosen, 'chosen', ['slabs', 'places', 'owner']);
+    if (Array.isArray(c.places) && c.places.length === 0) k.fail('chosen.places', 'must list at least one place (node_partial, none, cpu_partial)');
     if (slabs.length > 0) k.fail('chosen', 'and explicit slabs cannot both be given (the checker chooses the slabs)');
     chosen = {
       slabs: k.int(c.slabs, 'chosen.slabs', 1, Math.min(3, pool)),

@@ -63,6 +63,9 @@ export function dimsOf(sc: ScenarioDef, v: VersionDef, p: CacheParams, kasan: bo
  * list, full; on a node or CPU partial list, at least one object free. The
  * freelist holds the free objects in index order.
  */
+/** Most start layouts a chosen start may have (each is an initial state, kept in memory). */
+export const MAX_CHOSEN_LAYOUTS = 100_000;
+
 export function chosenLayouts(sc: ScenarioDef, v: VersionDef): SlabInit[][] {
   const ch = sc.chosen!;
   if (sc.slabs.length > 0) impossible(`scenario ${sc.name} gives both explicit slabs and a chosen start`);
@@ -85,11 +88,17 @@ export function chosenLayouts(sc: ScenarioDef, v: VersionDef): SlabInit[][] {
       }
     }
   });
+  // Each layout is an initial state: refuse a bound that would make more than the search could start from.
+  let count = 1;
+  for (let k = 1, pow = 1; k <= ch.slabs; k++) count += pow *= one.length;
+  if (count > MAX_CHOSEN_LAYOUTS) {
+    impossible(`scenario ${sc.name} chooses among ${count > 1e12 ? 'more than 10^12' : count} start layouts (${one.length} per slab, up to ${ch.slabs} slabs), more than ${MAX_CHOSEN_LAYOUTS}: lower chosen.slabs, the objects per slab or chosen.places`);
+  }
   let layouts: SlabInit[][] = [[]];
   const out: SlabInit[][] = [[]];
   for (let k = 1; k <= ch.slabs; k++) {
     layouts = layouts.flatMap((l) => one.map((s) => [...l, s]));
-    out.push(...layouts);
+    for (const l of layouts) out.push(l);
   }
   return out;
 }
