@@ -69,6 +69,7 @@ export function validateScenario(x: unknown, where: string): ScenarioDef {
   const cache = Object.fromEntries(CACHE_KEYS.map((key) => [key, k.int(cacheRec[key], `cache.${key}`, key === 'objects' ? 1 : 0, key === 'objects' ? 16 : 64)])) as unknown as ScenarioDef['cache'];
   const nodes = k.array(r.nodes, 'nodes').map((n, i) => ({ memory: k.bool(k.record(n, `nodes[${i}]`, ['memory']).memory, `nodes[${i}].memory`) ?? true }));
   if (nodes.length < 1 || nodes.length > 8) k.fail('nodes', 'must list 1 to 8 nodes');
+  if (!nodes.some((n) => n.memory)) k.fail('nodes', 'must include a node with memory (slabs come from memory nodes)');
   const cpus = k.array(r.cpus, 'cpus').map((c, i) => ({ node: k.int(k.record(c, `cpus[${i}]`, ['node']).node, `cpus[${i}].node`, 0, nodes.length - 1) }));
   if (cpus.length < 1 || cpus.length > 8) k.fail('cpus', 'must list 1 to 8 CPUs');
   const pool = k.int(r.pool, 'pool', 0, 32);

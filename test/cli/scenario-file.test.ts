@@ -96,6 +96,7 @@ describe('a scenario file written outside the repository', () => {
     ['an expectation that is neither a verdict nor a violation', { ...GOOD, expect: { '7.0': 'fine' } }, /expect\['7\.0'\] must be 'ok', 'deadlock', 'livelock' or \{ violation: 'property' \}/],
     ['an expected violation of a property the version does not have', { ...GOOD, expect: { '7.0': { violation: 'no_such_property' } } }, /scenario w expects a violation of 'no_such_property' on 7\.0, which is not a property of 7\.0 \(its properties: link_words_written_by_owner/],
     ['a free of an object the context does not own', { ...GOOD, contexts: [{ name: 'cpu0/task', ops: [{ op: 'kmem_cache_free', obj: 0 }] }] }, /impossible configuration: scenario w: cpu0\/task frees object 0, which it does not own/],
+    ['no node with memory', { ...GOOD, nodes: [{ memory: false }] }, /nodes must include a node with memory/],
     ['a chosen start with no place to put a slab', { ...GOOD, chosen: { slabs: 1, places: [] } }, /chosen\.places must list at least one place/],
     ['a chosen start with more layouts than a search can start from', { ...GOOD, cache: { ...GOOD.cache, objects: 16 }, pool: 3, chosen: { slabs: 3 } }, /scenario w chooses among more than 10\^12 start layouts \(65536 per slab, up to 3 slabs\), more than 100000/],
     ['an object in two places', { ...GOOD, slabs: [{ node: 0, place: { on: 'node_partial' }, free: [0], owners: { 'cpu0/task': [0, 1] } }] }, /object 0 is both in S0's freelist and cpu0\/task/],
