@@ -128,6 +128,9 @@ export function definePatch(spec: PatchSpec, source = 'built-in'): Patch {
         const [fn, pc] = [name.slice(0, i), name.slice(i + 1)];
         const old = fns[fn];
         if (i <= 0 || !pc || !old) throw new UsageError(`patch ${spec.name}: steps names ${JSON.stringify(name)}, which is not function/label of a kernel function of ${v.id} (see slubcheck steps ${v.id})`);
+        if (typeof change === 'function' && !old.steps[pc]) {
+          throw new UsageError(`patch ${spec.name}: steps['${name}'] changes a step ${fn} does not have in ${v.id} (its labels: ${Object.keys(old.steps).join(', ')})`);
+        }
         const step = typeof change === 'function' ? change(old.steps[pc]) : change;
         fns[fn] = { ...old, steps: { ...old.steps, [pc]: step } };
       }

@@ -643,7 +643,8 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
   }
   let min: Minimized<any, any> | undefined;
   if (values.minimize && r.trace && r.result !== 'livelock') {
-    min = minimize(model, r.trace, { ...stops });
+    // The same budget as the minimize command: a minute, then the best trace so far.
+    min = minimize(model, r.trace, { maxSeconds: 60, ...stops });
     r = { ...r, trace: min.trace, path: min.path, ...(min.explanation !== undefined ? { explanation: min.explanation } : {}) };
   }
   if (values['trace-out'] && r.trace) {

@@ -200,6 +200,8 @@ describe('patch files', () => {
       'syntax.ts': ['export default (api => {\n  const x = ;\n});\n', /cannot load patch \.\/syntax\.ts: .*syntax\.ts:2:\d+: ERROR: /],
       'throws.ts': ['throw new Error("boom at load");\nexport default 1;\n', /cannot load patch \.\/throws\.ts: boom at load/],
       'unknown-fn.ts': ["export default ({ definePatch }) => definePatch({ name: 'x', summary: 's', appliesTo: ['17c38c88'], functions: { no_such_fn: { entry: 'a', steps: {} } } });\n", /names unknown kernel function no_such_fn in 17c38c88/],
+      'misspelt-step.ts': ["export default ({ definePatch }) => definePatch({ name: 'x', summary: 's', appliesTo: ['17c38c88'], steps: { '__slab_free/put_cpu_parital': (old) => ({ ...old }) } });\n", /steps\['__slab_free\/put_cpu_parital'\] changes a step __slab_free does not have in 17c38c88 \(its labels: snapshot/],
+      'step-of-unknown-fn.ts': ["export default ({ definePatch }) => definePatch({ name: 'x', summary: 's', appliesTo: ['17c38c88'], steps: { 'no_such_fn/a': { cite: 'c', reads: [], writes: [], run: () => {} } } });\n", /steps names "no_such_fn\/a", which is not function\/label of a kernel function of 17c38c88/],
       'bad-version.ts': ["export default ({ definePatch }) => definePatch({ name: 'x', summary: 's', appliesTo: ['9.9'] });\n", /applies to unknown version '9\.9'/],
       'other-version.ts': ["export default ({ definePatch }) => definePatch({ name: 'x', summary: 's', appliesTo: ['7.0'] });\n", /applies to 7\.0, not 17c38c88/],
       'no-default.ts': ['export const x = 1;\n', /has no default export/],
