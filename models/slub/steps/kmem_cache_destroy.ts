@@ -24,8 +24,12 @@ interface DestroyL {
 }
 
 interface ShutdownL {
-  works: ListView;
   n: number;
+  ret: number | null;
+}
+
+interface FlushAllL {
+  works: ListView;
   ret: number | null;
 }
 
@@ -128,12 +132,17 @@ export const kmem_cache_destroy: FnDef<DestroyL> = fn<DestroyL>({
  * sheaves; then for each node: barn_shrink(), free_partial(), and return 1
  * at the first node that still has partial slabs or slabs at all.
  */
-export const __kmem_cache_shutdown: FnDef<ShutdownL> = fn<ShutdownL>({
-  locals: { works: T.ids('cpus'), n: T.node, ret: T.ret },
-  entry: 'flush_all_cpus_locked',
+/**
+ * flush_all_cpus_locked() (K6 X1): queue the flush work on every CPU that
+ * has something to flush, then flush_work() each. Its own function, since
+ * kernel patches call it from new places (a second flush in the shutdown).
+ */
+export const flush_all_cpus_locked: FnDef<FlushAllL> = fn<FlushAllL>({
+  locals: { works: T.ids('cpus'), ret: T.ret },
+  entry: 'queue',
   steps: {
-    flush_all_cpus_locked: {
-      cite: 'mm/slub.c __kmem_cache_shutdown() -> flush_all_cpus_locked(): queue_work_on(cpu, flushwq, flush_cpu_slab / flush_cpu_sheaves) where has_cpu_slab() or has_pcs_used() (K6 X1)',
+    queue: {
+      cite: 'mm/slub.c flush_all_cpus_locked(): queue_work_on(cpu, flushwq, flush_cpu_slab / flush_cpu_sheaves) where has_cpu_slab() or has_pcs_used() (K6 X1)',
       reads: ['cpu*.pcs', 'cpu*.kmem_cache_cpu'],
       writes: ['cpu*.work'],
       run: (x) => {
@@ -142,18 +151,32 @@ export const __kmem_cache_shutdown: FnDef<ShutdownL> = fn<ShutdownL>({
           if (needsFlush(x, i)) works.push(queue_work_on(x, i, 'flush_cpu_sheaves'));
         });
         x.l.works.set(works);
-        goto(x, 'flush_all_wait');
+        goto(x, 'wait');
       },
     },
-    flush_all_wait: {
+    wait: {
       cite: 'mm/slub.c flush_all_cpus_locked(): flush_work() on each queued work (K6 X1)',
       reads: ['cpu*.work'],
       writes: [],
       guard: (x) => worksDone(x.d, x.l.works.toArray()),
       run: (x) => {
         x.l.works.clear();
-        goto(x, 'rcu_barrier');
+        ret(x, null);
       },
+    },
+  },
+});
+
+export const __kmem_cache_shutdown: FnDef<ShutdownL> = fn<ShutdownL>({
+  locals: { n: T.node, ret: T.ret },
+  entry: 'flush_all_cpus_locked',
+  steps: {
+    flush_all_cpus_locked: {
+      local: true,
+      cite: 'mm/slub.c __kmem_cache_shutdown(): flush_all_cpus_locked(s) (K6 X1)',
+      reads: [],
+      writes: [],
+      run: (x) => call(x, 'flush_all_cpus_locked', {}, 'rcu_barrier'),
     },
     rcu_barrier: {
       local: true,
