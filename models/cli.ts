@@ -6,9 +6,10 @@ import { registry } from './index.ts';
 import { DEMO, DEMO_HEADERS } from './slub/demo.ts';
 import { findScenario } from './slub/scenarios.ts';
 import { wrap } from '../src/engine/render.ts';
-import { isPatchFile, loadPatchFile, PATCH_LOAD_SECONDS, splitPatchRef } from './slub/patches.ts';
+import { isPatchFile, loadPatchFile, splitPatchRef } from './slub/patches.ts';
+import { LOAD_SECONDS } from './slub/load-module.ts';
 import { UsageError } from '../src/engine/errors.ts';
-import { loadScenarioFile, SCENARIO_LOAD_SECONDS } from './slub/scenario-files.ts';
+import { loadScenarioFile } from './slub/scenario-files.ts';
 import { readTraceArgument } from '../src/engine/trace.ts';
 
 export interface MainHooks {
@@ -40,14 +41,14 @@ async function preloadPatches(argv: readonly string[], hooks: MainHooks): Promis
     else if (a.startsWith('--scenario-file=')) scenarioFiles.push(a.slice('--scenario-file='.length));
   });
   for (const file of scenarioFiles) {
-    hooks.onLoading?.(`scenario file ${file}`, SCENARIO_LOAD_SECONDS);
+    hooks.onLoading?.(`scenario file ${file}`, LOAD_SECONDS);
     await loadScenarioFile(file);
     hooks.onLoaded?.(file);
   }
   for (const n of names) {
     if (!isPatchFile(n)) continue;
     const file = splitPatchRef(n).file;
-    hooks.onLoading?.(`patch file ${file}`, PATCH_LOAD_SECONDS);
+    hooks.onLoading?.(`patch file ${file}`, LOAD_SECONDS);
     await loadPatchFile(file);
     hooks.onLoaded?.(file);
   }

@@ -3,7 +3,7 @@
 // `--patch ./file.ts`.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { contentHash, importUserFile, LOAD_SECONDS } from './load-module.ts';
+import { contentHash, importUserFile } from './load-module.ts';
 import { UsageError } from '../../src/engine/errors.ts';
 import type { VersionDef } from './versions.ts';
 import { findVersion } from './versions.ts';
@@ -30,8 +30,6 @@ const BUILT_IN: readonly [unknown, string][] = [
   [shutdownShrinkFirst, 'shutdown-barn-shrink-first.ts'],
 ];
 
-export { contentHash };
-
 const PATCH_DIR = fileURLToPath(new URL('../../patches/', import.meta.url));
 
 export const PATCHES: readonly Patch[] = BUILT_IN.map(([mod, file]) => ({
@@ -45,8 +43,6 @@ const loaded = new Map<string, Patch>();
 /** Does a --patch argument name a file rather than a built-in patch? */
 export const isPatchFile = (arg: string): boolean => /[/\\]/.test(arg) || /\.(m?[jt]s)$/.test(arg);
 
-/** How long a patch file may take to load (its top-level code) before it is rejected. */
-export const PATCH_LOAD_SECONDS = LOAD_SECONDS;
 
 /** A reference to a patch as configurations and replay tokens record it: a built-in name, or `file#sha256=<hash>`. */
 const HASH_MARK = '#sha256=';

@@ -7,7 +7,7 @@
 // inline, in the configuration: a replay token of a run on a scenario file
 // replays without the file.
 import { UsageError } from '../../src/engine/errors.ts';
-import { defaultExport, importUserFile, LOAD_SECONDS } from './load-module.ts';
+import { defaultExport, importUserFile } from './load-module.ts';
 import { findVersion } from './versions.ts';
 import type { ChosenStart, ContextInit, Expectation, ScenarioDef, SlabInit } from './scenarios.ts';
 import type { Op } from './state.ts';
@@ -184,8 +184,6 @@ function contextInit(k: Checker, x: unknown, path: string, cpus: number): Contex
 /** Scenario files loaded this run, by the path that named them. */
 const loaded = new Map<string, ScenarioDef>();
 
-/** How long a scenario file may take to load. */
-export const SCENARIO_LOAD_SECONDS = LOAD_SECONDS;
 
 /** Loads and checks a scenario file; every failure is one UsageError line. */
 export async function loadScenarioFile(file: string): Promise<ScenarioDef> {

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFileSync, writeFileSync, writeSync } from 'node:fs';
 import type { Expected, Model, ModelEntry, ModelOptions, Plain, Registry } from '../engine/model.ts';
+import { asExpected } from '../engine/search.ts';
 import { EngineError, ModelError, UsageError } from '../engine/errors.ts';
 import { search, stateKey, type CheckResult } from '../engine/search.ts';
 import { restrict, unwrapResult } from '../engine/preemption.ts';
@@ -358,12 +359,6 @@ function waitLines(model: Model<any, any>, r: CheckResult<any, any>): string[] {
 }
 
 /** The text report of a check: verdict, trace table, replay command, figures; at most 80 columns. */
-/** Whether a result is what the configuration expects: true, false, or null when a bound cut the search short before it could tell. */
-export function asExpected(e: Expected, r: CheckResult<any, any>): boolean | null {
-  if (r.result === e.result) return e.result !== 'violation' || r.property === e.property ? (e.result !== 'ok' || r.complete ? true : null) : false;
-  return r.result === 'ok' && !r.complete ? null : false;
-}
-
 function expectedLine(e: Expected, r: CheckResult<any, any>): string {
   const want = e.result === 'violation' ? `a violation of ${e.property}` : e.result === 'ok' ? 'no violation (complete)' : `a ${e.result}`;
   const verdict = asExpected(e, r);

@@ -2,8 +2,8 @@
 // check (its labels, verdict, states, seconds, whether it matched), then the
 // shortest counterexample of every violation found. Generic: the rows come
 // from the model families (e.g. the SLUB demonstration).
-import type { Plain, Registry } from '../engine/model.ts';
-import { search, type CheckResult } from '../engine/search.ts';
+import type { Expected, Plain, Registry } from '../engine/model.ts';
+import { asExpected, search, type CheckResult } from '../engine/search.ts';
 import { renderGrid, renderTable, wrap } from '../engine/render.ts';
 import type { Io } from './main.ts';
 import { replayCommandLines } from '../engine/trace.ts';
@@ -14,7 +14,7 @@ export interface SuiteRow {
   readonly model: string;
   readonly config: Plain;
   /** The expected verdict, and the property when a violation is expected. */
-  readonly expect: { readonly result: 'ok' | 'violation' | 'deadlock' | 'livelock'; readonly property?: string };
+  readonly expect: Pick<Expected, 'result' | 'property'>;
   /** What the row shows, one line (printed above its trace). */
   readonly title: string;
   /** The command that runs this check alone. */
@@ -42,7 +42,7 @@ export function runSuite(registry: Registry, rows: readonly SuiteRow[], io: Io, 
     if (!entry) throw new Error(`suite row names unknown model ${row.model}`);
     const model = entry.build(row.config);
     const r = search(model);
-    const matches = r.result === row.expect.result && (row.expect.property === undefined || r.property === row.expect.property) && (r.result !== 'ok' || r.complete);
+    const matches = asExpected(row.expect, r) === true;
     return { row, model, r, matches };
   });
   const cells = results.map(({ row, r, matches }) => [

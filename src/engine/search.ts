@@ -13,7 +13,7 @@
 // exhausted the reachable states is `complete`; after a complete
 // exhaustive search every reachable state must also be able to reach a
 // terminal one (liveness.ts), or the result is a livelock.
-import type { Action, Emit, Model, Plain, Property, PropertyKind } from './model.ts';
+import type { Action, Emit, Expected, Model, Plain, Property, PropertyKind } from './model.ts';
 import { EngineError, ModelError, UsageError } from './errors.ts';
 import { canonicalJson, fingerprint } from './fingerprint.ts';
 import { EdgeList, findLivelock } from './liveness.ts';
@@ -861,4 +861,10 @@ function randomRuns<S, A extends Action>(model: Model<S, A>, P: Model<Uint32Arra
 /** The canonical JSON of a state of any model (packed states as their words), for tests. */
 export function stateKey(s: unknown): string {
   return s instanceof Uint32Array ? Array.from(s).join(',') : canonicalJson(s);
+}
+
+/** Whether a result is what the configuration expects: true, false, or null when a bound cut the search short before it could tell. */
+export function asExpected(e: Pick<Expected, 'result' | 'property'>, r: CheckResult<any, any>): boolean | null {
+  if (r.result === e.result) return e.property === undefined || r.property === e.property ? (e.result !== 'ok' || r.complete ? true : null) : false;
+  return r.result === 'ok' && !r.complete ? null : false;
 }
