@@ -636,6 +636,13 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
     };
     r = preemptions === undefined ? search(model, opts) : unwrapResult(model, search(restrict(model, { preemptions }), { ...opts, liveness: false }), preemptions);
   }
+  // The code the patches change that this search never ran (a misspelt new label, or a scenario that does not reach
+  // it): said, not silently passed over. A portfolio's workers keep their own coverage, so it is not known there.
+  const patchArgs = values.patch ?? [];
+  const notRun =
+    patchArgs.length > 0 && entry.changedCode && model.coverage && !(workers !== undefined && workers > 1)
+      ? entry.changedCode(patchArgs).filter((c) => !((model.coverage!().get(c) ?? 0) > 0))
+      : [];
   let min: Minimized<any, any> | undefined;
   if (values.minimize && r.trace && r.result !== 'livelock') {
     // The same budget as the minimize command: a minute, then the best trace so far.
@@ -657,6 +664,7 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
         ...(seed !== undefined ? { seed } : {}),
         ...(min ? { minimized: { before: min.before, after: min.after } } : {}),
         ...(model.expected ? { expected: { ...model.expected }, as_expected: asExpected(model.expected, r) } : {}),
+        ...(notRun.length ? { patch_code_not_run: notRun } : {}),
         ...(waitLines(model, r).length ? { waits: waitLines(model, r) } : {}),
       }),
     );
@@ -664,6 +672,7 @@ function cmdCheck(registry: Registry, args: string[], io: Io): number {
     for (const l of wrap(`slubcheck: ${model.id}${describeConfig(model.config)} (${strategy}${seed !== undefined ? ` seed ${seed}` : ''})`, 80, '  ')) io.out(l);
     if (min) for (const l of statsLines(min)) io.out(`minimized, ${l}`);
     reportText(model, r, io);
+    if (notRun.length) for (const l of wrap(`warning: this search never ran the patch's ${notRun.join(', ')} (a scenario that does not reach it, or a label no step goes to; slubcheck verify says NOT EXERCISED)`, 80, '  ')) io.out(l);
     if (values['trace-out'] && r.trace) io.out(`trace written to ${values['trace-out']}`);
   }
   return r.result === 'ok' ? EXIT.ok : EXIT.violation;

@@ -177,6 +177,20 @@ describe('patch files', () => {
     expect(changed.stderr.trim()).toMatch(/^slubcheck: error: patch file \.\/no-guard\.ts has changed since this was recorded \(sha256 [0-9a-f]{12}, now [0-9a-f]{12}\)/);
   });
 
+  it('make check warn, not pass silently, when the search never ran a step the patch adds under a misspelt label', () => {
+    const dir = outside();
+    writeFileSync(
+      join(dir, 'typo.ts'),
+      "export default ({ definePatch, call }) => definePatch({ name: 'typo', summary: 's', appliesTo: ['17c38c88'], steps: { '__slab_free/put_cpu_parital': { cite: 'mm/slub.c x', reads: ['node.list_lock'], writes: [], run: (x) => call(x, 'put_cpu_partial', { slab: x.l.slab, drain: true }, 'done') } } });\n",
+    );
+    const r = run(dir, 'check', '17c38c88', '--patch', './typo.ts', '--quiet');
+    expect(flat(r.stdout)).toMatch(/warning: this search never ran the patch's __slab_free\/put_cpu_parital/);
+    const j = JSON.parse(run(dir, 'check', '17c38c88', '--patch', './typo.ts', '--quiet', '--json').stdout);
+    expect(j.patch_code_not_run).toEqual(['__slab_free/put_cpu_parital']);
+    // A patch whose step the search runs gets no such warning.
+    expect(cli('check', '17c38c88', '--patch', 'hao-li-list-lock-barrier', '--quiet').out).not.toMatch(/never ran the patch/);
+  });
+
   it('can keep locals of their own and add a property that reads them', () => {
     const dir = outside();
     writeFileSync(join(dir, 'counting.ts'), readFileSync(join(import.meta.dirname, 'fixture-counting-patch.ts.txt'), 'utf8'));
