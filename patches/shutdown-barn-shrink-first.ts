@@ -14,7 +14,7 @@
 //  		free_partial(s, n);
 import type { PatchApi } from '../models/slub/patch-api.ts';
 
-export default ({ definePatch, call, goto }: PatchApi) =>
+export default ({ definePatch, barn_shrink, goto }: PatchApi) =>
   definePatch({
     name: 'shutdown-barn-shrink-first',
     summary: '__kmem_cache_shutdown(): barn_shrink() every node before flush_all_cpus_locked(), not after rcu_barrier()',
@@ -25,22 +25,8 @@ export default ({ definePatch, call, goto }: PatchApi) =>
         cite: 'mm/slub.c (+fix b) __kmem_cache_shutdown(): for_each_kmem_cache_node: barn_shrink() before flush_all_cpus_locked()',
         reads: ['node*.barn'],
         writes: ['node*.barn'],
-        run: (x) => {
-          const objs = x.d.nodes.flatMap((n) => n.barn.fullObjects());
-          for (const n of x.d.nodes) {
-            n.barn.clearFull();
-            n.barn.empty = 0;
-          }
-          if (objs.length === 0) return goto(x, 'flush_all_cpus_locked');
-          call(x, 'sheaf_flush_unused', { held: objs }, 'flush_all_cpus_locked');
-        },
+        run: (x) => barn_shrink(x, x.d.nodes.map((_n, i) => i), 'flush_all_cpus_locked'),
       },
-      '__kmem_cache_shutdown/barn_shrink': {
-        local: true,
-        cite: 'mm/slub.c (+fix b) __kmem_cache_shutdown(): the loop no longer calls barn_shrink(); free_partial(s, n)',
-        reads: [],
-        writes: [],
-        run: (x) => goto(x, 'free_partial'),
-      },
+      '__kmem_cache_shutdown/barn_shrink': (old) => ({ ...old!, local: true, reads: [], writes: [], run: (x) => goto(x, 'free_partial') }),
     },
   });

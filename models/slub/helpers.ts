@@ -1,9 +1,10 @@
 // Small shared pieces of the SLUB steps: the page allocator pool, node
-// choice, locks, and freeing a list of held objects.
+// choice, and freeing a list of held objects.
 import { UsageError } from '../../src/engine/errors.ts';
 import { add_partial, seen } from './mm.ts';
 import { call, ret, type CacheParams, type StepCtx } from './kernel.ts';
-import type { Ctx, Obj, SlabId, SlubState } from './state.ts';
+import { lock, unlock } from './locks.ts';
+import type { Obj, SlabId, SlubState } from './state.ts';
 
 /** The memory node an allocation on `cpu` uses (numa_mem_id(); a memoryless CPU's nearest node with memory). */
 export function memNode(s: SlubState, cpu: number): number {
@@ -58,23 +59,6 @@ export function linkChain(x: StepCtx, objs: readonly Obj[]): { head: Obj; tail: 
   for (let i = 0; i < objs.length; i++) x.d.setFp(objs[i]!, i + 1 < objs.length ? objs[i + 1]! : null);
   return { head: objs[0]!, tail: objs[objs.length - 1]! };
 }
-
-/** spin_lock_irqsave(&n->list_lock). */
-export function lock(x: StepCtx, n: number): void {
-  x.d.nodes[n]!.list_lock = x.ctx;
-  x.d.ctx[x.ctx]!.irqoff++;
-}
-
-/** spin_unlock_irqrestore(&n->list_lock). */
-export function unlock(x: StepCtx, n: number): void {
-  x.d.nodes[n]!.list_lock = null;
-  x.d.ctx[x.ctx]!.irqoff--;
-}
-
-export const lockFree = (s: SlubState, n: number): boolean => s.nodes[n]!.list_lock === null;
-
-/** The pcs lock of the CPU `ctx` runs on is free. */
-export const pcsFree = (s: SlubState, ctx: Ctx): boolean => s.cpus[Number(ctx.slice(3, ctx.indexOf('/')))]!.pcs_lock === null;
 
 /** alloc_from_new_slab(): a new slab with objects left goes on its node's partial list (HEAD) under list_lock; then inc_slabs_node. */
 export function addNewSlabToPartial(x: StepCtx, k: SlabId): void {

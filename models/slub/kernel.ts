@@ -18,6 +18,7 @@
 //   off. Contexts of different CPUs interleave freely.
 import { ModelError } from '../../src/engine/errors.ts';
 import type { Emit, Plain } from '../../src/engine/model.ts';
+import { releaseBefore, type LockName } from './locks.ts';
 import { cpuOf, type Ctx, type FrameView, type Locals, type LocalsSpec, type Messages, type Op, type SlubLayout, type SlubState } from './state.ts';
 
 export interface CacheParams {
@@ -62,6 +63,8 @@ export interface Env {
   readonly msgs: Messages;
   /** Context names in order (without the environment). */
   readonly contexts: readonly string[];
+  /** Locks some patch dropped somewhere in this version: steps `under` them are not fused. */
+  readonly dropped: ReadonlySet<LockName>;
   /** Whose `owns` set holds the objects a context allocated: its own, or, when clients share their objects (any may free any), the first context's. */
   readonly pool: (ctx: Ctx) => Ctx;
 }
@@ -96,6 +99,15 @@ export interface StepDef<L extends Locals = Locals> {
    * when it does, so that an irq can find the lock taken.
    */
   readonly localUnlessIrq?: boolean;
+  /**
+   * A step inside the section of this lock, split from the step before it at
+   * a shared access the lock protects: fused into the step before it while
+   * every path of the version takes the lock, a separate step once a patch
+   * drops the lock anywhere (locks.ts).
+   */
+  readonly under?: LockName;
+  /** Locks this step runs without (set by a patch's `dropLocks`): its operations on them do nothing. */
+  readonly without?: readonly LockName[];
 }
 
 export interface FnDef<L extends Locals = Locals> {
@@ -121,6 +133,8 @@ export class Runner implements StepCtx {
   cpu = -1;
   f!: FrameView;
   l!: Locals;
+  /** The step being run or whose guard is being tested (locks.ts reads its `without`). */
+  step: StepDef | undefined = undefined;
   emit: Emit = () => {};
   constructor(readonly e: Env) {}
   /** Points the runner at the top frame of `ctx`; false when it is idle. */
@@ -167,6 +181,10 @@ const dead = (x: StepCtx): boolean => x.d.ctx[x.ctx]!.stack.length === 0;
 export function goto(x: StepCtx, pc: string): void {
   if (dead(x)) return;
   x.f.pc = pc;
+  if (x.e.dropped.size > 0) {
+    const next = x.e.fns[x.f.fn]?.steps[pc];
+    if (next?.without) releaseBefore(x, next);
+  }
 }
 
 /** Calls `fn` with `args` (its locals); when it returns, the caller continues at `cont` with the result in its `ret`. */
@@ -359,7 +377,21 @@ function chosen(s: SlubState, choices: readonly Op['op'][], gfps: readonly strin
 }
 
 export function isLocal(e: Env, st: StepDef, cpu: number): boolean {
-  return st.local === true || (st.localUnlessIrq === true && !e.irqCpus[cpu]);
+  if (st.local === true) return true;
+  if (st.localUnlessIrq === true) return !e.irqCpus[cpu] && !e.dropped.has('pcs_lock');
+  return st.under !== undefined && !e.dropped.has(st.under);
+}
+
+/** Tests a step's guard (with the runner pointed at the step, for the lock operations in it). */
+export function enabled(x: Runner, st: StepDef): boolean {
+  x.step = st;
+  return !st.guard || st.guard(x);
+}
+
+/** Runs a step. */
+export function runStep(x: Runner, st: StepDef): void {
+  x.step = st;
+  st.run(x);
 }
 
 /** Runs local (private) steps at the top of the runner's context until a shared step or an empty stack; `trail` collects their step codes. */
@@ -369,7 +401,7 @@ export function runLocals(x: Runner, trail?: number[]): void {
     const st = stepOf(x.e, x.f);
     if (!isLocal(x.e, st, x.cpu)) return;
     trail?.push(stepCode(x.f));
-    st.run(x);
+    runStep(x, st);
   }
   throw new ModelError(x.e.L.modelId, `context ${x.ctx} loops through local steps`);
 }

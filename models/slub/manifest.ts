@@ -119,7 +119,7 @@ export const MANIFEST: readonly ManifestRow[] = [
   { version: '7.0', scenario: 'refill-page-alloc-fails', patches: ['sheaf-flush-on-failed-refill'], result: 'ok', states: 32, depth: 8, unreached: ['cmpxchg_lost_a_race', 'sheaf_refilled_from_slabs', 'sheaf_traded_at_barn', 'irq_found_pcs_locked'] },
   { version: '17c38c88', scenario: 'irq-same-cpu', patches: ['remove-slub-cpu-partial'], result: 'ok', states: 5251, depth: 29, unreached: ['cmpxchg_lost_a_race', 'sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },
   { version: '17c38c88', scenario: 'refill-page-alloc-fails', patches: ['sheaf-flush-on-failed-refill'], result: 'ok', states: 42, depth: 12, unreached: ['cmpxchg_lost_a_race', 'sheaf_refilled_from_slabs', 'sheaf_traded_at_barn', 'irq_found_pcs_locked'] },
-  { version: '7.0', scenario: 'irq-same-cpu', patches: ['broken-free-to-pcs-unlocked'], result: 'violation', states: 74, depth: 4, property: 'object_conservation', steps: 4 },
+  { version: '7.0', scenario: 'irq-same-cpu', patches: ['broken-free-to-pcs-unlocked'], result: 'violation', states: 164, depth: 6, property: 'object_conservation', steps: 6 },
   { version: 'v6.19', scenario: 'destroy-barn-full-slab', patches: ['shutdown-flush-after-barn-shrink'], result: 'ok', states: 25, depth: 24, unreached: ['rcu_sheaf_callback_ran'] },
   { version: 'v6.19', scenario: 'destroy-mixed', patches: ['shutdown-flush-after-barn-shrink'], result: 'ok', states: 2171, depth: 43, unreached: [] },
   { version: 'v6.19', scenario: 'destroy-mixed', patches: ['shutdown-flush-after-barn-shrink'], kasan: true, result: 'violation', states: 345, depth: 22, property: 'kmem_cache_destroy_leaves_no_objects', steps: 22 },

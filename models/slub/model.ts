@@ -11,7 +11,7 @@
 import { ModelError, UsageError } from '../../src/engine/errors.ts';
 import type { Action, Emit, Model, Plain, Property } from '../../src/engine/model.ts';
 import { beginOp } from './steps/client.ts';
-import { enterRoot, isInterrupt, mayRun, Runner, runLocals, startable, stepCode, stepName, stepOf, type CacheParams, type Env, type VersionFeatures } from './kernel.ts';
+import { enabled, enterRoot, isInterrupt, runStep, mayRun, Runner, runLocals, startable, stepCode, stepName, stepOf, type CacheParams, type Env, type VersionFeatures } from './kernel.ts';
 import { applyPatches } from './patches.ts';
 import { findScenario, type ScenarioDef } from './scenarios.ts';
 import { validateScenario } from './scenario-files.ts';
@@ -106,7 +106,8 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
   const irqCpus = sc.cpus.map((_c, i) => contexts.some((c) => cpuOf(c) === i && isInterrupt(c)));
   const tidStep = 2 ** Math.ceil(Math.log2(Math.max(1, sc.cpus.length)));
   const pool = sc.sharedObjects ? (_ctx: string) => clients[0]! : (ctx: string) => ctx;
-  const env: Env = { p, fns: v.fns, v: features, irqCpus, tidStep, scenario: sc.name, pageAllocCanFail: sc.pageAllocCanFail === true, L, msgs, contexts: clients, pool };
+  const dropped = new Set(Object.values(v.fns).flatMap((f) => Object.values(f.steps).flatMap((st) => st.without ?? [])));
+  const env: Env = { p, fns: v.fns, v: features, irqCpus, dropped, tidStep, scenario: sc.name, pageAllocCanFail: sc.pageAllocCanFail === true, L, msgs, contexts: clients, pool };
   const memory = sc.nodes.map((n) => n.memory);
   const cpuNodes = sc.cpus.map((c) => c.node);
   const newView = () => new SlubState(L, memory, cpuNodes, config.kasan, msgs);
@@ -176,8 +177,7 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
       }
       if (!mayRun(d, ctx, clients)) continue;
       if (x.at(ctx)) {
-        const st = stepOf(env, x.f);
-        if (!st.guard || st.guard(x)) out.push({ context: ctx, step: stepName(L, stepCode(x.f)) });
+        if (enabled(x, stepOf(env, x.f))) out.push({ context: ctx, step: stepName(L, stepCode(x.f)) });
         continue;
       }
       for (const op of startable(d, ctx, clients, choices[ctx]!, gfps, pool(ctx))) {
@@ -186,11 +186,10 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
         const entry = startOp(ctx, op, undefined);
         // An operation that is private from start to end (e.g. a flush with nothing to flush) is one step.
         const running = x.at(ctx);
-        const st = running ? stepOf(env, x.f) : undefined;
-        const enabled = !st?.guard || st.guard(x);
+        const on = !running || enabled(x, stepOf(env, x.f));
         const step = running ? stepName(L, stepCode(x.f)) : entry;
         d.on(s);
-        if (enabled) out.push({ context: ctx, step, ...op });
+        if (on) out.push({ context: ctx, step, ...op });
       }
     }
     return out;
@@ -216,7 +215,7 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
     const code = stepCode(x.f);
     if (stepName(L, code) !== a.step) throw new ModelError(id, `action ${a.context} ${a.step} does not match its context's next step ${stepName(L, code)}`);
     trail.push(code);
-    stepOf(env, x.f).run(x);
+    runStep(x, stepOf(env, x.f));
     runLocals(x, trail);
     flushTrail();
     x.emit = noEmit;

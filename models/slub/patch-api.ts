@@ -23,7 +23,8 @@ import { defaultExport } from './load-module.ts';
 import type { FnDef, FnTable, StepCtx, StepDef, VersionFeatures } from './kernel.ts';
 import { call, goto, ret, tailcall } from './kernel.ts';
 import { add_partial, discard_slab, oops, remove_partial, seen, writeLink } from './mm.ts';
-import { allocate_slab, hasBarn, linkChain, lock, lockFree, memNode, slabFreeFn, unlock } from './helpers.ts';
+import { allocate_slab, hasBarn, linkChain, memNode, slabFreeFn } from './helpers.ts';
+import { isLockName, local_lock, local_trylock, local_unlock, lock, lockFree, LOCKS, pcsFree, unlock, type LockName } from './locks.ts';
 import { chain, cpuChain, nodeList, T } from './state.ts';
 import type { Locals, SlubState } from './state.ts';
 import type { Property } from '../../src/engine/model.ts';
@@ -32,9 +33,9 @@ import { __slab_free_cpu_partial, __slab_free_no_cpu_partial, cmpxchg as slab_up
 import { get_from_partial_node } from './steps/get_from_partial_node.ts';
 import { get_partial_node } from './steps/get_partial_node.ts';
 import { put_cpu_partial, __put_partials, put_cpu_partial_link, detachChain } from './steps/put_cpu_partial.ts';
-import { kmem_cache_destroy, needsFlush } from './steps/kmem_cache_destroy.ts';
+import { barn_shrink, kmem_cache_destroy, needsFlush } from './steps/kmem_cache_destroy.ts';
 import { call_rcu, queue_work_on, worksDone } from './steps/rcu.ts';
-import { addNewSlabToPartial, freeNextHeld, pcsFree, takeHeld } from './helpers.ts';
+import { addNewSlabToPartial, freeNextHeld, takeHeld } from './helpers.ts';
 import { kernelWarning, leak, release, takePrivate } from './mm.ts';
 import { slabPtr, structPtr, nodePtr } from './state.ts';
 import { swapMainSpare } from './steps/alloc_from_pcs.ts';
@@ -66,6 +67,14 @@ export interface PatchSpec {
   readonly entries?: { readonly [fn: string]: string };
   /** Locals the patch adds to a function's frame (types from `T`), by function: `{ free_to_pcs: { size: T.int(0, 'all') } }`. */
   readonly locals?: { readonly [fn: string]: FnDef<any>['locals'] };
+  /**
+   * Locks the patch removes, by function (every step of it) or by
+   * `function/label` (that step, and the lock is released at the end of the
+   * step before it): `{ free_to_pcs: ['pcs_lock'] }` is a diff that deletes
+   * free_to_pcs()'s local_trylock() and local_unlock(). The locks are those
+   * of models/slub/locks.ts; list_lock and pcs_lock can be dropped.
+   */
+  readonly dropLocks?: { readonly [fnOrStep: string]: readonly string[] };
   /** Kernel functions the patch adds. */
   readonly addFunctions?: { readonly [fn: string]: FnDef<any> };
   /** Version switches the patch flips (e.g. kvfreeRcuBarrier). */
@@ -107,7 +116,7 @@ export function definePatch(spec: PatchSpec, source = 'built-in'): Patch {
   if (typeof spec.summary !== 'string') throw new UsageError(`patch ${spec.name} needs a one-line summary`);
   if (!Array.isArray(spec.appliesTo) || spec.appliesTo.length === 0) throw new UsageError(`patch ${spec.name} must name the versions it applies to (appliesTo)`);
   if ('initState' in spec) throw new UsageError(`patch ${spec.name}: initState is no longer supported: states are packed, so a patch keeps what it needs in the locals of its functions (locals: { ... })`);
-  const known = new Set(['name', 'summary', 'appliesTo', 'functions', 'steps', 'entries', 'locals', 'addFunctions', 'features', 'properties', 'deliberatelyBroken']);
+  const known = new Set(['name', 'summary', 'appliesTo', 'functions', 'steps', 'entries', 'locals', 'addFunctions', 'dropLocks', 'features', 'properties', 'deliberatelyBroken']);
   for (const k of Object.keys(spec)) if (!known.has(k)) throw new UsageError(`patch ${spec.name}: unknown field '${k}' (a patch has ${[...known].join(', ')})`);
   return {
     ...spec,
@@ -144,6 +153,22 @@ export function definePatch(spec: PatchSpec, source = 'built-in'): Patch {
       }
       for (const fn of new Set([...Object.keys(spec.steps ?? {}).map((n) => n.slice(0, n.lastIndexOf('/'))), ...Object.keys(spec.entries ?? {}), ...Object.keys(spec.locals ?? {})])) {
         fns[fn] = checkFn(spec.name, fn, fns[fn]);
+      }
+      for (const [where, locks] of Object.entries(spec.dropLocks ?? {})) {
+        const i = where.lastIndexOf('/');
+        const [fn, pc] = i < 0 ? [where, undefined] : [where.slice(0, i), where.slice(i + 1)];
+        const old = fns[fn];
+        if (!old) throw new UsageError(`patch ${spec.name}: dropLocks names ${JSON.stringify(where)}, which is not a kernel function (or function/label) of ${v.id} (see slubcheck steps ${v.id})`);
+        if (pc !== undefined && !old.steps[pc]) throw new UsageError(`patch ${spec.name}: dropLocks names step ${where}, which ${fn} does not have in ${v.id} (its labels: ${Object.keys(old.steps).join(', ')})`);
+        if (!Array.isArray(locks) || locks.length === 0) throw new UsageError(`patch ${spec.name}: dropLocks['${where}'] must be a list of lock names (${Object.keys(LOCKS).join(', ')})`);
+        for (const l of locks) {
+          if (typeof l !== 'string' || !isLockName(l)) throw new UsageError(`patch ${spec.name}: dropLocks['${where}'] names unknown lock ${JSON.stringify(l)} (the locks are ${Object.keys(LOCKS).join(', ')})`);
+          const why = LOCKS[l].droppable;
+          if (why !== true) throw new UsageError(`patch ${spec.name}: ${l} cannot be dropped: ${why}`);
+        }
+        const drop = (st: StepDef): StepDef => ({ ...st, without: [...new Set([...(st.without ?? []), ...(locks as LockName[])])] });
+        const steps = Object.fromEntries(Object.entries(old.steps).map(([k, st]) => [k, pc === undefined || k === pc ? drop(st) : st]));
+        fns[fn] = { ...old, steps };
       }
       for (const p of spec.properties ?? []) {
         const byEvent = p?.kind === 'sometimes' && (typeof p.event === 'string' || Array.isArray(p.event));
@@ -192,6 +217,9 @@ export const patchApi = {
   lock,
   unlock,
   lockFree,
+  local_trylock,
+  local_lock,
+  local_unlock,
   allocate_slab,
   linkChain,
   memNode,
@@ -209,6 +237,7 @@ export const patchApi = {
   detachChain,
   addNewSlabToPartial,
   swapMainSpare,
+  barn_shrink,
   takeHeld,
   freeNextHeld,
   pcsFree,

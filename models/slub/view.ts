@@ -6,7 +6,7 @@
 // owner tag of the link words) and leaves out what no step changed, so a
 // trace diff is one line per field the step touched.
 import type { Plain } from '../../src/engine/model.ts';
-import { mayRun, Runner, stepOf, type Env } from './kernel.ts';
+import { enabled, mayRun, Runner, stepOf, type Env } from './kernel.ts';
 import { mayRunOp } from './scenarios.ts';
 import { chain, cpuChain, cpuOf, GHOST_KEYS, nodeList, type SlubState } from './state.ts';
 import type { SlubModelInfo } from './model.ts';
@@ -93,7 +93,7 @@ export function describeWaits(s: SlubState, contexts: readonly string[], env: En
       continue;
     }
     const st = stepOf(env, x.f);
-    if (st.guard && !st.guard(x)) {
+    if (!enabled(x, st)) {
       const held = locks.filter(([, h]) => h !== ctx).map(([name, h]) => `${name} is held by ${h}`);
       const works = s.cpus.flatMap((cpu, i) => cpu.work.toArray().map((w) => `${w.fn} queued on cpu${i}${w.running ? ' (running)' : ''}`));
       const cbs = s.cpus.flatMap((cpu, i) => cpu.rcu_cbs.toArray().map((cb) => `${cb.fn} on cpu${i}${cb.ready ? ' (ready)' : ' (waiting for a grace period)'}`));

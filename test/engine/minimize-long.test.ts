@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 
 describe('minimize, on long PCT counterexamples of stress', () => {
-  it('shrinks a 53-step, 4-context trace of a free_to_pcs() that stores before its lock (7.0) to the BFS-shortest length, with two contexts', () => {
+  it('shrinks a 44-step, 4-context trace of a free_to_pcs() without its lock (7.0) to the BFS-shortest length, with two contexts', () => {
     const rec = long('7.0-broken-free-to-pcs-pct-seed4');
     const { t, m } = modelOf(rec.token);
     const bfs = search(m, { strategy: 'bfs', liveness: false, maxStates: 2_000_000 });

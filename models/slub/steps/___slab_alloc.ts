@@ -8,7 +8,8 @@
 //   the node partial list (get_from_partial_node) or from a new slab.
 import { call, fn, goto, ret, type FnDef, type StepCtx } from '../kernel.ts';
 import { kernelWarning, oops, seen } from '../mm.ts';
-import { addNewSlabToPartial, allocate_slab, lockFree, memNode } from '../helpers.ts';
+import { addNewSlabToPartial, allocate_slab, memNode } from '../helpers.ts';
+import { lockFree } from '../locks.ts';
 import { slabOfStruct, T, type ListView, type Obj, type SlabId } from '../state.ts';
 
 const preempt = (x: StepCtx, by: number) => {
@@ -257,7 +258,7 @@ export const ___slab_alloc_nocpuslab: FnDef<NoCpuSlabL> = fn<NoCpuSlabL>({
       cite: 'mm/slub.c alloc_from_new_slab(): leftover objects: add_partial(HEAD) under list_lock; inc_slabs_node (RF3)',
       reads: ['node{node}.list_lock'],
       writes: ['node{node}.list', 'slab{slab}.links', 'node{node}.nr_slabs'],
-      guard: (x) => lockFree(x.d, x.d.slabs[x.l.slab!]!.node),
+      guard: (x) => lockFree(x, x.d.slabs[x.l.slab!]!.node),
       run: (x) => {
         addNewSlabToPartial(x, x.l.slab!);
         const X = x.l.held.at(0);

@@ -13,7 +13,7 @@
 // releases list_lock there.
 import { call, fn, goto, ret, type FnDef, type StepCtx, type StepDef } from '../kernel.ts';
 import { add_partial, discard_slab, remove_partial, seen } from '../mm.ts';
-import { lock, lockFree, unlock } from '../helpers.ts';
+import { lock, lockFree, unlock } from '../locks.ts';
 import { T, type ListView, type Obj, type SlabId } from '../state.ts';
 
 export interface SlabFreeL {
@@ -73,7 +73,7 @@ export const lockStep: StepDef<SlabFreeL> = {
   cite: 'mm/slub.c __slab_free(): spin_lock_irqsave(&n->list_lock) before the cmpxchg; on_node_partial = slab_test_node_partial() (SF4, SF7-2)',
   reads: ['node.list_lock', 'slab{slab}.SL_partial'],
   writes: ['node.list_lock'],
-  guard: (x) => lockFree(x.d, slabNode(x)),
+  guard: (x) => lockFree(x, slabNode(x)),
   run: (x) => {
     lock(x, slabNode(x));
     x.l.locked = true;

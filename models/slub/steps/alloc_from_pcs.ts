@@ -7,7 +7,8 @@
 // lock held). The barn is touched under its own lock inside the body.
 import { call, fn, goto, ret, type FnDef, type StepCtx } from '../kernel.ts';
 import { leak, seen } from '../mm.ts';
-import { hasBarn, pcsFree, takeHeld } from '../helpers.ts';
+import { hasBarn, takeHeld } from '../helpers.ts';
+import { local_lock, local_trylock, local_unlock, pcsFree } from '../locks.ts';
 import { T, type ListView, type Obj } from '../state.ts';
 
 export interface AllocPcsL {
@@ -16,14 +17,10 @@ export interface AllocPcsL {
   held_sheaf: ListView;
 }
 
-const unlockPcs = (x: StepCtx) => {
-  x.d.cpus[x.cpu]!.pcs_lock = null;
-};
-
 /** Pops the top of main and releases the pcs lock (PA3). */
 function popMain(x: StepCtx): void {
   const o = x.d.cpus[x.cpu]!.main.pop();
-  unlockPcs(x);
+  local_unlock(x);
   ret(x, o);
 }
 
@@ -44,13 +41,9 @@ export const alloc_from_pcs: FnDef<AllocPcsL> = fn<AllocPcsL>({
       reads: ['cpu{cpu}.pcs_lock'],
       writes: ['cpu{cpu}.pcs_lock'],
       run: (x) => {
-        const c = x.d.cpus[x.cpu]!;
-        if (c.pcs_lock !== null) {
-          seen(x, 'pcs_trylock_failed');
-          return ret(x, null); // PA4: the caller takes the slow path
-        }
-        c.pcs_lock = x.ctx;
-        goto(x, 'take');
+        if (local_trylock(x)) return goto(x, 'take');
+        seen(x, 'pcs_trylock_failed');
+        ret(x, null); // PA4: the caller takes the slow path
       },
     },
     take: {
@@ -69,7 +62,7 @@ export const alloc_from_pcs: FnDef<AllocPcsL> = fn<AllocPcsL>({
           return popMain(x);
         }
         if (!hasBarn(x.d, x.cpu)) {
-          unlockPcs(x); // R3: get_barn() is NULL
+          local_unlock(x); // R3: get_barn() is NULL
           return ret(x, null);
         }
         const barn = x.d.nodes[c.node]!.barn;
@@ -82,7 +75,7 @@ export const alloc_from_pcs: FnDef<AllocPcsL> = fn<AllocPcsL>({
           return popMain(x);
         }
         seen(x, 'barn_get_fail');
-        unlockPcs(x);
+        local_unlock(x);
         if (x.l.gfp !== 'GFP_KERNEL') return ret(x, null); // R6: !can_alloc
         // R5: an empty sheaf from spare, the barn, or alloc_empty_sheaf(); R6: unlock; R7: refill it.
         if (c.spare.exists) c.spare.setNull();
@@ -121,9 +114,9 @@ export const alloc_from_pcs: FnDef<AllocPcsL> = fn<AllocPcsL>({
       cite: 'mm/slub.c __pcs_replace_empty_main(): local_lock(&s->cpu_sheaves->lock) after the refill (R8)',
       reads: ['cpu{cpu}.pcs_lock'],
       writes: ['cpu{cpu}.pcs_lock'],
-      guard: (x) => pcsFree(x.d, x.ctx),
+      guard: (x) => pcsFree(x),
       run: (x) => {
-        x.d.cpus[x.cpu]!.pcs_lock = x.ctx;
+        local_lock(x);
         goto(x, 'install');
       },
     },

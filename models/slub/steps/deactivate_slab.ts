@@ -3,7 +3,7 @@
 // cmpxchg loop, then put it on the node list, discard it, or leave it full.
 import { fn, goto, ret, type FnDef } from '../kernel.ts';
 import { add_partial, discard_slab, seen } from '../mm.ts';
-import { lock, lockFree, unlock } from '../helpers.ts';
+import { lock, lockFree, unlock } from '../locks.ts';
 import { chain, T, type Obj, type SlabId } from '../state.ts';
 
 interface L {
@@ -59,7 +59,7 @@ export const deactivate_slab: FnDef<L> = fn<L>({
       cite: 'mm/slub.c deactivate_slab(): spin_lock_irqsave(list_lock); add_partial(head or tail) (D4)',
       reads: ['node.list_lock'],
       writes: ['node.list', 'slab{slab}.links'],
-      guard: (x) => lockFree(x.d, x.d.slabs[x.l.slab!]!.node),
+      guard: (x) => lockFree(x, x.d.slabs[x.l.slab!]!.node),
       run: (x) => {
         const k = x.l.slab!;
         const n = x.d.slabs[k]!.node;

@@ -9,6 +9,7 @@
 import { call, fn, goto, ret, type FnDef, type StepCtx } from '../kernel.ts';
 import { seen } from '../mm.ts';
 import { hasBarn, linkChain, slabFreeFn, slabOfObj, takeHeld } from '../helpers.ts';
+import { local_trylock, local_unlock } from '../locks.ts';
 import { T, type ListView, type SlabId } from '../state.ts';
 import { swapMainSpare } from './alloc_from_pcs.ts';
 
@@ -16,6 +17,7 @@ export interface FreePcsL {
   slab: SlabId | null;
   held: ListView;
   ret: number | null;
+  size: number;
 }
 
 type X = StepCtx<FreePcsL>;
@@ -25,30 +27,22 @@ function fallback(x: X): void {
   ret(x, takeHeld(x.l.held));
 }
 
-/** Pushes the object onto main and releases the pcs lock. */
+/** pcs->main->objects[pcs->main->size++] = object: reads size here; the store is the step `store`. */
 function push(x: X): void {
-  const c = x.d.cpus[x.cpu]!;
-  c.main.push(x.l.held.at(0));
-  c.pcs_lock = null;
-  x.l.held.clear();
-  seen(x, 'free_fastpath');
-  ret(x, []);
+  x.l.size = x.d.cpus[x.cpu]!.main.length;
+  goto(x, 'store');
 }
 
 function trylock(x: X, body: string): void {
-  const c = x.d.cpus[x.cpu]!;
-  if (c.pcs_lock !== null) {
-    seen(x, 'pcs_trylock_failed');
-    if (body === 'install') x.d.nodes[c.node]!.barn.empty++; // RFM7: the empty sheaf goes to the barn
-    return fallback(x); // PF3
-  }
-  c.pcs_lock = x.ctx;
-  goto(x, body);
+  if (local_trylock(x)) return goto(x, body);
+  seen(x, 'pcs_trylock_failed');
+  if (body === 'install') x.d.nodes[x.d.cpus[x.cpu]!.node]!.barn.empty++; // RFM7: the empty sheaf goes to the barn
+  fallback(x); // PF3
 }
 
 export const free_to_pcs: FnDef<FreePcsL> = fn<FreePcsL>({
   entry: 'trylock',
-  locals: { slab: T.slab, held: T.held(1), ret: T.ret },
+  locals: { slab: T.slab, held: T.held(1), ret: T.ret, size: T.int(0, 'all') },
   steps: {
     trylock: {
       cite: 'mm/slub.c free_to_pcs(): local_trylock(&s->cpu_sheaves->lock), else __slab_free() (PF1, PF3)',
@@ -66,7 +60,7 @@ export const free_to_pcs: FnDef<FreePcsL> = fn<FreePcsL>({
         const cap = x.e.p.sheaf_capacity;
         if (c.main.length < cap) return push(x);
         if (!hasBarn(x.d, x.cpu)) {
-          c.pcs_lock = null; // RFM1
+          local_unlock(x); // RFM1
           return fallback(x);
         }
         const barn = x.d.nodes[c.node]!.barn;
@@ -77,7 +71,7 @@ export const free_to_pcs: FnDef<FreePcsL> = fn<FreePcsL>({
             c.main.clear();
             return push(x);
           }
-          c.pcs_lock = null; // RFM6: unlock, alloc_empty_sheaf(GFP_NOWAIT)
+          local_unlock(x); // RFM6: unlock, alloc_empty_sheaf(GFP_NOWAIT)
           return goto(x, 'install_empty');
         }
         if (c.spare.length < cap) {
@@ -89,11 +83,11 @@ export const free_to_pcs: FnDef<FreePcsL> = fn<FreePcsL>({
           seen(x, 'barn_put_fail');
           const toFlush = c.spare.toArray();
           c.spare.setNull();
-          c.pcs_lock = null;
+          local_unlock(x);
           return call(x, 'sheaf_flush_unused', { held: toFlush }, 'install_empty');
         }
         if (barn.empty === 0) {
-          c.pcs_lock = null; // RFM6 -ENOMEM
+          local_unlock(x); // RFM6 -ENOMEM
           return goto(x, 'install_empty');
         }
         barn.empty--; // RFM4 barn_replace_full_sheaf()
@@ -131,6 +125,25 @@ export const free_to_pcs: FnDef<FreePcsL> = fn<FreePcsL>({
           seen(x, 'barn_put');
         }
         push(x);
+      },
+    },
+    store: {
+      under: 'pcs_lock',
+      cite: 'mm/slub.c free_to_pcs(): pcs->main->objects[pcs->main->size++] = object; local_unlock(&s->cpu_sheaves->lock) (PF1)',
+      reads: ['cpu{cpu}.pcs'],
+      writes: ['cpu{cpu}.pcs', 'cpu{cpu}.pcs_lock'],
+      run: (x) => {
+        const main = x.d.cpus[x.cpu]!.main;
+        const now = main.toArray();
+        // Under the lock size is still main's length. Without it an irq may have pushed (its slot is
+        // overwritten: the object is lost) or popped (the slots between are objects already handed out).
+        if (x.l.size > now.length) x.d.ghost.first('double_alloc', `${x.ctx}: free_to_pcs() stored at objects[${x.l.size}] of a main sheaf that shrank to ${now.length} since it read size: slots ${now.length}..${x.l.size - 1} hold objects already handed out`);
+        main.set([...now.slice(0, x.l.size), x.l.held.at(0)]);
+        x.l.size = 0;
+        x.l.held.clear();
+        local_unlock(x);
+        seen(x, 'free_fastpath');
+        ret(x, []);
       },
     },
   },

@@ -5,7 +5,7 @@
 // unfrozen and on the node list: the window of the put_cpu_partial race.
 import { fn, goto, ret, type FnDef } from '../kernel.ts';
 import { remove_partial, seen } from '../mm.ts';
-import { lock, lockFree, unlock } from '../helpers.ts';
+import { lock, lockFree, unlock } from '../locks.ts';
 import { nodeList, T, type ListView, type SlabId } from '../state.ts';
 
 export interface GetFromPartialL {
@@ -29,7 +29,7 @@ export const get_from_partial_node: FnDef<GetFromPartialL> = fn<GetFromPartialL>
       cite: 'mm/slub.c get_from_partial_node(): spin_lock_irqsave(&n->list_lock), pick the first slab (GP2)',
       reads: ['node{n}.list_lock', 'node{n}.list'],
       writes: ['node{n}.list_lock'],
-      guard: (x) => lockFree(x.d, x.l.n),
+      guard: (x) => lockFree(x, x.l.n),
       run: (x) => {
         const n = x.l.n;
         lock(x, n);

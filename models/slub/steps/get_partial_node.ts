@@ -3,7 +3,7 @@
 // extra slabs go to this CPU's partial chain, inside the same section.
 import { fn, goto, ret, type FnDef } from '../kernel.ts';
 import { remove_partial, seen } from '../mm.ts';
-import { lock, lockFree, unlock } from '../helpers.ts';
+import { lock, lockFree, unlock } from '../locks.ts';
 import { nodeList, T } from '../state.ts';
 import { put_cpu_partial_link } from './put_cpu_partial.ts';
 
@@ -25,7 +25,7 @@ export const get_partial_node: FnDef<L> = fn<L>({
       cite: 'mm/slub.c get_partial_node(): under list_lock remove_partial() the first slab, put_cpu_partial(drain=0) the next ones (G2)',
       reads: ['node{n}.list_lock', 'node{n}.list'],
       writes: ['node{n}.list', 'slab*.links', 'cpu{cpu}.partial'],
-      guard: (x) => lockFree(x.d, x.l.n),
+      guard: (x) => lockFree(x, x.l.n),
       run: (x) => {
         const n = x.l.n;
         lock(x, n);

@@ -7,6 +7,7 @@ import { fn, goto, ret, type FnDef, type StepCtx } from '../kernel.ts';
 import { seen } from '../mm.ts';
 import { hasBarn, slabOfObj, takeHeld } from '../helpers.ts';
 import { T, type ListView } from '../state.ts';
+import { local_trylock, local_unlock } from '../locks.ts';
 import { call_rcu } from './rcu.ts';
 
 interface L {
@@ -40,9 +41,7 @@ export const kvfree_call_rcu: FnDef<L> = fn<L>({
       reads: ['cpu{cpu}.pcs_lock'],
       writes: ['cpu{cpu}.pcs_lock'],
       run: (x) => {
-        const c = x.d.cpus[x.cpu]!;
-        if (c.pcs_lock !== null) return batch(x);
-        c.pcs_lock = x.ctx;
+        if (!local_trylock(x)) return batch(x);
         goto(x, 'push');
       },
     },
@@ -67,7 +66,7 @@ export const kvfree_call_rcu: FnDef<L> = fn<L>({
           c.rcu_free.setNull();
           call_rcu(x, 'rcu_free_sheaf', full);
         }
-        c.pcs_lock = null;
+        local_unlock(x);
         ret(x, null);
       },
     },

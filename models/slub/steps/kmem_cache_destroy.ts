@@ -14,7 +14,8 @@
 //   K7-K8: a failed shutdown leaks the cache.
 import { call, fn, goto, ret, tailcall, type FnDef, type StepCtx } from '../kernel.ts';
 import { discard_slab, remove_partial, seen } from '../mm.ts';
-import { lock, lockFree, pcsFree, takeHeld, unlock } from '../helpers.ts';
+import { takeHeld } from '../helpers.ts';
+import { lock, lockFree, pcsFree, unlock } from '../locks.ts';
 import { chain, nodeList, T, type ListView, type Obj, type SlabId, type SlubState } from '../state.ts';
 import { call_rcu, queue_work_on, worksDone } from './rcu.ts';
 
@@ -57,6 +58,23 @@ function whereIs(s: SlubState, o: Obj): string {
   }
   for (const [name, c] of Object.entries(s.ctx)) if (c.owns.has(o)) return `owned by ${name}`;
   return 'in flight';
+}
+
+/**
+ * barn_shrink() of the barns of `nodes`: under each barn lock splice out its
+ * full and empty sheaves (one step), then sheaf_flush_unused() the objects
+ * of the full ones; continues at `cont`.
+ */
+export function barn_shrink(x: StepCtx, nodes: readonly number[], cont: string): void {
+  const objs: number[] = [];
+  for (const n of nodes) {
+    const barn = x.d.nodes[n]!.barn;
+    objs.push(...barn.fullObjects());
+    barn.clearFull();
+    barn.empty = 0;
+  }
+  if (objs.length === 0) return goto(x, cont);
+  call(x, 'sheaf_flush_unused', { held: objs }, cont);
 }
 
 export const kmem_cache_destroy: FnDef<DestroyL> = fn<DestroyL>({
@@ -199,14 +217,7 @@ export const __kmem_cache_shutdown: FnDef<ShutdownL> = fn<ShutdownL>({
       cite: 'mm/slub.c __kmem_cache_shutdown(): if (n->barn) barn_shrink(): under the barn lock splice out the full and empty sheaves, then sheaf_flush_unused() the full ones (K6 X3)',
       reads: ['node{n}.barn'],
       writes: ['node{n}.barn'],
-      run: (x) => {
-        const barn = x.d.nodes[x.l.n]!.barn;
-        const objs = barn.fullObjects();
-        barn.clearFull();
-        barn.empty = 0;
-        if (objs.length === 0) return goto(x, 'barn_shrunk');
-        call(x, 'sheaf_flush_unused', { held: objs }, 'barn_shrunk');
-      },
+      run: (x) => barn_shrink(x, [x.l.n], 'barn_shrunk'),
     },
     barn_shrunk: {
       local: true,
@@ -219,7 +230,7 @@ export const __kmem_cache_shutdown: FnDef<ShutdownL> = fn<ShutdownL>({
       cite: 'mm/slub.c free_partial(): under list_lock discard empty partial slabs, list_slab_objects() "Objects remaining" for the others; nr_partial or node_nr_slabs() left -> return 1 (K6 X3, K7)',
       reads: ['node{n}.list_lock', 'node{n}.list', 'slab*.pair'],
       writes: ['node{n}.list', 'slab*.links'],
-      guard: (x) => lockFree(x.d, x.l.n),
+      guard: (x) => lockFree(x, x.l.n),
       run: (x) => {
         const n = x.l.n;
         lock(x, n);
@@ -286,7 +297,7 @@ export const flush_cpu_sheaves: FnDef<FlushL> = fn<FlushL>({
       cite: 'mm/slub.c pcs_flush_all(): local_lock(pcs); detach spare and rcu_free; unlock; flush the spare to the slabs',
       reads: ['cpu{cpu}.pcs'],
       writes: ['cpu{cpu}.pcs'],
-      guard: (x) => pcsFree(x.d, x.ctx),
+      guard: (x) => pcsFree(x),
       run: (x) => {
         const c = x.d.cpus[x.cpu]!;
         const spare = c.spare.exists ? c.spare.toArray() : [];
@@ -314,7 +325,7 @@ export const flush_cpu_sheaves: FnDef<FlushL> = fn<FlushL>({
       cite: 'mm/slub.c sheaf_flush_main(): local_trylock(pcs), take a batch off main, unlock, __kmem_cache_free_bulk()',
       reads: ['cpu{cpu}.pcs'],
       writes: ['cpu{cpu}.pcs'],
-      guard: (x) => pcsFree(x.d, x.ctx),
+      guard: (x) => pcsFree(x),
       run: (x) => {
         const c = x.d.cpus[x.cpu]!;
         const all = c.main.toArray();

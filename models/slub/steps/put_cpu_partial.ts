@@ -4,7 +4,7 @@
 // cpu_slab local lock only: no list_lock.
 import { call, fn, goto, ret, type FnDef, type StepCtx } from '../kernel.ts';
 import { add_partial, discard_slab, oops, seen, writeLink } from '../mm.ts';
-import { lock, lockFree, unlock } from '../helpers.ts';
+import { lock, lockFree, unlock } from '../locks.ts';
 import { cpuChain, slabOfStruct, structPtr, T, type ListView, type SlabId, type SlubState } from '../state.ts';
 
 /** `slab->slabs` read as an int: a count, or the garbage a poison or pointer makes of it (LIST_POISON2's low half is 290, §0.5). */
@@ -86,7 +86,7 @@ export const __put_partials: FnDef<PutPartialsL> = fn<PutPartialsL>({
       cite: "mm/slub.c (v6.19) __put_partials(): spin_lock_irqsave() the slab's node list_lock (PP1)",
       reads: ['node.list_lock'],
       writes: ['node.list_lock'],
-      guard: (x) => lockFree(x.d, x.d.slabs[x.l.cur!]!.node),
+      guard: (x) => lockFree(x, x.d.slabs[x.l.cur!]!.node),
       run: (x) => {
         lock(x, x.d.slabs[x.l.cur!]!.node);
         goto(x, 'add_partial');

@@ -16,6 +16,7 @@ import { call, fn, goto, ret, rootReturn, type FnDef, type StepCtx } from '../ke
 import { seen } from '../mm.ts';
 import { freeNextHeld, hasBarn, takeHeld } from '../helpers.ts';
 import { RCU_FNS, T, WORK_FNS, type ListView, type Obj, type RcuFn, type SlubState, type WorkFn } from '../state.ts';
+import { pcsFree } from '../locks.ts';
 import { kasan_quarantine_put } from './kasan.ts';
 
 // kernel/rcu/tree.c call_rcu(): queue on this CPU.
@@ -211,7 +212,7 @@ export const rcuFns: { readonly [fn: string]: FnDef<any> } = {
         cite: 'mm/slub.c flush_rcu_sheaf(): local_lock(pcs), detach rcu_free, unlock; call_rcu(rcu_free_sheaf_nobarn) (KR6)',
         reads: ['cpu{cpu}.pcs'],
         writes: ['cpu{cpu}.pcs', 'cpu{cpu}.rcu_cbs'],
-        guard: (x) => x.d.cpus[x.cpu]!.pcs_lock === null,
+        guard: (x) => pcsFree(x),
         run: (x) => {
           const c = x.d.cpus[x.cpu]!;
           const sheaf = c.rcu_free.value;

@@ -10,7 +10,8 @@
 //   or nothing.
 import { call, fn, goto, ret, type FnDef, type StepCtx } from '../kernel.ts';
 import { add_partial, discard_slab, release, remove_partial, seen, takePrivate } from '../mm.ts';
-import { addNewSlabToPartial, allocate_slab, lock, lockFree, memNode, unlock } from '../helpers.ts';
+import { addNewSlabToPartial, allocate_slab, memNode } from '../helpers.ts';
+import { lock, lockFree, unlock } from '../locks.ts';
 import { chain, cpuOf, nodeList, T, type ListView, type SlabId } from '../state.ts';
 
 interface RefillL {
@@ -34,7 +35,7 @@ export const refill_sheaf: FnDef<RefillL> = fn<RefillL>({
       writes: ['node{n}.list', 'slab*.links'],
       guard: (x) => {
         const n = memNode(x.d, cpuOf(x.ctx));
-        return x.d.nodes[n]!.nr_partial === 0 || lockFree(x.d, n);
+        return x.d.nodes[n]!.nr_partial === 0 || lockFree(x, n);
       },
       run: (x) => {
         const n = memNode(x.d, x.cpu);
@@ -87,7 +88,7 @@ export const refill_sheaf: FnDef<RefillL> = fn<RefillL>({
       cite: 'mm/slub.c __refill_objects_node(): unprocessed pc.slabs: under list_lock add_partial(HEAD), or discard an empty one (RF1c)',
       reads: ['node.list_lock', 'node.nr_partial'],
       writes: ['node.list', 'slab*.links'],
-      guard: (x) => lockFree(x.d, memNode(x.d, cpuOf(x.ctx))),
+      guard: (x) => lockFree(x, memNode(x.d, cpuOf(x.ctx))),
       run: (x) => {
         const n = memNode(x.d, x.cpu);
         lock(x, n);
@@ -127,7 +128,7 @@ export const refill_sheaf: FnDef<RefillL> = fn<RefillL>({
       cite: 'mm/slub.c alloc_from_new_slab(): more objects than requested -> add_partial(HEAD) under list_lock; inc_slabs_node (RF3)',
       reads: ['node.list_lock'],
       writes: ['node.list', 'slab{slab}.links', 'node.nr_slabs'],
-      guard: (x) => lockFree(x.d, x.d.slabs[x.l.slab!]!.node),
+      guard: (x) => lockFree(x, x.d.slabs[x.l.slab!]!.node),
       run: (x) => {
         addNewSlabToPartial(x, x.l.slab!);
         ret(x, x.l.held);

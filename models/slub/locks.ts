@@ -1,0 +1,135 @@
+// The locks of SLUB's concurrency protocol, by name, and the lock operations
+// the steps use.
+//
+// What this abstracts and why:
+// - A lock is a holder field in the state (the context holding it, or
+//   nobody). A blocking acquire is a step whose guard is "the lock is free";
+//   a trylock is a step that reads the holder and branches; a release is a
+//   write of "nobody". spin_lock_irqsave() also turns the holder's irqs off,
+//   which the scheduler reads (kernel.ts).
+// - Every lock operation goes through this file, so a patch can remove a
+//   lock from a function or from one step (`dropLocks`, patch-api.ts) with
+//   one line, as a kernel diff deletes a spin_lock()/spin_unlock() pair:
+//   inside what was dropped the acquire takes nothing (a trylock succeeds),
+//   the release releases nothing, the guard is always true, and a step that
+//   runs without a lock its function still holds releases it first (at the
+//   end of the step before it, where a kernel diff moves the unlock to).
+// - Steps a lock makes atomic are written as separate steps at every shared
+//   access and marked `under` that lock: while every path takes the lock
+//   they are fused into one step (nobody can observe the difference); once a
+//   patch drops that lock anywhere in the version they are separate steps,
+//   so the interleavings the lock prevented are explored.
+// - The barn lock and the v6.19 cpu_slab local lock are named here but
+//   cannot be dropped: their sections are single steps of the model (every
+//   barn operation is one step inside a pcs section; every cpu_slab section
+//   is one irq-off step), so dropping them would hide the interleavings it
+//   opens. A patch that tries is rejected with the reason.
+import { UsageError } from '../../src/engine/errors.ts';
+import type { StepCtx, StepDef } from './kernel.ts';
+
+export type LockName = 'list_lock' | 'pcs_lock' | 'barn_lock' | 'cpu_slab_lock';
+
+export interface LockInfo {
+  /** The lock as the kernel spells it. */
+  readonly kernel: string;
+  /** The acquire and release the kernel uses. */
+  readonly ops: string;
+  /** True, or why a patch cannot drop it. */
+  readonly droppable: true | string;
+}
+
+export const LOCKS: { readonly [K in LockName]: LockInfo } = {
+  list_lock: { kernel: 'kmem_cache_node.list_lock', ops: 'spin_lock_irqsave() / spin_unlock_irqrestore()', droppable: true },
+  pcs_lock: { kernel: 'slub_percpu_sheaves.lock', ops: 'local_trylock() / local_lock() / local_unlock()', droppable: true },
+  barn_lock: {
+    kernel: 'node_barn.lock',
+    ops: 'spin_lock_irqsave() / spin_unlock_irqrestore()',
+    droppable: 'every barn operation is one step of the model, inside the pcs section that calls it; change the steps that call it instead',
+  },
+  cpu_slab_lock: {
+    kernel: 'kmem_cache_cpu.lock (v6.19)',
+    ops: 'local_lock_irqsave() / local_unlock_irqrestore()',
+    droppable: 'every cpu_slab section is one irq-off step of the model; change those steps instead',
+  },
+};
+
+export const isLockName = (s: string): s is LockName => Object.hasOwn(LOCKS, s);
+
+/** The step the runner is executing or testing (kernel.ts Runner sets it). */
+const stepNow = (x: StepCtx): StepDef | undefined => (x as { step?: StepDef }).step;
+
+/** Does the running step run without `lock` (a patch dropped it)? */
+export function without(x: StepCtx, lock: LockName): boolean {
+  const w = stepNow(x)?.without;
+  return w !== undefined && w.includes(lock);
+}
+
+// ---- list_lock ---------------------------------------------------------------
+
+/** spin_lock_irqsave(&n->list_lock). */
+export function lock(x: StepCtx, n: number): void {
+  if (without(x, 'list_lock')) return;
+  x.d.nodes[n]!.list_lock = x.ctx;
+  x.d.ctx[x.ctx]!.irqoff++;
+}
+
+/** spin_unlock_irqrestore(&n->list_lock). */
+export function unlock(x: StepCtx, n: number): void {
+  if (without(x, 'list_lock')) return;
+  x.d.nodes[n]!.list_lock = null;
+  x.d.ctx[x.ctx]!.irqoff--;
+}
+
+/** The guard of a step that spins on n->list_lock. */
+export function lockFree(x: StepCtx, n: number): boolean {
+  if (x.d === undefined) throw new UsageError('lockFree(x, n) takes the step context x (not x.d) since locks are named: see docs/patch-tutorial.md');
+  return without(x, 'list_lock') || x.d.nodes[n]!.list_lock === null;
+}
+
+// ---- the pcs lock (slub_percpu_sheaves.lock, a local_trylock_t) ---------------
+
+/** local_trylock(&s->cpu_sheaves->lock) on the CPU the context runs on: false when it is held (we interrupted its holder). */
+export function local_trylock(x: StepCtx): boolean {
+  if (without(x, 'pcs_lock')) return true;
+  const c = x.d.cpus[x.cpu]!;
+  if (c.pcs_lock !== null) return false;
+  c.pcs_lock = x.ctx;
+  return true;
+}
+
+/** local_lock(&s->cpu_sheaves->lock): the step's guard is pcsFree(). */
+export function local_lock(x: StepCtx): void {
+  if (without(x, 'pcs_lock')) return;
+  x.d.cpus[x.cpu]!.pcs_lock = x.ctx;
+}
+
+/** local_unlock(&s->cpu_sheaves->lock). */
+export function local_unlock(x: StepCtx): void {
+  if (without(x, 'pcs_lock')) return;
+  x.d.cpus[x.cpu]!.pcs_lock = null;
+}
+
+/** The guard of a step that takes the pcs lock with local_lock(). */
+export function pcsFree(x: StepCtx): boolean {
+  if (x.d === undefined) throw new UsageError('pcsFree(x) takes the step context x (not x.d) since locks are named: see docs/patch-tutorial.md');
+  return without(x, 'pcs_lock') || x.d.cpus[x.cpu]!.pcs_lock === null;
+}
+
+// ---- dropping ------------------------------------------------------------------
+
+/**
+ * Control moves to a step that runs without some locks: release those the
+ * context holds, at the end of the step it moves from (where a kernel diff
+ * that shortens a section puts the unlock).
+ */
+export function releaseBefore(x: StepCtx, next: StepDef): void {
+  for (const l of next.without ?? []) {
+    if (l === 'list_lock') {
+      for (const n of x.d.nodes) {
+        if (n.list_lock !== x.ctx) continue;
+        n.list_lock = null;
+        x.d.ctx[x.ctx]!.irqoff--;
+      }
+    } else if (l === 'pcs_lock' && x.d.cpus[x.cpu]!.pcs_lock === x.ctx) x.d.cpus[x.cpu]!.pcs_lock = null;
+  }
+}
