@@ -13,9 +13,14 @@ export function memNode(s: SlubState, cpu: number): number {
   return s.nodes.findIndex((x) => x.memory);
 }
 
-/** get_barn(): NULL on a memoryless node in 7.0-rc (reference §1.5). */
-export function hasBarn(s: SlubState, cpu: number): boolean {
-  return s.nodes[s.cpus[cpu]!.node]!.memory;
+/**
+ * get_barn() is not NULL: in 7.0-rc it is the barn of numa_mem_id()'s
+ * kmem_cache_node, NULL on a memoryless node (reference §1.5); with seed
+ * 000's "put barn on every online node" (feature barnOnEveryNode) it is the
+ * barn of numa_node_id(), which every online node has.
+ */
+export function hasBarn(x: StepCtx): boolean {
+  return x.e.v.barnOnEveryNode || x.d.nodes[x.d.cpus[x.cpu]!.node]!.memory;
 }
 
 export const slabOfObj = (p: CacheParams, o: Obj): SlabId => Math.floor(o / p.objects);

@@ -44,6 +44,8 @@ export interface VersionFeatures {
   readonly tidInCmpxchg: boolean;
   /** kvfree_rcu_barrier_on_cache() ends with rcu_barrier() (the SEED1 fix). */
   readonly kvfreeRcuBarrier: boolean;
+  /** get_barn() is the barn of numa_node_id(), and every online node has one, memoryless or not (seed 000's patch 2; false in 7.0-rc). */
+  readonly barnOnEveryNode: boolean;
 }
 
 export interface Env {

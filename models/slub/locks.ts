@@ -26,6 +26,7 @@
 //   opens. A patch that tries is rejected with the reason.
 import { UsageError } from '../../src/engine/errors.ts';
 import type { StepCtx, StepDef } from './kernel.ts';
+import { kernelWarning } from './mm.ts';
 
 export type LockName = 'list_lock' | 'pcs_lock' | 'barn_lock' | 'cpu_slab_lock';
 
@@ -97,9 +98,16 @@ export function local_trylock(x: StepCtx): boolean {
   return true;
 }
 
-/** local_lock(&s->cpu_sheaves->lock): the step's guard is pcsFree(). */
+/**
+ * local_lock(&s->cpu_sheaves->lock): the step's guard is pcsFree(). In an
+ * interrupt context lockdep reports it: task contexts take this lock with
+ * irqs on, so a blocking acquire in irq context is the inconsistent usage
+ * ({IN-HARDIRQ-W} -> {HARDIRQ-ON-W}) of an irq spinning on a lock the task
+ * it interrupted may hold; only local_trylock() is safe there.
+ */
 export function local_lock(x: StepCtx): void {
   if (without(x, 'pcs_lock')) return;
+  if (/\/(irq|softirq)$/.test(x.ctx)) kernelWarning(x, `lockdep: inconsistent lock state: local_lock(&s->cpu_sheaves->lock) in ${x.ctx.slice(x.ctx.indexOf('/') + 1)} context, a lock task context takes with irqs on`);
   x.d.cpus[x.cpu]!.pcs_lock = x.ctx;
 }
 

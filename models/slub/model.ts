@@ -113,7 +113,9 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
   const newView = () => new SlubState(L, memory, cpuNodes, config.kasan, msgs);
   // The gfp choices offered are those that change the path: only alloc_from_pcs() reads them (may
   // the refill block?), so a cache without sheaves allocates with GFP_KERNEL alone.
+  // An interrupt context allocates with GFP_ATOMIC (GFP_KERNEL may sleep: a caller bug there).
   const gfps = p.sheaf_capacity > 0 ? v.gfps : v.gfps.slice(0, 1);
+  const gfpsOf = (ctx: string): readonly string[] => (isInterrupt(ctx) ? ['GFP_ATOMIC'] : gfps);
   const choices: Record<string, readonly Op['op'][]> = Object.fromEntries(sc.contexts.map((c) => [c.name, c.choices ?? []]));
   // Interchangeable CPUs (symmetry.ts): the engine keeps one state per renaming class.
   const symmetry = slubSymmetry(L, sc, irqCpus, tidStep, msgs);
@@ -180,7 +182,7 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
         if (enabled(x, stepOf(env, x.f))) out.push({ context: ctx, step: stepName(L, stepCode(x.f)) });
         continue;
       }
-      for (const op of startable(d, ctx, clients, choices[ctx]!, gfps, pool(ctx))) {
+      for (const op of startable(d, ctx, clients, choices[ctx]!, gfpsOf(ctx), pool(ctx))) {
         scratch.set(s);
         d.on(scratch);
         const entry = startOp(ctx, op, undefined);

@@ -38,7 +38,7 @@ import { call_rcu, queue_work_on, worksDone } from './steps/rcu.ts';
 import { addNewSlabToPartial, freeNextHeld, takeHeld } from './helpers.ts';
 import { kernelWarning, leak, release, takePrivate } from './mm.ts';
 import { slabPtr, structPtr, nodePtr } from './state.ts';
-import { swapMainSpare } from './steps/alloc_from_pcs.ts';
+import { refill_empty_main, swapMainSpare } from './steps/alloc_from_pcs.ts';
 
 export type { FnDef, FnTable, StepCtx, StepDef, VersionFeatures, VersionDef, SlubState, Locals, Property };
 
@@ -237,6 +237,7 @@ export const patchApi = {
   detachChain,
   addNewSlabToPartial,
   swapMainSpare,
+  refill_empty_main,
   barn_shrink,
   takeHeld,
   freeNextHeld,

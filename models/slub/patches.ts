@@ -16,6 +16,10 @@ import * as brokenFreeToPcs from '../../patches/broken-free-to-pcs-unlocked.ts';
 import * as flushFailedRefill from '../../patches/sheaf-flush-on-failed-refill.ts';
 import * as shutdownFlushAgain from '../../patches/shutdown-flush-after-barn-shrink.ts';
 import * as shutdownShrinkFirst from '../../patches/shutdown-barn-shrink-first.ts';
+import * as allowRefill from '../../patches/allow-sheaf-refill-nonblocking.ts';
+import * as brokenAllowRefill from '../../patches/broken-sheaf-refill-nonblocking-local-lock.ts';
+import * as barnEveryNode from '../../patches/barn-on-every-online-node.ts';
+import * as brokenBarnEveryNode from '../../patches/broken-barn-on-every-online-node-no-shrink.ts';
 
 export type { Patch };
 
@@ -28,6 +32,10 @@ const BUILT_IN: readonly [unknown, string][] = [
   [flushFailedRefill, 'sheaf-flush-on-failed-refill.ts'],
   [shutdownFlushAgain, 'shutdown-flush-after-barn-shrink.ts'],
   [shutdownShrinkFirst, 'shutdown-barn-shrink-first.ts'],
+  [allowRefill, 'allow-sheaf-refill-nonblocking.ts'],
+  [brokenAllowRefill, 'broken-sheaf-refill-nonblocking-local-lock.ts'],
+  [barnEveryNode, 'barn-on-every-online-node.ts'],
+  [brokenBarnEveryNode, 'broken-barn-on-every-online-node-no-shrink.ts'],
 ];
 
 const PATCH_DIR = fileURLToPath(new URL('../../patches/', import.meta.url));

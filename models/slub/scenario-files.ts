@@ -171,7 +171,13 @@ function contextInit(k: Checker, x: unknown, path: string, cpus: number): Contex
           if (!frees && rec.obj !== undefined) k.fail(`${p}.obj`, `is not an argument of ${op}`);
           if (op !== 'kmem_cache_alloc' && rec.gfp !== undefined) k.fail(`${p}.gfp`, `is not an argument of ${op}`);
           if (frees) return { op, obj: k.int(rec.obj, `${p}.obj`) };
-          if (op === 'kmem_cache_alloc') return { op, gfp: rec.gfp === undefined ? 'GFP_KERNEL' : k.oneOf(rec.gfp, `${p}.gfp`, ['GFP_KERNEL', 'GFP_ATOMIC'] as const) };
+          if (op === 'kmem_cache_alloc') {
+            // An interrupt allocates with GFP_ATOMIC: GFP_KERNEL may sleep (might_sleep() in irq is a caller bug).
+            const irq = /\/(irq|softirq)$/.test(name);
+            const gfp = rec.gfp === undefined ? (irq ? 'GFP_ATOMIC' : 'GFP_KERNEL') : k.oneOf(rec.gfp, `${p}.gfp`, ['GFP_KERNEL', 'GFP_ATOMIC'] as const);
+            if (irq && gfp === 'GFP_KERNEL') k.fail(`${p}.gfp`, `is GFP_KERNEL in ${name}, an interrupt context: it may sleep there; use GFP_ATOMIC`);
+            return { op, gfp };
+          }
           return { op } as Op;
         });
   const choices = r.choices === undefined ? undefined : k.array(r.choices, `${path}.choices`).map((c, i) => k.oneOf(c, `${path}.choices[${i}]`, MENU_OPS));

@@ -29,6 +29,7 @@ import s_destroy_after_kfree_rcu from './scenarios/destroy-after-kfree-rcu.ts';
 import s_destroy_chosen from './scenarios/destroy-chosen.ts';
 import s_destroy_mixed from './scenarios/destroy-mixed.ts';
 import s_destroy_menu from './scenarios/destroy-menu.ts';
+import s_memoryless_barn_destroy from './scenarios/memoryless-barn-destroy.ts';
 
 /** Where an initial slab is. */
 export type SlabPlace =
@@ -144,6 +145,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
   s_destroy_chosen,
   s_destroy_menu,
   s_destroy_mixed,
+  s_memoryless_barn_destroy,
 ].map((sc) => validateScenario(sc, `shipped scenario ${sc.name}`));
 
 /** Whether some context of the scenario may run `op`: scripted, or among its choices (a scripted free_any may be a kmem_cache_free or a kfree_rcu). */

@@ -65,7 +65,7 @@ export const VERSIONS: readonly VersionDef[] = ([
     tag: 'v6.19',
     aliases: ['6.19'],
     summary: 'cpu slab + CPU partial slabs, lockless fast paths with tid; sheaves only for opt-in caches; kvfree_rcu_barrier_on_cache() without rcu_barrier()',
-    features: { cpuSlab: true, cpuPartial: true, sheaves: 'opt-in', tidInCmpxchg: true, kvfreeRcuBarrier: false },
+    features: { cpuSlab: true, cpuPartial: true, sheaves: 'opt-in', tidInCmpxchg: true, kvfreeRcuBarrier: false, barnOnEveryNode: false },
     gfps: ['GFP_KERNEL'],
     fns: {
       ...clientFns,
@@ -90,7 +90,7 @@ export const VERSIONS: readonly VersionDef[] = ([
     tag: '17c38c88294d',
     aliases: ['17c38c88294d', '17c38c88294d75506c67cae378c9e940d1ce55e3'],
     summary: '"slab: remove cpu (partial) slabs usage from allocation paths": get_from_partial_node() without freezing, free path still with put_cpu_partial',
-    features: { cpuSlab: false, cpuPartial: true, sheaves: 'all', tidInCmpxchg: true, kvfreeRcuBarrier: true },
+    features: { cpuSlab: false, cpuPartial: true, sheaves: 'all', tidInCmpxchg: true, kvfreeRcuBarrier: true, barnOnEveryNode: false },
     gfps: ['GFP_KERNEL', 'GFP_ATOMIC'],
     fns: {
       ...clientFns,
@@ -110,7 +110,7 @@ export const VERSIONS: readonly VersionDef[] = ([
     tag: 'v7.0',
     aliases: ['v7.0', '7.0-rc'],
     summary: 'sheaves for all caches, no cpu slab, no CPU partial lists; __slab_free takes list_lock when the slab was full',
-    features: { cpuSlab: false, cpuPartial: false, sheaves: 'all', tidInCmpxchg: true, kvfreeRcuBarrier: true },
+    features: { cpuSlab: false, cpuPartial: false, sheaves: 'all', tidInCmpxchg: true, kvfreeRcuBarrier: true, barnOnEveryNode: false },
     gfps: ['GFP_KERNEL', 'GFP_ATOMIC'],
     fns: {
       ...clientFns,

@@ -32,6 +32,24 @@ export function swapMainSpare(x: StepCtx): void {
   c.spare.install(main);
 }
 
+/**
+ * __pcs_replace_empty_main() after the barn had no full sheaf (R5-R7): when
+ * `refill` (the kernel's can_alloc, or allow_spin after seed 000's patch),
+ * take the spare or an empty sheaf from the barn (or alloc_empty_sheaf());
+ * unlock the pcs; then refill that sheaf from the slabs, or return NULL.
+ */
+export function refill_empty_main(x: StepCtx, refill: boolean): void {
+  const c = x.d.cpus[x.cpu]!;
+  const barn = x.d.nodes[c.node]!.barn;
+  if (refill) {
+    if (c.spare.exists) c.spare.setNull();
+    else if (barn.empty > 0) barn.empty--;
+  }
+  local_unlock(x);
+  if (!refill) return ret(x, null);
+  call(x, 'refill_sheaf', { n: c.node, need: x.e.p.sheaf_capacity }, 'refilled');
+}
+
 export const alloc_from_pcs: FnDef<AllocPcsL> = fn<AllocPcsL>({
   entry: 'trylock',
   locals: { gfp: T.enum('GFP_KERNEL', 'GFP_ATOMIC'), ret: T.held('sheaf'), held_sheaf: T.held('sheaf') },
@@ -61,7 +79,7 @@ export const alloc_from_pcs: FnDef<AllocPcsL> = fn<AllocPcsL>({
           swapMainSpare(x); // R2
           return popMain(x);
         }
-        if (!hasBarn(x.d, x.cpu)) {
+        if (!hasBarn(x)) {
           local_unlock(x); // R3: get_barn() is NULL
           return ret(x, null);
         }
@@ -75,13 +93,15 @@ export const alloc_from_pcs: FnDef<AllocPcsL> = fn<AllocPcsL>({
           return popMain(x);
         }
         seen(x, 'barn_get_fail');
-        local_unlock(x);
-        if (x.l.gfp !== 'GFP_KERNEL') return ret(x, null); // R6: !can_alloc
-        // R5: an empty sheaf from spare, the barn, or alloc_empty_sheaf(); R6: unlock; R7: refill it.
-        if (c.spare.exists) c.spare.setNull();
-        else if (barn.empty > 0) barn.empty--;
-        call(x, 'refill_sheaf', { n: c.node, need: x.e.p.sheaf_capacity }, 'refilled');
+        goto(x, 'can_alloc');
       },
+    },
+    can_alloc: {
+      under: 'pcs_lock',
+      cite: 'mm/slub.c __pcs_replace_empty_main(): can_alloc = gfpflags_allow_blocking(gfp); if so the spare or barn_get_empty_sheaf() is the sheaf to refill; local_unlock(); !can_alloc -> NULL (R5-R6)',
+      reads: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
+      writes: ['cpu{cpu}.pcs', 'node{cpunode}.barn', 'cpu{cpu}.pcs_lock'],
+      run: (x) => refill_empty_main(x, x.l.gfp === 'GFP_KERNEL'),
     },
     refilled: {
       local: true,

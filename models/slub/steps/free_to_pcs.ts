@@ -59,7 +59,7 @@ export const free_to_pcs: FnDef<FreePcsL> = fn<FreePcsL>({
         const c = x.d.cpus[x.cpu]!;
         const cap = x.e.p.sheaf_capacity;
         if (c.main.length < cap) return push(x);
-        if (!hasBarn(x.d, x.cpu)) {
+        if (!hasBarn(x)) {
           local_unlock(x); // RFM1
           return fallback(x);
         }

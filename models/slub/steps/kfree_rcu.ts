@@ -54,7 +54,7 @@ export const kvfree_call_rcu: FnDef<L> = fn<L>({
         const c = x.d.cpus[x.cpu]!;
         if (!c.rcu_free.exists) {
           if (c.spare.exists && c.spare.length === 0) c.spare.setNull();
-          else if (hasBarn(x.d, x.cpu) && x.d.nodes[c.node]!.barn.empty > 0) x.d.nodes[c.node]!.barn.empty--;
+          else if (hasBarn(x) && x.d.nodes[c.node]!.barn.empty > 0) x.d.nodes[c.node]!.barn.empty--;
           // else alloc_empty_sheaf(GFP_NOWAIT), assumed to succeed
           c.rcu_free.install([]);
         }

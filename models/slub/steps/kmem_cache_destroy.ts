@@ -13,7 +13,7 @@
 //      ("Objects remaining on __kmem_cache_shutdown()") and the shutdown fails.
 //   K7-K8: a failed shutdown leaks the cache.
 import { call, fn, goto, ret, tailcall, type FnDef, type StepCtx } from '../kernel.ts';
-import { discard_slab, remove_partial, seen } from '../mm.ts';
+import { discard_slab, kernelWarning, remove_partial, seen } from '../mm.ts';
 import { takeHeld } from '../helpers.ts';
 import { lock, lockFree, pcsFree, unlock } from '../locks.ts';
 import { chain, nodeList, T, type ListView, type Obj, type SlabId, type SlubState } from '../state.ts';
@@ -135,11 +135,21 @@ export const kmem_cache_destroy: FnDef<DestroyL> = fn<DestroyL>({
       },
     },
     done: {
+      // Private: after __kmem_cache_shutdown()'s rcu_barrier() nothing else touches the barns.
       local: true,
-      cite: 'mm/slab_common.c kmem_cache_destroy(): a failed shutdown WARNs and leaks the cache (K7-K8)',
+      cite: 'mm/slab_common.c kmem_cache_destroy(): a failed shutdown WARNs and leaks the cache (K7-K8); a successful one ends in free_kmem_cache_nodes(): WARN_ON(barn->nr_full); WARN_ON(barn->nr_empty); kfree(barn)',
       reads: [],
       writes: [],
-      run: (x) => ret(x, null),
+      run: (x) => {
+        if (x.l.ret === 0) {
+          x.d.nodes.forEach((n, i) => {
+            if (n.barn.fullCount > 0 || n.barn.empty > 0) {
+              kernelWarning(x, `free_kmem_cache_nodes(): WARN_ON(barn->nr_${n.barn.fullCount > 0 ? 'full' : 'empty'}): node${i}'s barn still holds ${n.barn.fullCount} full and ${n.barn.empty} empty sheaves, freed with it${n.barn.fullCount > 0 ? ` (objects ${n.barn.fullObjects().join(', ')} leak)` : ''}`);
+            }
+          });
+        }
+        ret(x, null);
+      },
     },
   },
 });

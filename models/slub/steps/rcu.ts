@@ -165,7 +165,7 @@ export const rcuFns: { readonly [fn: string]: FnDef<any> } = {
           if (x.d.cache.kasan_shutdown_done) seen(x, 'rcu_callback_after_kasan_cache_shutdown');
           free_hooks(x);
           const objs = x.l.held.toArray();
-          const barn = hasBarn(x.d, x.cpu) ? x.d.nodes[x.d.cpus[x.cpu]!.node]!.barn : null;
+          const barn = hasBarn(x) ? x.d.nodes[x.d.cpus[x.cpu]!.node]!.barn : null;
           if (objs.length === 0) {
             if (barn && barn.empty < x.e.p.barn_max) barn.empty++;
             return ret(x, null);

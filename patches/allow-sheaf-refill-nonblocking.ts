@@ -1,0 +1,49 @@
+// Seed 000, "mm/slab: allow sheaf refill if blocking is not allowed"
+// (Vlastimil Babka, 25 Feb 2026): __pcs_replace_empty_main() refills an empty
+// main sheaf whenever the gfp allows spinning, not only when it allows
+// blocking, so GFP_ATOMIC and interrupt allocations refill too; and since the
+// refill may now run in an interrupt, the pcs lock is re-taken with
+// local_trylock() (on failure the refilled sheaf goes to the barn and the
+// allocation falls back to the slabs). Every gfp the model has allows
+// spinning (kmalloc_nolock() is not modelled), so allow_spin is always true.
+//
+// -	can_alloc = gfpflags_allow_blocking(gfp);
+// -	if (can_alloc) {
+// +	if (allow_spin) {
+//  	...
+// -	local_lock(&s->cpu_sheaves->lock);
+// +	if (!local_trylock(&s->cpu_sheaves->lock))
+// +		goto barn_put;
+//  	...
+// +barn_put:
+//  	barn_put_full_sheaf(barn, full);
+import type { PatchApi } from '../models/slub/patch-api.ts';
+
+export default ({ definePatch, refill_empty_main, local_trylock, goto, ret, takeHeld }: PatchApi) =>
+  definePatch({
+    name: 'allow-sheaf-refill-nonblocking',
+    summary: '"mm/slab: allow sheaf refill if blocking is not allowed": refill when the gfp allows spinning; re-take the pcs lock with local_trylock()',
+    appliesTo: ['7.0'],
+    steps: {
+      'alloc_from_pcs/can_alloc': (old) => ({
+        ...old!,
+        cite: 'mm/slub.c (+seed 000 patch 1) __pcs_replace_empty_main(): allow_spin = gfpflags_allow_spinning(gfp): true for GFP_KERNEL and GFP_ATOMIC (R5-R6)',
+        run: (x) => refill_empty_main(x, true),
+      }),
+      'alloc_from_pcs/relock': (old) => ({
+        ...old!,
+        guard: undefined,
+        cite: 'mm/slub.c (+seed 000 patch 1) __pcs_replace_empty_main(): if (!local_trylock(&s->cpu_sheaves->lock)) goto barn_put (R8)',
+        run: (x) => goto(x, local_trylock(x) ? 'install' : 'barn_put'),
+      }),
+      'alloc_from_pcs/barn_put': {
+        cite: 'mm/slub.c (+seed 000 patch 1) __pcs_replace_empty_main() barn_put: barn_put_full_sheaf(barn, full); return pcs, which is NULL (R8)',
+        reads: ['node{cpunode}.barn'],
+        writes: ['node{cpunode}.barn'],
+        run: (x) => {
+          x.d.nodes[x.d.cpus[x.cpu]!.node]!.barn.pushFull(takeHeld(x.l.held_sheaf));
+          ret(x, null);
+        },
+      },
+    },
+  });
