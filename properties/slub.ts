@@ -381,6 +381,9 @@ export function slubProperties(info: SlubModelInfo): P[] {
     return props;
   }
   props.push(seen('cmpxchg_lost_a_race', 'cmpxchg_double_fail', 'a slab cmpxchg failed because another context changed the slab'));
+  if (allocates && info.scenario.nodes.filter((n) => n.memory).length > 1) {
+    props.push(seen('partial_slab_taken_from_another_node', 'remote_partial', 'get_from_any_partial() (v6.19 get_any_partial()) searched a partial slab of a remote node'));
+  }
   if (f.cpuPartial) props.push(seen('put_cpu_partial_reached', 'put_cpu_partial', 'put_cpu_partial() linked a slab into a CPU partial chain'));
   if (!f.cpuSlab) props.push(seen('slab_full_while_on_node_list', 'slab_full_on_node_list', 'get_from_partial_node() took the last object of a slab still on the node list'));
   if (f.cpuSlab) props.push(seen('free_to_frozen_slab', 'free_frozen', 'a remote free went to a frozen cpu slab'));

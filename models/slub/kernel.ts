@@ -81,6 +81,8 @@ export interface StepCtx<L extends Locals = Locals> {
   readonly e: Env;
   /** Reports an event for `sometimes` witnesses (not part of the state). */
   readonly emit: Emit;
+  /** The choice the action took, for a step that declares `choose`. */
+  readonly choice?: string;
 }
 
 export interface StepDef<L extends Locals = Locals> {
@@ -108,6 +110,14 @@ export interface StepDef<L extends Locals = Locals> {
    * drops the lock anywhere (locks.ts).
    */
   readonly under?: LockName;
+  /**
+   * The nondeterministic choices this step makes, in a fixed order: the
+   * checker explores each as its own action (the action's `choice`), and
+   * `run` reads the one taken as `x.choice`. For what the kernel decides by
+   * something the model does not track (a defrag-ratio gate on get_cycles(),
+   * a page allocation that fails).
+   */
+  readonly choose?: (x: StepCtx<L>) => readonly string[];
   /** Locks this step runs without (set by a patch's `dropLocks`): its operations on them do nothing. */
   readonly without?: readonly LockName[];
 }
@@ -137,6 +147,7 @@ export class Runner implements StepCtx {
   l!: Locals;
   /** The step being run or whose guard is being tested (locks.ts reads its `without`). */
   step: StepDef | undefined = undefined;
+  choice: string | undefined = undefined;
   emit: Emit = () => {};
   constructor(readonly e: Env) {}
   /** Points the runner at the top frame of `ctx`; false when it is idle. */
@@ -402,6 +413,7 @@ export function runLocals(x: Runner, trail?: number[]): void {
     if (!x.at(x.ctx)) return;
     const st = stepOf(x.e, x.f);
     if (!isLocal(x.e, st, x.cpu)) return;
+    if (st.choose) throw new ModelError(x.e.L.modelId, `step ${x.f.fn}/${x.f.pc} makes a choice, so it cannot be fused into the step before it`);
     trail?.push(stepCode(x.f));
     runStep(x, st);
   }

@@ -47,7 +47,7 @@ export interface SlubModelInfo {
   readonly symmetry?: { readonly classes: readonly (readonly number[])[] };
 }
 
-export type SlubAction = Action & { readonly op?: Op['op']; readonly gfp?: string; readonly obj?: number; readonly cb?: number; readonly work?: number };
+export type SlubAction = Action & { readonly op?: Op['op']; readonly gfp?: string; readonly obj?: number; readonly cb?: number; readonly work?: number; readonly choice?: string };
 
 function fill(template: string, f: FrameView, cpu: number, s: SlubState): string {
   return template
@@ -165,7 +165,7 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
     return entry;
   };
   const opOf = (a: SlubAction): Op => {
-    const { context: _c, step: _s, ...op } = a;
+    const { context: _c, step: _s, choice: _ch, ...op } = a;
     return op as unknown as Op;
   };
 
@@ -179,7 +179,11 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
       }
       if (!mayRun(d, ctx, clients)) continue;
       if (x.at(ctx)) {
-        if (enabled(x, stepOf(env, x.f))) out.push({ context: ctx, step: stepName(L, stepCode(x.f)) });
+        const st = stepOf(env, x.f);
+        if (!enabled(x, st)) continue;
+        const step = stepName(L, stepCode(x.f));
+        if (st.choose) for (const choice of st.choose(x)) out.push({ context: ctx, step, choice });
+        else out.push({ context: ctx, step });
         continue;
       }
       for (const op of startable(d, ctx, clients, choices[ctx]!, gfpsOf(ctx), pool(ctx))) {
@@ -188,10 +192,13 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
         const entry = startOp(ctx, op, undefined);
         // An operation that is private from start to end (e.g. a flush with nothing to flush) is one step.
         const running = x.at(ctx);
-        const on = !running || enabled(x, stepOf(env, x.f));
+        const st = running ? stepOf(env, x.f) : undefined;
+        const on = !st || enabled(x, st);
         const step = running ? stepName(L, stepCode(x.f)) : entry;
+        const picks = on && st?.choose ? st.choose(x) : undefined;
         d.on(s);
-        if (on) out.push({ context: ctx, step, ...op });
+        if (picks) for (const choice of picks) out.push({ context: ctx, step, ...op, choice });
+        else if (on) out.push({ context: ctx, step, ...op });
       }
     }
     return out;
@@ -200,6 +207,7 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
   const nextInto = (_s: Uint32Array, a: SlubAction, out: Uint32Array, emit: Emit): void => {
     d.on(out);
     x.emit = emit;
+    x.choice = a.choice;
     if (a.context === 'rcu/gp') {
       // kernel/rcu: a grace period ends; every callback queued so far may now run.
       for (const c of d.cpus) for (const cb of c.rcu_cbs.toArray()) cb.ready = true;

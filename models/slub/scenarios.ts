@@ -30,6 +30,7 @@ import s_destroy_chosen from './scenarios/destroy-chosen.ts';
 import s_destroy_mixed from './scenarios/destroy-mixed.ts';
 import s_destroy_menu from './scenarios/destroy-menu.ts';
 import s_memoryless_barn_destroy from './scenarios/memoryless-barn-destroy.ts';
+import s_numa_remote_partial from './scenarios/numa-remote-partial.ts';
 
 /** Where an initial slab is. */
 export type SlabPlace =
@@ -146,6 +147,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
   s_destroy_menu,
   s_destroy_mixed,
   s_memoryless_barn_destroy,
+  s_numa_remote_partial,
 ].map((sc) => validateScenario(sc, `shipped scenario ${sc.name}`));
 
 /** Whether some context of the scenario may run `op`: scripted, or among its choices (a scripted free_any may be a kmem_cache_free or a kfree_rcu). */

@@ -9,6 +9,7 @@ import { __slab_alloc_node_nocpuslab, __slab_alloc_node_v619 } from './steps/__s
 import { __slab_alloc, ___slab_alloc_nocpuslab, ___slab_alloc_v619 } from './steps/___slab_alloc.ts';
 import { get_partial_node } from './steps/get_partial_node.ts';
 import { get_from_partial_node } from './steps/get_from_partial_node.ts';
+import { get_any_partial, get_from_any_partial, get_from_partial, get_partial } from './steps/get_from_any_partial.ts';
 import { deactivate_slab } from './steps/deactivate_slab.ts';
 import { do_slab_free } from './steps/do_slab_free.ts';
 import { __slab_free_cpu_partial, __slab_free_no_cpu_partial } from './steps/__slab_free.ts';
@@ -73,6 +74,8 @@ export const VERSIONS: readonly VersionDef[] = ([
       __slab_alloc,
       ___slab_alloc: ___slab_alloc_v619,
       get_partial_node,
+      get_partial,
+      get_any_partial,
       deactivate_slab,
       do_slab_free,
       __slab_free: __slab_free_cpu_partial,
@@ -97,6 +100,8 @@ export const VERSIONS: readonly VersionDef[] = ([
       __slab_alloc_node: __slab_alloc_node_nocpuslab,
       ___slab_alloc: ___slab_alloc_nocpuslab,
       get_from_partial_node,
+      get_from_partial,
+      get_from_any_partial,
       __slab_free: __slab_free_cpu_partial,
       put_cpu_partial,
       __put_partials,
@@ -117,6 +122,8 @@ export const VERSIONS: readonly VersionDef[] = ([
       __slab_alloc_node: __slab_alloc_node_nocpuslab,
       ___slab_alloc: ___slab_alloc_nocpuslab,
       get_from_partial_node,
+      get_from_partial,
+      get_from_any_partial,
       __slab_free: __slab_free_no_cpu_partial,
       ...sheafFns,
     },

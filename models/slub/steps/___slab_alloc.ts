@@ -100,7 +100,7 @@ export const ___slab_alloc_v619: FnDef<V619L> = fn<V619L>({
       writes: ['cpu{cpu}.kmem_cache_cpu', 'slab{cpu_partial}.pair'],
       run: (x) => {
         const c = x.d.cpus[x.cpu]!;
-        if (c.partial === null) return call(x, 'get_partial_node', { n: memNode(x.d, x.cpu) }, 'got_partial');
+        if (c.partial === null) return call(x, 'get_partial', {}, 'got_partial');
         // if (unlikely(c->slab)): an interrupt installed a cpu slab while we were unlocked: goto reread_slab.
         if (c.slab !== null) {
           seen(x, 'new_slab_found_cpu_slab');
@@ -222,10 +222,10 @@ export const ___slab_alloc_nocpuslab: FnDef<NoCpuSlabL> = fn<NoCpuSlabL>({
   steps: {
     get_from_partial: {
       local: true,
-      cite: 'mm/slub.c ___slab_alloc(): get_from_partial() on the local memory node (§2.3.4)',
+      cite: 'mm/slub.c ___slab_alloc(): get_from_partial(): the local memory node, then the zonelist (§2.3.4)',
       reads: [],
       writes: [],
-      run: (x) => call(x, 'get_from_partial_node', { n: memNode(x.d, x.cpu) }, 'got_partial'),
+      run: (x) => call(x, 'get_from_partial', {}, 'got_partial'),
     },
     got_partial: {
       local: true,

@@ -1,0 +1,109 @@
+// get_from_any_partial() (17c38c88, 7.0; reference §2.3.4 and §0.5) and
+// v6.19's get_any_partial() (G3): after the local node had no partial slab,
+// try the nodes of the zonelist, nearest first (the local node is first
+// again), each only if n->nr_partial > s->min_partial, behind the
+// remote_node_defrag_ratio gate on get_cycles() % 1024.
+//
+// What this abstracts and why: the gate depends on a cycle counter the model
+// does not have, so whether it lets the search through is the checker's
+// choice (both are explored); the gate reads nothing shared, so it is one
+// step with the first racy nr_partial test. The zonelist is the memory nodes
+// in order of distance, which the model takes to be the local memory node
+// first, then the others by number; cpusets allow every node. Each later
+// racy nr_partial test is its own step.
+import { call, fn, goto, ret, tailcall, type FnDef, type StepCtx } from '../kernel.ts';
+import { seen } from '../mm.ts';
+import { memNode } from '../helpers.ts';
+import { T } from '../state.ts';
+
+interface L {
+  /** Index into the zonelist of the node to try next. */
+  z: number;
+  ret: number | null;
+}
+
+/** The zonelist of the CPU the context runs on: its memory node, then the other nodes with memory. */
+function zonelist(x: StepCtx): number[] {
+  const local = memNode(x.d, x.cpu);
+  return [local, ...x.d.nodes.map((_n, i) => i).filter((i) => i !== local && x.d.nodes[i]!.memory)];
+}
+
+/** The racy n->nr_partial > s->min_partial test over the rest of the zonelist; the first node that passes is searched. */
+function tryNext(x: StepCtx<L>, callee: string): void {
+  const zl = zonelist(x);
+  while (x.l.z < zl.length && x.d.nodes[zl[x.l.z]!]!.nr_partial <= x.e.p.min_partial) x.l.z++;
+  if (x.l.z >= zl.length) return ret(x, null);
+  const n = zl[x.l.z]!;
+  if (n !== memNode(x.d, x.cpu)) seen(x, 'remote_partial');
+  call(x, callee, { n }, 'got');
+}
+
+/** One function for both: v6.19 calls get_partial_node() (it returns a slab), the later versions get_from_partial_node() (an object). */
+const anyPartial = (callee: 'get_partial_node' | 'get_from_partial_node', name: string): FnDef<L> =>
+  fn<L>({
+    entry: 'defrag_ratio',
+    locals: { z: T.int(0, 16), ret: T.ret },
+    steps: {
+      defrag_ratio: {
+        cite: `mm/slub.c ${name}(): if (!s->remote_node_defrag_ratio || get_cycles() % 1024 > s->remote_node_defrag_ratio) return NULL; for_each_zone_zonelist(): the first n->nr_partial > s->min_partial (racy), then ${callee}(n)`,
+        reads: ['node*.nr_partial'],
+        writes: [],
+        choose: () => ['gate_open', 'gate_closed'],
+        run: (x) => {
+          if (x.choice === 'gate_closed') return ret(x, null);
+          x.l.z = 0;
+          tryNext(x, callee);
+        },
+      },
+      next_node: {
+        cite: `mm/slub.c ${name}(): for_each_zone_zonelist(): the next n->nr_partial > s->min_partial (racy), then ${callee}(n)`,
+        reads: ['node*.nr_partial'],
+        writes: [],
+        run: (x) => tryNext(x, callee),
+      },
+      got: {
+        local: true,
+        cite: `mm/slub.c ${name}(): ${callee}() returned: done, or the next node of the zonelist`,
+        reads: [],
+        writes: [],
+        run: (x) => {
+          if (x.l.ret !== null) return ret(x, x.l.ret);
+          x.l.z++;
+          goto(x, 'next_node');
+        },
+      },
+    },
+  });
+
+export const get_from_any_partial = anyPartial('get_from_partial_node', 'get_from_any_partial');
+export const get_any_partial = anyPartial('get_partial_node', 'get_any_partial');
+
+interface PartialL {
+  ret: number | null;
+}
+
+/** get_partial() (v6.19) and get_from_partial() (17c38c88, 7.0): the local memory node, then the zonelist. */
+const partial = (local: 'get_partial_node' | 'get_from_partial_node', any: string, name: string): FnDef<PartialL> =>
+  fn<PartialL>({
+    entry: 'local_node',
+    locals: { ret: T.ret },
+    steps: {
+      local_node: {
+        local: true,
+        cite: `mm/slub.c ${name}(): ${local}(s, get_node(s, numa_mem_id()))`,
+        reads: [],
+        writes: [],
+        run: (x) => call(x, local, { n: memNode(x.d, x.cpu) }, 'any_node'),
+      },
+      any_node: {
+        local: true,
+        cite: `mm/slub.c ${name}(): nothing on the local node: ${any}()`,
+        reads: [],
+        writes: [],
+        run: (x) => (x.l.ret !== null ? ret(x, x.l.ret) : tailcall(x, any, {})),
+      },
+    },
+  });
+
+export const get_partial = partial('get_partial_node', 'get_any_partial', 'get_partial');
+export const get_from_partial = partial('get_from_partial_node', 'get_from_any_partial', 'get_from_partial');
