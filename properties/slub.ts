@@ -381,6 +381,9 @@ export function slubProperties(info: SlubModelInfo): P[] {
     return props;
   }
   props.push(seen('cmpxchg_lost_a_race', 'cmpxchg_double_fail', 'a slab cmpxchg failed because another context changed the slab'));
+  if (allocates && (info.scenario.pageAllocFailures ?? 0) > 0) {
+    props.push(seen('page_allocation_failed', 'page_alloc_failed', 'the checker failed a slab page allocation and its caller took the fallback path'));
+  }
   if (allocates && info.scenario.nodes.filter((n) => n.memory).length > 1) {
     props.push(seen('partial_slab_taken_from_another_node', 'remote_partial', 'get_from_any_partial() (v6.19 get_any_partial()) searched a partial slab of a remote node'));
   }

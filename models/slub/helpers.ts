@@ -35,6 +35,11 @@ export const slabOfObj = (p: CacheParams, o: Obj): SlabId => Math.floor(o / p.ob
 export function allocate_slab(x: StepCtx, node: number): SlabId | null {
   const d = x.d;
   const p = x.e.p;
+  if (x.choice === 'page_alloc_fails') {
+    d.cache.pageFailuresLeft--;
+    seen(x, 'page_alloc_failed');
+    return null;
+  }
   const k = d.slabs.findIndex((sl) => !sl.live);
   if (k < 0) {
     if (x.e.pageAllocCanFail) {
@@ -58,6 +63,9 @@ export function allocate_slab(x: StepCtx, node: number): SlabId | null {
   seen(x, 'new_slab');
   return k;
 }
+
+/** The `choose` of a step that calls allocate_slab(): while the scenario's budget of page allocation failures lasts, the page allocator may fail. */
+export const pageAllocChoices = (x: StepCtx): readonly string[] => (x.d.cache.pageFailuresLeft > 0 ? ['page_alloc_ok', 'page_alloc_fails'] : []);
 
 /** Links objects into a private chain through their free pointers; returns head and tail. */
 export function linkChain(x: StepCtx, objs: readonly Obj[]): { head: Obj; tail: Obj } {

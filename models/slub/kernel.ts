@@ -115,7 +115,8 @@ export interface StepDef<L extends Locals = Locals> {
    * checker explores each as its own action (the action's `choice`), and
    * `run` reads the one taken as `x.choice`. For what the kernel decides by
    * something the model does not track (a defrag-ratio gate on get_cycles(),
-   * a page allocation that fails).
+   * a page allocation that fails). No choice (an empty list) is one action
+   * without `choice`.
    */
   readonly choose?: (x: StepCtx<L>) => readonly string[];
   /** Locks this step runs without (set by a patch's `dropLocks`): its operations on them do nothing. */

@@ -48,6 +48,12 @@ export const MANIFEST: readonly ManifestRow[] = [
   { version: '17c38c88', scenario: 'numa-remote-partial', patches: [], result: 'violation', states: 116, depth: 6, property: 'link_words_written_by_owner', steps: 6 },
   { version: '17c38c88', scenario: 'numa-remote-partial', patches: ['hao-li-list-lock-barrier'], result: 'ok', states: 1524, depth: 18, unreached: [] },
   { version: '7.0', scenario: 'numa-remote-partial', patches: [], result: 'ok', states: 1419, depth: 18, unreached: [] },
+  // page-alloc-failure-menu: the checker may fail one slab page allocation: finding 2 (docs/findings.md) from a choice, and its fix.
+  { version: 'v6.19', scenario: 'page-alloc-failure-menu', patches: [], result: 'ok', states: 103, depth: 34, unreached: ['cmpxchg_lost_a_race', 'free_to_frozen_slab', 'sheaf_traded_at_barn', 'irq_found_pcs_locked'] },
+  { version: '17c38c88', scenario: 'page-alloc-failure-menu', patches: [], result: 'violation', states: 14, depth: 4, property: 'object_conservation', steps: 4 },
+  { version: '7.0', scenario: 'page-alloc-failure-menu', patches: [], result: 'violation', states: 14, depth: 4, property: 'object_conservation', steps: 4 },
+  { version: '7.0', scenario: 'page-alloc-failure-menu', patches: ['sheaf-flush-on-failed-refill'], result: 'ok', states: 134, depth: 18, unreached: ['cmpxchg_lost_a_race', 'sheaf_traded_at_barn', 'irq_found_pcs_locked'] },
+  { version: '17c38c88', scenario: 'page-alloc-failure-menu', patches: ['sheaf-flush-on-failed-refill'], result: 'ok', states: 155, depth: 21, unreached: ['cmpxchg_lost_a_race', 'sheaf_traded_at_barn', 'irq_found_pcs_locked'] },
   // Seed 000's two patches (patches/allow-sheaf-refill-nonblocking.ts, patches/barn-on-every-online-node.ts) and their broken variants.
   { version: '7.0', scenario: 'irq-same-cpu', patches: ['allow-sheaf-refill-nonblocking'], result: 'ok', states: 3124, depth: 23, unreached: ['cmpxchg_lost_a_race', 'sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },
   { version: '7.0', scenario: 'generic-irq', patches: ['allow-sheaf-refill-nonblocking'], result: 'ok', states: 42267, depth: 29, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },

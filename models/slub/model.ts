@@ -182,7 +182,8 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
         const st = stepOf(env, x.f);
         if (!enabled(x, st)) continue;
         const step = stepName(L, stepCode(x.f));
-        if (st.choose) for (const choice of st.choose(x)) out.push({ context: ctx, step, choice });
+        const picks = st.choose?.(x);
+        if (picks?.length) for (const choice of picks) out.push({ context: ctx, step, choice });
         else out.push({ context: ctx, step });
         continue;
       }
@@ -197,7 +198,7 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
         const step = running ? stepName(L, stepCode(x.f)) : entry;
         const picks = on && st?.choose ? st.choose(x) : undefined;
         d.on(s);
-        if (picks) for (const choice of picks) out.push({ context: ctx, step, ...op, choice });
+        if (picks?.length) for (const choice of picks) out.push({ context: ctx, step, ...op, choice });
         else if (on) out.push({ context: ctx, step, ...op });
       }
     }

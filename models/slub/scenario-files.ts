@@ -52,7 +52,7 @@ class Checker {
   }
 }
 
-const SCENARIO_KEYS = ['name', 'summary', 'versions', 'cache', 'nodes', 'cpus', 'pool', 'pageAllocCanFail', 'slabs', 'chosen', 'contexts', 'sharedObjects', 'sheavesOptIn', 'exhaustive', 'large', 'brokenNoTid', 'expect'];
+const SCENARIO_KEYS = ['name', 'summary', 'versions', 'cache', 'nodes', 'cpus', 'pool', 'pageAllocCanFail', 'pageAllocFailures', 'slabs', 'chosen', 'contexts', 'sharedObjects', 'sheavesOptIn', 'exhaustive', 'large', 'brokenNoTid', 'expect'];
 
 /**
  * Checks a scenario given as data (a scenario file's default export, or an
@@ -114,6 +114,7 @@ export function validateScenario(x: unknown, where: string): ScenarioDef {
     slabs,
     ...(chosen ? { chosen } : {}),
     contexts,
+    ...(r.pageAllocFailures !== undefined ? { pageAllocFailures: k.int(r.pageAllocFailures, 'pageAllocFailures', 0, 4) } : {}),
     ...flags(k, r, ['pageAllocCanFail', 'sharedObjects', 'sheavesOptIn', 'exhaustive', 'large', 'brokenNoTid']),
     ...(expect ? { expect } : {}),
   };

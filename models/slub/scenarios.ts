@@ -31,6 +31,7 @@ import s_destroy_mixed from './scenarios/destroy-mixed.ts';
 import s_destroy_menu from './scenarios/destroy-menu.ts';
 import s_memoryless_barn_destroy from './scenarios/memoryless-barn-destroy.ts';
 import s_numa_remote_partial from './scenarios/numa-remote-partial.ts';
+import s_page_alloc_failure_menu from './scenarios/page-alloc-failure-menu.ts';
 
 /** Where an initial slab is. */
 export type SlabPlace =
@@ -93,6 +94,8 @@ export interface ScenarioDef {
   readonly pool: number;
   /** When the pool is empty, new_slab() fails (the kernel's fallback paths run); otherwise running out is an error of the scenario. */
   readonly pageAllocCanFail?: boolean;
+  /** How many slab page allocations the checker may choose to fail (each new_slab() is a choice while some are left). */
+  readonly pageAllocFailures?: number;
   /** The start layout: explicit slabs; `[]` is a fresh cache whose slabs all come from new_slab(). */
   readonly slabs: readonly SlabInit[];
   /** Instead of explicit slabs, every layout up to a bound (`slabs` must then be `[]`). */
@@ -148,6 +151,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
   s_destroy_mixed,
   s_memoryless_barn_destroy,
   s_numa_remote_partial,
+  s_page_alloc_failure_menu,
 ].map((sc) => validateScenario(sc, `shipped scenario ${sc.name}`));
 
 /** Whether some context of the scenario may run `op`: scripted, or among its choices (a scripted free_any may be a kmem_cache_free or a kfree_rcu). */

@@ -50,6 +50,7 @@ export function dimsOf(sc: ScenarioDef, v: VersionDef, p: CacheParams, kasan: bo
     cpuSlab: v.features.cpuSlab,
     cpuPartial: v.features.cpuPartial,
     deferred: p.sheaf_capacity > 0 || usesRcu,
+    pageFailures: sc.pageAllocFailures ?? 0,
     kasan,
     bounds,
   };
@@ -155,6 +156,7 @@ export function initialState(sc: ScenarioDef, v: VersionDef, p: CacheParams, s: 
     c.irqoff = 0;
     c.preempt = 0;
   }
+  s.cache.pageFailuresLeft = s.L.d.pageFailures;
   const chainOf = (objs: readonly Obj[]): Obj | null => {
     objs.forEach((o, i) => s.setFp(o, objs[i + 1] ?? null));
     return objs[0] ?? null;

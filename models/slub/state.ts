@@ -116,6 +116,8 @@ export interface Dims {
   readonly cpuPartial: boolean;
   /** RCU callbacks and work items can be queued. */
   readonly deferred: boolean;
+  /** Slab page allocations the checker may fail. */
+  readonly pageFailures: number;
   readonly kasan: boolean;
   /** Per-scenario bounds of the queues and counters. */
   readonly bounds: Bounds;
@@ -259,7 +261,7 @@ export class SlubLayout {
     quarantine: ListFields;
   }[];
   readonly ctx: readonly { depth: Field; frames: readonly FrameFields[]; opIndex: Field; budget: Field; owns: readonly Field[]; irqoff: Field; preempt: Field }[];
-  readonly cache: { seq: Field; purged: readonly Field[]; kasanDone: Field; destroying: Field; destroyed: Field };
+  readonly cache: { seq: Field; purged: readonly Field[]; kasanDone: Field; destroying: Field; destroyed: Field; pageFailures: Field };
   readonly ghost: { readonly [k in GhostKey]: Field };
   readonly fns: ReadonlyMap<string, FnLayout>;
   readonly fnById: readonly FnLayout[];
@@ -406,6 +408,7 @@ export class SlubLayout {
       kasanDone: L.field('cache.kasan_shutdown_done', { max: 1 }),
       destroying: L.field('cache.destroying', { max: 1 }),
       destroyed: L.field('cache.destroyed', { max: 2 }),
+      pageFailures: L.field('cache.page_failures_left', { max: d.pageFailures }),
     };
     const ghost = {} as { [k in GhostKey]: Field };
     for (const k of GHOST_KEYS) ghost[k] = L.word(`ghost.${k}`);
@@ -1183,6 +1186,13 @@ export class CacheView {
   }
   set destroying(v: boolean) {
     this.m.setBool(this.L.cache.destroying, v);
+  }
+  /** Slab page allocations the checker may still fail (the scenario's pageAllocFailures). */
+  get pageFailuresLeft(): number {
+    return this.m.get(this.L.cache.pageFailures);
+  }
+  set pageFailuresLeft(v: number) {
+    this.m.set(this.L.cache.pageFailures, v);
   }
   /** 'ok' or 'leaked' once kmem_cache_destroy() has returned. */
   get destroyed(): 'ok' | 'leaked' | null {

@@ -8,7 +8,7 @@
 //   the node partial list (get_from_partial_node) or from a new slab.
 import { call, fn, goto, ret, type FnDef, type StepCtx } from '../kernel.ts';
 import { kernelWarning, oops, seen } from '../mm.ts';
-import { addNewSlabToPartial, allocate_slab, memNode } from '../helpers.ts';
+import { addNewSlabToPartial, allocate_slab, pageAllocChoices, memNode } from '../helpers.ts';
 import { lockFree } from '../locks.ts';
 import { slabOfStruct, T, type ListView, type Obj, type SlabId } from '../state.ts';
 
@@ -163,6 +163,7 @@ export const ___slab_alloc_v619: FnDef<V619L> = fn<V619L>({
     },
     new_slab_alloc: {
       cite: 'mm/slub.c ___slab_alloc(): preemption enabled around new_slab() from the page allocator; the slab is private and frozen, inc_slabs_node (S13)',
+      choose: pageAllocChoices,
       reads: ['page_allocator'],
       writes: ['slab{new}.pair', 'node.nr_slabs'],
       run: (x) => {
@@ -236,6 +237,7 @@ export const ___slab_alloc_nocpuslab: FnDef<NoCpuSlabL> = fn<NoCpuSlabL>({
     },
     new_slab: {
       cite: 'mm/slub.c ___slab_alloc(): new_slab() + alloc_from_new_slab(count = 1): pop one object privately (RF3)',
+      choose: pageAllocChoices,
       reads: ['page_allocator'],
       writes: ['slab{new}.pair'],
       run: (x) => {

@@ -10,7 +10,7 @@
 //   or nothing.
 import { call, fn, goto, ret, type FnDef, type StepCtx } from '../kernel.ts';
 import { add_partial, discard_slab, release, remove_partial, seen, takePrivate } from '../mm.ts';
-import { addNewSlabToPartial, allocate_slab, memNode } from '../helpers.ts';
+import { addNewSlabToPartial, allocate_slab, pageAllocChoices, memNode } from '../helpers.ts';
 import { lock, lockFree, unlock } from '../locks.ts';
 import { chain, cpuOf, nodeList, T, type ListView, type SlabId } from '../state.ts';
 
@@ -105,6 +105,7 @@ export const refill_sheaf: FnDef<RefillL> = fn<RefillL>({
     },
     new_slab: {
       cite: 'mm/slub.c refill_objects(): new_slab() + alloc_from_new_slab(): pop objects privately (RF3)',
+      choose: pageAllocChoices,
       reads: ['page_allocator'],
       writes: ['slab{new}.pair', 'node.nr_slabs'],
       run: (x) => {
