@@ -381,6 +381,9 @@ export function slubProperties(info: SlubModelInfo): P[] {
     return props;
   }
   props.push(seen('cmpxchg_lost_a_race', 'cmpxchg_double_fail', 'a slab cmpxchg failed because another context changed the slab'));
+  if (mayRunOp(info.scenario, 'kmem_cache_alloc_bulk')) {
+    props.push(seen('bulk_alloc_ran_dry', 'bulk_alloc_slowpath', "kmem_cache_alloc_bulk() emptied c->freelist and called ___slab_alloc() for the rest"));
+  }
   if (allocates && (info.scenario.pageAllocFailures ?? 0) > 0) {
     props.push(seen('page_allocation_failed', 'page_alloc_failed', 'the checker failed a slab page allocation and its caller took the fallback path'));
   }

@@ -54,6 +54,8 @@ export const MANIFEST: readonly ManifestRow[] = [
   { version: '7.0', scenario: 'page-alloc-failure-menu', patches: [], result: 'violation', states: 14, depth: 4, property: 'object_conservation', steps: 4 },
   { version: '7.0', scenario: 'page-alloc-failure-menu', patches: ['sheaf-flush-on-failed-refill'], result: 'ok', states: 134, depth: 18, unreached: ['cmpxchg_lost_a_race', 'sheaf_traded_at_barn', 'irq_found_pcs_locked'] },
   { version: '17c38c88', scenario: 'page-alloc-failure-menu', patches: ['sheaf-flush-on-failed-refill'], result: 'ok', states: 155, depth: 21, unreached: ['cmpxchg_lost_a_race', 'sheaf_traded_at_barn', 'irq_found_pcs_locked'] },
+  // bulk-alloc-irq: v6.19 kmem_cache_alloc_bulk() in an interrupt beside a lockless fast-path allocation.
+  { version: 'v6.19', scenario: 'bulk-alloc-irq', patches: [], result: 'ok', states: 1112, depth: 27, unreached: ['node_partial_list_changed', 'free_to_frozen_slab'] },
   // Seed 000's two patches (patches/allow-sheaf-refill-nonblocking.ts, patches/barn-on-every-online-node.ts) and their broken variants.
   { version: '7.0', scenario: 'irq-same-cpu', patches: ['allow-sheaf-refill-nonblocking'], result: 'ok', states: 3124, depth: 23, unreached: ['cmpxchg_lost_a_race', 'sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },
   { version: '7.0', scenario: 'generic-irq', patches: ['allow-sheaf-refill-nonblocking'], result: 'ok', states: 42267, depth: 29, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },

@@ -13,7 +13,7 @@ import type { Action, Emit, Model, Plain, Property } from '../../src/engine/mode
 import { beginOp } from './steps/client.ts';
 import { enabled, enterRoot, isInterrupt, runStep, mayRun, Runner, runLocals, startable, stepCode, stepName, stepOf, type CacheParams, type Env, type VersionFeatures } from './kernel.ts';
 import { applyPatches } from './patches.ts';
-import { findScenario, type ScenarioDef } from './scenarios.ts';
+import { findScenario, mayRunOp, type ScenarioDef } from './scenarios.ts';
 import { validateScenario } from './scenario-files.ts';
 import { chosenLayouts, describeStart, dimsOf, expectationOf, initialState } from './start.ts';
 import { describeWaits, slubView } from './view.ts';
@@ -97,6 +97,9 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
     cpu_partial_slabs: features.cpuPartial ? sc.cache.cpu_partial_slabs : 0,
     sheaf_capacity: features.sheaves === 'all' || sc.sheavesOptIn ? sc.cache.sheaf_capacity : 0,
   };
+  if (mayRunOp(sc, 'kmem_cache_alloc_bulk') && (!v.fns.__kmem_cache_alloc_bulk || p.sheaf_capacity > 0)) {
+    throw new UsageError(`scenario ${sc.name} uses kmem_cache_alloc_bulk, which the model has only for ${base.id === 'v6.19' ? 'v6.19 caches without sheaves (its cpu-slab bulk allocator): leave out sheavesOptIn' : "v6.19 caches without sheaves (its cpu-slab bulk allocator), not for " + base.id}`);
+  }
   const id = base.id;
   const L = new SlubLayout(id, dimsOf(sc, v, p, config.kasan), fnShapes(v));
   const msgs = new Messages();

@@ -60,6 +60,8 @@ export type Op =
   | { readonly op: 'kfree_rcu'; readonly obj: Obj }
   | { readonly op: 'flush_cpu_slab' }
   | { readonly op: 'kmem_cache_destroy' }
+  /** kmem_cache_alloc_bulk() of BULK_SIZE objects (v6.19 caches without sheaves). */
+  | { readonly op: 'kmem_cache_alloc_bulk' }
   /** Scripted only: free this object, by a path the checker chooses (kmem_cache_free or kfree_rcu). */
   | { readonly op: 'free_any'; readonly obj: Obj }
   /** Scripted only: one operation the checker chooses among the context's `choices`. */

@@ -24,7 +24,7 @@ const preempt = (x: StepCtx, by: number) => {
 
 export const __kmem_cache_alloc_bulk: FnDef<L> = fn<L>({
   entry: 'get_cpu_ptr',
-  locals: { size: T.int(0, 'all'), held: T.held('sheaf'), ret: T.ret },
+  locals: { size: T.int(0, 'all'), held: T.held('all'), ret: T.ret },
   steps: {
     get_cpu_ptr: {
       local: true,
@@ -47,6 +47,7 @@ export const __kmem_cache_alloc_bulk: FnDef<L> = fn<L>({
           c.freelist = x.d.fp(o);
           x.l.held.push(o);
         }
+        // Bumped when done, and when dry before ___slab_alloc() (fd4d9c7d0c71 "mm: slub: add missing TID bump in kmem_cache_alloc_bulk()").
         c.tid += x.e.tidStep;
         if (x.l.held.length === x.l.size) {
           preempt(x, -1); // slub_put_cpu_ptr()

@@ -47,6 +47,8 @@ function rootCall(s: SlubState, cpu: number, op: Op): { fn: string; args: Record
       return { fn: 'kfree_rcu', args: { held: [op.obj] } };
     case 'kmem_cache_destroy':
       return { fn: 'kmem_cache_destroy_client', args: {} };
+    case 'kmem_cache_alloc_bulk':
+      return { fn: 'kmem_cache_alloc_bulk', args: {} };
     case 'flush_cpu_slab':
       return { fn: 'flush_cpu_slab_work', args: {} };
     case 'rcu_callback': {
@@ -71,6 +73,12 @@ const isLocalNode = (x: StepCtx, slab: number) => {
 interface AllocL {
   gfp: string | null;
   ret: Obj | null;
+}
+/** How many objects a kmem_cache_alloc_bulk() operation asks for. */
+export const BULK_SIZE = 2;
+
+interface BulkL {
+  ret: ListView;
 }
 interface HeldL {
   held: ListView;
@@ -116,6 +124,36 @@ export const clientFns: { readonly [fn: string]: FnDef<any> } = {
             seen(x, 'object_allocated');
           }
           me.stack.pop();
+        },
+      },
+    },
+  }),
+  kmem_cache_alloc_bulk: fn<BulkL>({
+    entry: 'call',
+    locals: { ret: T.held('all') },
+    steps: {
+      call: {
+        local: true,
+        cite: `mm/slub.c kmem_cache_alloc_bulk(s, flags, ${BULK_SIZE}, p) -> __kmem_cache_alloc_bulk() (a cache without sheaves)`,
+        reads: [],
+        writes: [],
+        run: (x) => call(x, '__kmem_cache_alloc_bulk', { size: BULK_SIZE }, 'return'),
+      },
+      return: {
+        local: true,
+        cite: 'mm/slub.c kmem_cache_alloc_bulk(): all or nothing: the objects go to the caller',
+        reads: [],
+        writes: [],
+        run: (x) => {
+          for (const o of takeHeld(x.l.ret)) {
+            for (const [name, c] of Object.entries(x.d.ctx)) {
+              if (c.owns.has(o)) x.d.ghost.first('double_alloc', `object ${o} handed to ${x.ctx} while ${name} owns it`);
+            }
+            x.d.ctx[x.e.pool(x.ctx)]!.owns.add(o);
+            x.d.setFp(o, null);
+            seen(x, 'object_allocated');
+          }
+          x.d.ctx[x.ctx]!.stack.pop();
         },
       },
     },
