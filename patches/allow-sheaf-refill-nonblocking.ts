@@ -4,8 +4,13 @@
 // blocking, so GFP_ATOMIC and interrupt allocations refill too; and since the
 // refill may now run in an interrupt, the pcs lock is re-taken with
 // local_trylock() (on failure the refilled sheaf goes to the barn and the
-// allocation falls back to the slabs). Every gfp the model has allows
+// allocation should fall back to the slabs). Every gfp the model has allows
 // spinning (kmalloc_nolock() is not modelled), so allow_spin is always true.
+// Modelled as posted: after local_unlock() the function does not set pcs to
+// NULL (a later tree does), so the goto barn_put path returns the stale pcs
+// with its lock not held, and alloc_from_pcs() pops main and unlocks as if
+// it held it. That path needs the trylock to fail, which only PREEMPT_RT
+// allows; the model has no PREEMPT_RT, so verify says NOT EXERCISED for it.
 //
 // -	can_alloc = gfpflags_allow_blocking(gfp);
 // -	if (can_alloc) {
@@ -19,7 +24,7 @@
 //  	barn_put_full_sheaf(barn, full);
 import type { PatchApi } from '../models/slub/patch-api.ts';
 
-export default ({ definePatch, refill_empty_main, local_trylock, goto, ret, takeHeld }: PatchApi) =>
+export default ({ definePatch, refill_empty_main, local_trylock, goto, oops, popMain, takeHeld }: PatchApi) =>
   definePatch({
     name: 'allow-sheaf-refill-nonblocking',
     summary: '"mm/slab: allow sheaf refill if blocking is not allowed": refill when the gfp allows spinning; re-take the pcs lock with local_trylock()',
@@ -37,12 +42,15 @@ export default ({ definePatch, refill_empty_main, local_trylock, goto, ret, take
         run: (x) => goto(x, local_trylock(x) ? 'install' : 'barn_put'),
       }),
       'alloc_from_pcs/barn_put': {
-        cite: 'mm/slub.c (+seed 000 patch 1) __pcs_replace_empty_main() barn_put: barn_put_full_sheaf(barn, full); return pcs, which is NULL (R8)',
-        reads: ['node{cpunode}.barn'],
-        writes: ['node{cpunode}.barn'],
+        cite: 'mm/slub.c (+seed 000 patch 1, as posted) __pcs_replace_empty_main() barn_put: barn_put_full_sheaf(barn, full); return pcs, the stale one, unlocked (R8)',
+        reads: ['node{cpunode}.barn', 'cpu{cpu}.pcs'],
+        writes: ['node{cpunode}.barn', 'cpu{cpu}.pcs'],
         run: (x) => {
-          x.d.nodes[x.d.cpus[x.cpu]!.node]!.barn.pushFull(takeHeld(x.l.held_sheaf));
-          ret(x, null);
+          const c = x.d.cpus[x.cpu]!;
+          x.d.nodes[c.node]!.barn.pushFull(takeHeld(x.l.held_sheaf));
+          // alloc_from_pcs(): object = pcs->main->objects[pcs->main->size - 1]; size--; local_unlock().
+          if (c.main.length === 0) return oops(x, 'alloc_from_pcs() read main->objects[-1]: a failed local_trylock() returned the stale pcs');
+          popMain(x);
         },
       },
     },

@@ -18,7 +18,7 @@
 //   off. Contexts of different CPUs interleave freely.
 import { ModelError } from '../../src/engine/errors.ts';
 import type { Emit, Plain } from '../../src/engine/model.ts';
-import { releaseBefore, type LockName } from './locks.ts';
+import { holds, releaseBefore, type LockName } from './locks.ts';
 import { cpuOf, type Ctx, type FrameView, type Locals, type LocalsSpec, type Messages, type Op, type SlubLayout, type SlubState } from './state.ts';
 
 export interface CacheParams {
@@ -414,6 +414,11 @@ export function runLocals(x: Runner, trail?: number[]): void {
     if (!x.at(x.ctx)) return;
     const st = stepOf(x.e, x.f);
     if (!isLocal(x.e, st, x.cpu)) return;
+    // A step fused because a lock is held is fused only while this context holds it (a patch may have
+    // changed the step that takes it), and a fused step whose guard is false waits as a step of its own.
+    const lockOf = st.under ?? (st.localUnlessIrq ? 'pcs_lock' : undefined);
+    if (lockOf !== undefined && !holds(x, lockOf)) return;
+    if (st.guard && !enabled(x, st)) return;
     if (st.choose) throw new ModelError(x.e.L.modelId, `step ${x.f.fn}/${x.f.pc} makes a choice, so it cannot be fused into the step before it`);
     trail?.push(stepCode(x.f));
     runStep(x, st);

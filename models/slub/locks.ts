@@ -37,11 +37,20 @@ export interface LockInfo {
   readonly ops: string;
   /** True, or why a patch cannot drop it. */
   readonly droppable: true | string;
+  /** The only functions it can be dropped from (their sections are split at every access), and why not elsewhere. */
+  readonly onlyIn?: { readonly fns: readonly string[]; readonly why: string };
 }
 
 export const LOCKS: { readonly [K in LockName]: LockInfo } = {
+  // Every list operation asserts the lock (lockdep_assert_held() in add_partial()/remove_partial(),
+  // mm.ts writeLink()), so a list operation a patch leaves unlocked is reported where it happens.
   list_lock: { kernel: 'kmem_cache_node.list_lock', ops: 'spin_lock_irqsave() / spin_unlock_irqrestore()', droppable: true },
-  pcs_lock: { kernel: 'slub_percpu_sheaves.lock', ops: 'local_trylock() / local_lock() / local_unlock()', droppable: true },
+  pcs_lock: {
+    kernel: 'slub_percpu_sheaves.lock',
+    ops: 'local_trylock() / local_lock() / local_unlock()',
+    droppable: true,
+    onlyIn: { fns: ['free_to_pcs'], why: "only free_to_pcs()'s push is split at every access; the other pcs sections (alloc_from_pcs(), __kfree_rcu_sheaf(), the flushes) are single steps, which without the lock would hide the interleavings it opens" },
+  },
   barn_lock: {
     kernel: 'node_barn.lock',
     ops: 'spin_lock_irqsave() / spin_unlock_irqrestore()',
@@ -74,9 +83,11 @@ export function lock(x: StepCtx, n: number): void {
   x.d.ctx[x.ctx]!.irqoff++;
 }
 
-/** spin_unlock_irqrestore(&n->list_lock). */
+/** spin_unlock_irqrestore(&n->list_lock); of a lock the context does not hold, lockdep's "bad unlock balance" (and nothing else). */
 export function unlock(x: StepCtx, n: number): void {
   if (without(x, 'list_lock')) return;
+  const holder = x.d.nodes[n]!.list_lock;
+  if (holder !== x.ctx) return kernelWarning(x, `lockdep: bad unlock balance: ${x.ctx} releases node${n}'s list_lock, held by ${holder ?? 'nobody'}`);
   x.d.nodes[n]!.list_lock = null;
   x.d.ctx[x.ctx]!.irqoff--;
 }
@@ -100,21 +111,34 @@ export function local_trylock(x: StepCtx): boolean {
 
 /**
  * local_lock(&s->cpu_sheaves->lock): the step's guard is pcsFree(). In an
- * interrupt context lockdep reports it: task contexts take this lock with
- * irqs on, so a blocking acquire in irq context is the inconsistent usage
- * ({IN-HARDIRQ-W} -> {HARDIRQ-ON-W}) of an irq spinning on a lock the task
- * it interrupted may hold; only local_trylock() is safe there.
+ * interrupt context lockdep (CONFIG_PROVE_LOCKING) reports it: task contexts
+ * take this lock with irqs on, and a non-try acquire in irq context marks it
+ * used in irq, the inconsistent usage lockdep reports as a possible deadlock.
+ * (Without PREEMPT_RT it cannot deadlock here: an irq that found the lock
+ * held failed its first trylock and never reached this acquire.)
  */
 export function local_lock(x: StepCtx): void {
   if (without(x, 'pcs_lock')) return;
-  if (/\/(irq|softirq)$/.test(x.ctx)) kernelWarning(x, `lockdep: inconsistent lock state: local_lock(&s->cpu_sheaves->lock) in ${x.ctx.slice(x.ctx.indexOf('/') + 1)} context, a lock task context takes with irqs on`);
+  if (/\/(irq|softirq)$/.test(x.ctx)) {
+    const kind = x.ctx.endsWith('/irq') ? 'HARDIRQ' : 'SOFTIRQ';
+    kernelWarning(x, `lockdep: inconsistent {${kind}-ON-W} -> {IN-${kind}-W} usage: local_lock(&s->cpu_sheaves->lock) in ${kind === 'HARDIRQ' ? 'irq' : 'softirq'} context, a lock task context takes with ${kind === 'HARDIRQ' ? 'irqs' : 'softirqs'} on`);
+  }
   x.d.cpus[x.cpu]!.pcs_lock = x.ctx;
 }
 
-/** local_unlock(&s->cpu_sheaves->lock). */
+/** local_unlock(&s->cpu_sheaves->lock); of a lock the context does not hold, lockdep's "bad unlock balance" (and nothing else). */
 export function local_unlock(x: StepCtx): void {
   if (without(x, 'pcs_lock')) return;
+  const holder = x.d.cpus[x.cpu]!.pcs_lock;
+  if (holder !== x.ctx) return kernelWarning(x, `lockdep: bad unlock balance: ${x.ctx} releases cpu${x.cpu}'s pcs lock, held by ${holder ?? 'nobody'}`);
   x.d.cpus[x.cpu]!.pcs_lock = null;
+}
+
+/** Does the context hold `lock` (a pcs lock of its CPU, or some node's list_lock)? */
+export function holds(x: StepCtx, lock: LockName): boolean {
+  if (lock === 'pcs_lock') return x.d.cpus[x.cpu]!.pcs_lock === x.ctx;
+  if (lock === 'list_lock') return x.d.nodes.some((n) => n.list_lock === x.ctx);
+  return false;
 }
 
 /** The guard of a step that takes the pcs lock with local_lock(). */

@@ -38,7 +38,7 @@ import { call_rcu, queue_work_on, worksDone } from './steps/rcu.ts';
 import { addNewSlabToPartial, freeNextHeld, takeHeld } from './helpers.ts';
 import { kernelWarning, leak, release, takePrivate } from './mm.ts';
 import { slabPtr, structPtr, nodePtr } from './state.ts';
-import { refill_empty_main, swapMainSpare } from './steps/alloc_from_pcs.ts';
+import { popMain, refill_empty_main, swapMainSpare } from './steps/alloc_from_pcs.ts';
 
 export type { FnDef, FnTable, StepCtx, StepDef, VersionFeatures, VersionDef, SlubState, Locals, Property };
 
@@ -165,6 +165,8 @@ export function definePatch(spec: PatchSpec, source = 'built-in'): Patch {
           if (typeof l !== 'string' || !isLockName(l)) throw new UsageError(`patch ${spec.name}: dropLocks['${where}'] names unknown lock ${JSON.stringify(l)} (the locks are ${Object.keys(LOCKS).join(', ')})`);
           const why = LOCKS[l].droppable;
           if (why !== true) throw new UsageError(`patch ${spec.name}: ${l} cannot be dropped: ${why}`);
+          const only = LOCKS[l].onlyIn;
+          if (only && !only.fns.includes(fn)) throw new UsageError(`patch ${spec.name}: ${l} can be dropped only in ${only.fns.join(', ')}, not in ${fn}: ${only.why}`);
         }
         const drop = (st: StepDef): StepDef => ({ ...st, without: [...new Set([...(st.without ?? []), ...(locks as LockName[])])] });
         const steps = Object.fromEntries(Object.entries(old.steps).map(([k, st]) => [k, pc === undefined || k === pc ? drop(st) : st]));
@@ -238,6 +240,7 @@ export const patchApi = {
   addNewSlabToPartial,
   swapMainSpare,
   refill_empty_main,
+  popMain,
   barn_shrink,
   takeHeld,
   freeNextHeld,

@@ -18,7 +18,7 @@ export interface AllocPcsL {
 }
 
 /** Pops the top of main and releases the pcs lock (PA3). */
-function popMain(x: StepCtx): void {
+export function popMain(x: StepCtx): void {
   const o = x.d.cpus[x.cpu]!.main.pop();
   local_unlock(x);
   ret(x, o);

@@ -9,8 +9,9 @@
 // choice (both are explored); the gate reads nothing shared, so it is one
 // step with the first racy nr_partial test. The zonelist is the memory nodes
 // in order of distance, which the model takes to be the local memory node
-// first, then the others by number; cpusets allow every node. Each later
-// racy nr_partial test is its own step.
+// first, then the others by number, each once (the kernel walks zones, so a
+// node with two zones is tried twice; not modelled); cpusets allow every
+// node. Each later racy nr_partial test is its own step.
 import { call, fn, goto, ret, tailcall, type FnDef, type StepCtx } from '../kernel.ts';
 import { seen } from '../mm.ts';
 import { memNode } from '../helpers.ts';
@@ -28,14 +29,20 @@ function zonelist(x: StepCtx): number[] {
   return [local, ...x.d.nodes.map((_n, i) => i).filter((i) => i !== local && x.d.nodes[i]!.memory)];
 }
 
-/** The racy n->nr_partial > s->min_partial test over the rest of the zonelist; the first node that passes is searched. */
+/** The racy n->nr_partial > s->min_partial test of the zonelist's next node (one shared read per step): search it, or go on. */
 function tryNext(x: StepCtx<L>, callee: string): void {
   const zl = zonelist(x);
-  while (x.l.z < zl.length && x.d.nodes[zl[x.l.z]!]!.nr_partial <= x.e.p.min_partial) x.l.z++;
-  if (x.l.z >= zl.length) return ret(x, null);
   const n = zl[x.l.z]!;
+  if (x.d.nodes[n]!.nr_partial <= x.e.p.min_partial) return skip(x, zl.length);
   if (n !== memNode(x.d, x.cpu)) seen(x, 'remote_partial');
   call(x, callee, { n }, 'got');
+}
+
+/** The next node of the zonelist, or NULL at its end. */
+function skip(x: StepCtx<L>, len: number): void {
+  x.l.z++;
+  if (x.l.z >= len) return ret(x, null);
+  goto(x, 'next_node');
 }
 
 /** One function for both: v6.19 calls get_partial_node() (it returns a slab), the later versions get_from_partial_node() (an object). */
@@ -68,8 +75,7 @@ const anyPartial = (callee: 'get_partial_node' | 'get_from_partial_node', name: 
         writes: [],
         run: (x) => {
           if (x.l.ret !== null) return ret(x, x.l.ret);
-          x.l.z++;
-          goto(x, 'next_node');
+          skip(x, zonelist(x).length);
         },
       },
     },

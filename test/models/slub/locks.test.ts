@@ -6,6 +6,8 @@ import { search } from '../../../src/engine/search.ts';
 import { UsageError } from '../../../src/engine/errors.ts';
 import { buildSlubModel } from '../../../models/slub/model.ts';
 import { definePatch, patchApi } from '../../../models/slub/patch-api.ts';
+import { registerPatch } from '../../../models/slub/patches.ts';
+import { goto } from '../../../models/slub/kernel.ts';
 import { findVersion } from '../../../models/slub/versions.ts';
 
 const model = (version: string, scenario: string, patches: string[] = []) => buildSlubModel({ version, scenario, patches, kasan: false });
@@ -72,6 +74,7 @@ describe('named locks', () => {
     expect(Object.entries(one.fns.get_from_partial_node!.steps).filter(([, st]) => st.without).map(([k]) => k)).toEqual(['remove_partial']);
     for (const [drop, msg] of [
       [{ free_to_pcs: ['barn_lock'] }, /barn_lock cannot be dropped: every barn operation is one step/],
+      [{ alloc_from_pcs: ['pcs_lock'] }, /pcs_lock can be dropped only in free_to_pcs, not in alloc_from_pcs: only free_to_pcs\(\)'s push is split/],
       [{ free_to_pcs: ['cpu_slab_lock'] }, /cpu_slab_lock cannot be dropped/],
       [{ free_to_pcs: ['rcu_lock'] }, /unknown lock "rcu_lock" \(the locks are list_lock, pcs_lock, barn_lock, cpu_slab_lock\)/],
       [{ no_such_fn: ['list_lock'] }, /not a kernel function/],
@@ -81,6 +84,36 @@ describe('named locks', () => {
       expect(() => patch(drop as unknown as Record<string, string[]>)).toThrow(UsageError);
       expect(() => patch(drop as unknown as Record<string, string[]>)).toThrow(msg);
     }
+  });
+
+  it('keep a step fused under a lock only while the context holds it: a patch that skips the trylock with steps: finds the race too', () => {
+    registerPatch(
+      definePatch({
+        name: 'test-free-to-pcs-skips-trylock',
+        summary: 'free_to_pcs() goes to push without taking the pcs lock, written as a step change',
+        appliesTo: ['7.0'],
+        steps: { 'free_to_pcs/trylock': (old) => ({ ...old!, run: (x) => goto(x, 'push') }) },
+      }),
+    );
+    const m = model('7.0', 'irq-same-cpu', ['test-free-to-pcs-skips-trylock']);
+    expect(stepsTaken(m)).toContain('free_to_pcs/store');
+    // The first thing found: store's local_unlock() of a lock it never took.
+    const r = search(m, { strategy: 'bfs' });
+    expect([r.result, r.explanation]).toEqual(['violation', expect.stringMatching(/bad unlock balance: cpu0\/(task|irq) releases cpu0's pcs lock/)]);
+  });
+
+  it("report lockdep's bad unlock balance for a release of a lock the context does not hold, and leave the holder alone", () => {
+    registerPatch(
+      definePatch({
+        name: 'test-unlock-unheld',
+        summary: 'get_from_partial_node() releases list_lock before taking it',
+        appliesTo: ['7.0'],
+        steps: { 'get_from_partial_node/nr_partial': (old) => ({ ...old!, run: (x) => { patchApi.unlock(x, x.l.n); old!.run(x); } }) },
+      }),
+    );
+    const r = search(model('7.0', 'generic', ['test-unlock-unheld']), { strategy: 'bfs' });
+    expect([r.result, r.property]).toEqual(['violation', 'no_kernel_warning']);
+    expect(r.explanation).toMatch(/lockdep: bad unlock balance: cpu\d\/task releases node0's list_lock, held by nobody/);
   });
 
   it('refuse a patch written against the old lockFree(x.d, n) with a pointer to the tutorial', () => {

@@ -25,7 +25,7 @@ describe('mm/slab: allow sheaf refill if blocking is not allowed', () => {
   it('without its local_trylock() is caught by lockdep: an irq refill re-takes the pcs lock with local_lock()', () => {
     const r = search(model('irq-same-cpu', ['broken-sheaf-refill-nonblocking-local-lock']), { strategy: 'bfs' });
     expect([r.result, r.property]).toEqual(['violation', 'no_kernel_warning']);
-    expect(r.explanation).toMatch(/lockdep: inconsistent lock state: local_lock\(&s->cpu_sheaves->lock\) in irq context/);
+    expect(r.explanation).toMatch(/lockdep: inconsistent \{HARDIRQ-ON-W\} -> \{IN-HARDIRQ-W\} usage: local_lock\(&s->cpu_sheaves->lock\) in irq context/);
     expect(r.trace!.steps.at(-1)).toMatchObject({ context: 'cpu0/irq', step: 'alloc_from_pcs/relock' });
   });
 
