@@ -6,7 +6,20 @@ import { call, ret, type CacheParams, type StepCtx } from './kernel.ts';
 import { lock, unlock } from './locks.ts';
 import type { Obj, SlabId, SlubState } from './state.ts';
 
-/** The memory node an allocation on `cpu` uses (numa_mem_id(); a memoryless CPU's nearest node with memory). */
+/**
+ * get_node(s, numa_mem_id()): the node whose partial list an allocation on
+ * `cpu` searches first, or null. The model takes x86's numa_mem_id() (no
+ * CONFIG_HAVE_MEMORYLESS_NODES), which is the CPU's own node even when it has
+ * no memory; such a node has no kmem_cache_node, so a CPU there reaches
+ * partial slabs only through get_from_any_partial() (reference §1.5; the
+ * seed's machine).
+ */
+export function localNode(s: SlubState, cpu: number): number | null {
+  const n = s.cpus[cpu]!.node;
+  return s.nodes[n]!.memory ? n : null;
+}
+
+/** The node a new slab for `cpu` comes from: its own, or for a memoryless CPU the nearest node with memory (the page allocator's fallback). */
 export function memNode(s: SlubState, cpu: number): number {
   const n = s.cpus[cpu]!.node;
   if (s.nodes[n]!.memory) return n;

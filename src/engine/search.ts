@@ -498,7 +498,13 @@ function exhaustive<S, A extends Action>(model: Model<S, A>, P: Model<Uint32Arra
     parent = Ints.of(new Int32Array(x.parent!), n);
     via = Shorts.of(new Uint16Array(x.via!), n);
     const fr = new Uint32Array(x.frontier!);
-    for (let o = 0; o < fr.length; o += W + 2) frontier.push(fr[o]!, fr[o + 1]!, fr.subarray(o + 2, o + 2 + W));
+    // The records are in pop order: a queue is rebuilt in that order, a stack (DFS) from its last record.
+    const rec = W + 2;
+    const count = fr.length / rec;
+    for (let i = 0; i < count; i++) {
+      const o = (lifo ? count - 1 - i : i) * rec;
+      frontier.push(fr[o]!, fr[o + 1]!, fr.subarray(o + 2, o + rec));
+    }
     if (edges && x.edgeFrom) {
       const from = new Int32Array(x.edgeFrom);
       const to = new Int32Array(x.edgeTo!);

@@ -8,7 +8,8 @@ import { model as incrementRace } from '../../models/toy/increment-race.ts';
 
 describe('minimize', () => {
   const stress = buildSlubModel({ version: '17c38c88', scenario: 'stress', patches: [], kasan: false });
-  const found = search(stress, { strategy: 'random', runs: 3000, seed: 7 });
+  // Seed 6: a 34-step random walk of four contexts.
+  const found = search(stress, { strategy: 'random', runs: 3000, seed: 6 });
 
   it('shrinks a random-walk counterexample of the put_cpu_partial race to at most one preemption and two contexts', () => {
     expect(found.result).toBe('violation');
@@ -31,10 +32,10 @@ describe('minimize', () => {
 
   it('drops whole operations and contexts by delta debugging even when every bounded search is cut short', () => {
     // With 20 states per search, the preemption-bounded searches cannot finish: only delta debugging works
-    // (on the random walk of seed 4, a 24-step trace of four contexts).
-    const four = search(stress, { strategy: 'random', runs: 3000, seed: 4 });
+    // (on the random walk of seed 1, a 25-step trace of four contexts and seven operations).
+    const four = search(stress, { strategy: 'random', runs: 3000, seed: 1 });
     const m = minimize(stress, four.trace!, { maxStates: 20 });
-    expect(m.before).toMatchObject({ contexts: 4, operations: 6 });
+    expect(m.before).toMatchObject({ contexts: 4, operations: 7 });
     expect(m.after.operations).toBeLessThan(m.before.operations);
     expect(m.after.contexts).toBeLessThan(m.before.contexts);
     expect(m.after.steps).toBeLessThan(m.before.steps);

@@ -23,7 +23,7 @@ export const GENERIC = {
   nodes: [{ memory: true }, { memory: false }],
   cpus: [{ node: 0 }, { node: 1 }],
   // Enough pages that no workload of these scenarios runs out: page allocation failures are their own scenario.
-  pool: 5,
+  pool: 8,
   slabs: [{ node: 0, place: { on: 'node_partial' }, free: [0], owners: { 'cpu1/task': [1] } }],
 } as const satisfies Partial<Scenario>;
 

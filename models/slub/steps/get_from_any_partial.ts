@@ -14,7 +14,7 @@
 // node. Each later racy nr_partial test is its own step.
 import { call, fn, goto, ret, tailcall, type FnDef, type StepCtx } from '../kernel.ts';
 import { seen } from '../mm.ts';
-import { memNode } from '../helpers.ts';
+import { localNode, memNode } from '../helpers.ts';
 import { T } from '../state.ts';
 
 interface L {
@@ -34,7 +34,7 @@ function tryNext(x: StepCtx<L>, callee: string): void {
   const zl = zonelist(x);
   const n = zl[x.l.z]!;
   if (x.d.nodes[n]!.nr_partial <= x.e.p.min_partial) return skip(x, zl.length);
-  if (n !== memNode(x.d, x.cpu)) seen(x, 'remote_partial');
+  if (n !== x.d.cpus[x.cpu]!.node) seen(x, 'remote_partial');
   call(x, callee, { n }, 'got');
 }
 
@@ -96,10 +96,14 @@ const partial = (local: 'get_partial_node' | 'get_from_partial_node', any: strin
     steps: {
       local_node: {
         local: true,
-        cite: `mm/slub.c ${name}(): ${local}(s, get_node(s, numa_mem_id()))`,
+        cite: `mm/slub.c ${name}(): ${local}(s, get_node(s, numa_mem_id())), which finds nothing on a memoryless node (no kmem_cache_node)`,
         reads: [],
         writes: [],
-        run: (x) => call(x, local, { n: memNode(x.d, x.cpu) }, 'any_node'),
+        run: (x) => {
+          const n = localNode(x.d, x.cpu);
+          if (n === null) return tailcall(x, any, {});
+          call(x, local, { n }, 'any_node');
+        },
       },
       any_node: {
         local: true,

@@ -10,7 +10,7 @@
 //   or nothing.
 import { call, fn, goto, ret, type FnDef, type StepCtx } from '../kernel.ts';
 import { add_partial, discard_slab, release, remove_partial, seen, takePrivate } from '../mm.ts';
-import { addNewSlabToPartial, allocate_slab, pageAllocChoices, memNode } from '../helpers.ts';
+import { addNewSlabToPartial, allocate_slab, localNode, pageAllocChoices, memNode } from '../helpers.ts';
 import { lock, lockFree, unlock } from '../locks.ts';
 import { chain, cpuOf, nodeList, T, type ListView, type SlabId } from '../state.ts';
 
@@ -34,12 +34,13 @@ export const refill_sheaf: FnDef<RefillL> = fn<RefillL>({
       reads: ['node{n}.nr_partial', 'node{n}.list', 'slab*.pair'],
       writes: ['node{n}.list', 'slab*.links'],
       guard: (x) => {
-        const n = memNode(x.d, cpuOf(x.ctx));
-        return x.d.nodes[n]!.nr_partial === 0 || lockFree(x, n);
+        const n = localNode(x.d, cpuOf(x.ctx));
+        return n === null || x.d.nodes[n]!.nr_partial === 0 || lockFree(x, n);
       },
       run: (x) => {
-        const n = memNode(x.d, x.cpu);
-        if (x.d.nodes[n]!.nr_partial === 0) return goto(x, 'new_slab');
+        // get_node(s, numa_mem_id()) is NULL on a memoryless node: nothing to take there.
+        const n = localNode(x.d, x.cpu);
+        if (n === null || x.d.nodes[n]!.nr_partial === 0) return goto(x, 'new_slab');
         lock(x, n);
         let free = 0;
         for (const k of nodeList(x.d, n)) {
@@ -88,9 +89,9 @@ export const refill_sheaf: FnDef<RefillL> = fn<RefillL>({
       cite: 'mm/slub.c __refill_objects_node(): unprocessed pc.slabs: under list_lock add_partial(HEAD), or discard an empty one (RF1c)',
       reads: ['node.list_lock', 'node.nr_partial'],
       writes: ['node.list', 'slab*.links'],
-      guard: (x) => lockFree(x, memNode(x.d, cpuOf(x.ctx))),
+      guard: (x) => lockFree(x, localNode(x.d, cpuOf(x.ctx))!),
       run: (x) => {
-        const n = memNode(x.d, x.cpu);
+        const n = localNode(x.d, x.cpu)!;
         lock(x, n);
         const discard: SlabId[] = [];
         for (const k of x.l.slabs.toArray()) {
