@@ -188,23 +188,6 @@ function droppedSlabProblem(s: SlubState): string | undefined {
  * numa_mem_id(), and a refill takes slabs of the local node (17c38c88,
  * 7.0-rc before "refill sheaves from all nodes"; v6.19 opt-in sheaves).
  */
-function sheafLocalityProblem(info: SlubModelInfo, s: SlubState): string | undefined {
-  const nodeOf = (o: Obj) => s.slabs[slabOf(info, o)]!.node;
-  for (let i = 0; i < s.cpus.length; i++) {
-    const c = s.cpus[i]!;
-    const local = s.nodes[c.node]!.memory ? c.node : s.nodes.findIndex((n) => n.memory);
-    for (const [name, sheaf] of [['main', c.main], ['spare', c.spare], ['rcu_free', c.rcu_free]] as const) {
-      const o = sheaf.toArray().find((x) => nodeOf(x) !== local);
-      if (o !== undefined) return `cpu${i}'s ${name} sheaf holds object ${o} of node ${nodeOf(o)}, but cpu${i}'s memory node is ${local}`;
-    }
-  }
-  for (let n = 0; n < s.nodes.length; n++) {
-    const o = s.nodes[n]!.barn.fullObjects().find((x) => nodeOf(x) !== n);
-    if (o !== undefined) return `node${n}'s barn holds object ${o} of node ${nodeOf(o)}`;
-  }
-  return undefined;
-}
-
 function counterProblem(info: SlubModelInfo, s: SlubState): string | undefined {
   const objects = info.env.p.objects;
   for (let k = 0; k < s.slabs.length; k++) {
@@ -336,7 +319,6 @@ export function slubProperties(info: SlubModelInfo): P[] {
     prop('lock_sanity', 'every held lock belongs to a context inside an operation, list_lock is held with irqs off, and irqs are enabled again when an operation ends', lockProblem),
   ];
   if (f.cpuPartial) props.push(prop('cpu_partial_chain_well_formed', "each CPU partial chain is acyclic, ends in NULL, its head counts it, its slabs are neither SL_partial nor frozen, and every slab whose link words a CPU's chain owns is on that chain", chainProblem));
-  if (info.env.p.sheaf_capacity > 0) props.push(prop('sheaf_objects_node_local', "a CPU's sheaves hold only objects of its memory node, a barn only objects of its node", (s) => sheafLocalityProblem(info, s)));
   if (f.cpuSlab) props.push(prop('cpu_freelist_belongs_to_cpu_slab', "c->freelist holds only objects of c->slab", (s) => cpuFreelistProblem(s, info)));
   const destroys = mayRunOp(info.scenario, 'kmem_cache_destroy');
   if (destroys) {

@@ -92,6 +92,15 @@ export function unlock(x: StepCtx, n: number): void {
   x.d.ctx[x.ctx]!.irqoff--;
 }
 
+/** spin_trylock_irqsave(&n->list_lock) (an allow_spin == false path): false when someone holds it. */
+export function spin_trylock(x: StepCtx, n: number): boolean {
+  if (without(x, 'list_lock')) return true;
+  if (x.d.nodes[n]!.list_lock !== null) return false;
+  x.d.nodes[n]!.list_lock = x.ctx;
+  x.d.ctx[x.ctx]!.irqoff++;
+  return true;
+}
+
 /** The guard of a step that spins on n->list_lock. */
 export function lockFree(x: StepCtx, n: number): boolean {
   if (x.d === undefined) throw new UsageError('lockFree(x, n) takes the step context x (not x.d) since locks are named: see docs/patch-tutorial.md');

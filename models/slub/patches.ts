@@ -20,6 +20,7 @@ import * as allowRefill from '../../patches/allow-sheaf-refill-nonblocking.ts';
 import * as brokenAllowRefill from '../../patches/broken-sheaf-refill-nonblocking-local-lock.ts';
 import * as barnEveryNode from '../../patches/barn-on-every-online-node.ts';
 import * as brokenBarnEveryNode from '../../patches/broken-barn-on-every-online-node-no-shrink.ts';
+import * as brokenRefillAny from '../../patches/broken-refill-any-ignores-trylock.ts';
 
 export type { Patch };
 
@@ -36,6 +37,7 @@ const BUILT_IN: readonly [unknown, string][] = [
   [brokenAllowRefill, 'broken-sheaf-refill-nonblocking-local-lock.ts'],
   [barnEveryNode, 'barn-on-every-online-node.ts'],
   [brokenBarnEveryNode, 'broken-barn-on-every-online-node-no-shrink.ts'],
+  [brokenRefillAny, 'broken-refill-any-ignores-trylock.ts'],
 ];
 
 const PATCH_DIR = fileURLToPath(new URL('../../patches/', import.meta.url));

@@ -81,17 +81,6 @@ const CASES: readonly Case[] = [
     says: /says slabs = 2, but the chain holds 1/,
   },
   {
-    property: 'sheaf_objects_node_local',
-    version: '7.0',
-    scenario: 'generic',
-    // An object of node 0 in the main sheaf of cpu1, whose memory node is... also 0: use a barn of node 1 instead.
-    breakIt: (d) => {
-      d.ctx['cpu1/task']!.owns.delete(1);
-      d.nodes[1]!.barn.pushFull([1]);
-    },
-    says: /node1's barn holds object 1 of node 0/,
-  },
-  {
     property: 'cpu_freelist_belongs_to_cpu_slab',
     version: 'v6.19',
     scenario: 'harry-flush-vs-free',

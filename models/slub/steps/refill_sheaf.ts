@@ -11,37 +11,85 @@
 import { call, fn, goto, ret, type FnDef, type StepCtx } from '../kernel.ts';
 import { add_partial, discard_slab, release, remove_partial, seen, takePrivate } from '../mm.ts';
 import { addNewSlabToPartial, allocate_slab, localNode, pageAllocChoices, memNode } from '../helpers.ts';
-import { lock, lockFree, unlock } from '../locks.ts';
-import { chain, cpuOf, nodeList, T, type ListView, type SlabId } from '../state.ts';
+import { lock, lockFree, spin_trylock, unlock } from '../locks.ts';
+import { chain, nodeList, T, type ListView, type SlabId } from '../state.ts';
 
 interface RefillL {
+  /** The node whose partial slabs this round takes (pc.slabs come from it). */
   n: number;
   need: number;
   held: ListView;
   slabs: ListView;
   slab: SlabId | null;
   ret: number | null;
+  /** In __refill_objects_any(): the list_lock is only trylocked (allow_spin == false). */
+  any: boolean;
+  /** Index into the zonelist in __refill_objects_any(). */
+  z: number;
 }
 
 const missing = (x: StepCtx<RefillL>) => x.l.need - x.l.held.length;
 
+/** The zonelist of the refilling CPU: its memory node first, then the other nodes with memory (as get_from_any_partial()). */
+function zonelist(x: StepCtx): number[] {
+  const first = memNode(x.d, x.cpu);
+  return [first, ...x.d.nodes.map((_n, i) => i).filter((i) => i !== first && x.d.nodes[i]!.memory)];
+}
+
+/** This node gave what it could: after the local node __refill_objects_any(), after a remote one the next node of the zonelist. */
+function nodeDone(x: StepCtx<RefillL>): void {
+  if (!x.l.any) return goto(x, 'refill_objects_any');
+  x.l.z++;
+  goto(x, x.l.z < zonelist(x).length ? 'next_node' : 'new_slab');
+}
+
+/** __refill_objects_any(): the racy n->nr_partial > s->min_partial test of the zonelist's next node (one read per step). */
+function tryNode(x: StepCtx<RefillL>): void {
+  const n = zonelist(x)[x.l.z]!;
+  if (x.d.nodes[n]!.nr_partial <= x.e.p.min_partial) return nodeDone(x);
+  x.l.n = n;
+  goto(x, 'get_partial_node_bulk');
+}
+
 export const refill_sheaf: FnDef<RefillL> = fn<RefillL>({
-  entry: 'get_partial_node_bulk',
-  locals: { n: T.node, need: T.int(0, 'all'), held: T.held('sheaf'), slabs: T.slabs(), slab: T.slab, ret: T.ret },
+  entry: 'refill_objects',
+  locals: { n: T.node, need: T.int(0, 'all'), held: T.held('sheaf'), slabs: T.slabs(), slab: T.slab, ret: T.ret, any: T.bool, z: T.int(0, 16) },
   steps: {
-    get_partial_node_bulk: {
-      cite: 'mm/slub.c __refill_objects_node() -> get_partial_node_bulk(): under list_lock remove_partial() slabs onto the private pc.slabs (RF1, RF1a)',
-      reads: ['node{n}.nr_partial', 'node{n}.list', 'slab*.pair'],
-      writes: ['node{n}.list', 'slab*.links'],
-      guard: (x) => {
-        const n = localNode(x.d, cpuOf(x.ctx));
-        return n === null || x.d.nodes[n]!.nr_partial === 0 || lockFree(x, n);
-      },
+    refill_objects: {
+      local: true,
+      cite: 'mm/slub.c refill_objects(): __refill_objects_node(s, get_node(s, numa_mem_id())), NULL on a memoryless node (RF1)',
+      reads: [],
+      writes: [],
       run: (x) => {
-        // get_node(s, numa_mem_id()) is NULL on a memoryless node: nothing to take there.
         const n = localNode(x.d, x.cpu);
-        if (n === null || x.d.nodes[n]!.nr_partial === 0) return goto(x, 'new_slab');
-        lock(x, n);
+        if (n === null) return goto(x, 'refill_objects_any');
+        x.l.n = n;
+        goto(x, 'get_partial_node_bulk');
+      },
+    },
+    get_partial_node_bulk: {
+      cite: 'mm/slub.c __refill_objects_node() -> get_partial_node_bulk(): racy nr_partial; spin_lock_irqsave(&n->list_lock), or in __refill_objects_any() (allow_spin false) spin_trylock_irqsave(), failing -> 0 (RF1, RF2)',
+      reads: ['node{n}.nr_partial', 'node{n}.list_lock'],
+      writes: ['node{n}.list_lock'],
+      guard: (x) => x.l.any || x.d.nodes[x.l.n]!.nr_partial === 0 || lockFree(x, x.l.n),
+      run: (x) => {
+        const n = x.l.n;
+        if (x.d.nodes[n]!.nr_partial === 0) return nodeDone(x);
+        if (!x.l.any) lock(x, n);
+        else if (!spin_trylock(x, n)) {
+          seen(x, 'refill_trylock_failed');
+          return nodeDone(x);
+        }
+        goto(x, 'take_slabs');
+      },
+    },
+    take_slabs: {
+      under: 'list_lock',
+      cite: 'mm/slub.c get_partial_node_bulk(): under list_lock remove_partial() slabs onto the private pc.slabs while their racy free counts fall short; spin_unlock_irqrestore() (RF1a)',
+      reads: ['node{n}.list', 'slab*.pair'],
+      writes: ['node{n}.list', 'slab*.links', 'node{n}.list_lock'],
+      run: (x) => {
+        const n = x.l.n;
         let free = 0;
         for (const k of nodeList(x.d, n)) {
           if (free >= missing(x)) break;
@@ -52,8 +100,28 @@ export const refill_sheaf: FnDef<RefillL> = fn<RefillL>({
           x.l.slabs.push(k);
         }
         unlock(x, n);
-        goto(x, x.l.slabs.length > 0 ? 'get_freelist_nofreeze' : 'new_slab');
+        if (x.l.any && x.l.slabs.length > 0 && n !== x.d.cpus[x.cpu]!.node) seen(x, 'remote_partial');
+        if (x.l.slabs.length > 0) return goto(x, 'get_freelist_nofreeze');
+        nodeDone(x);
       },
+    },
+    refill_objects_any: {
+      cite: 'mm/slub.c __refill_objects_any(): if (!s->remote_node_defrag_ratio || get_cycles() % 1024 > s->remote_node_defrag_ratio) no remote refill; for_each_zone_zonelist(): the first n->nr_partial > s->min_partial (racy) (RF2)',
+      reads: ['node*.nr_partial'],
+      writes: [],
+      choose: () => ['gate_open', 'gate_closed'],
+      run: (x) => {
+        if (x.choice === 'gate_closed') return goto(x, 'new_slab');
+        x.l.any = true;
+        x.l.z = 0;
+        tryNode(x);
+      },
+    },
+    next_node: {
+      cite: 'mm/slub.c __refill_objects_any(): for_each_zone_zonelist(): the next n->nr_partial > s->min_partial (racy) (RF2)',
+      reads: ['node*.nr_partial'],
+      writes: [],
+      run: (x) => tryNode(x),
     },
     get_freelist_nofreeze: {
       cite: 'mm/slub.c __refill_objects_node(): get_freelist_nofreeze() cmpxchg (F, cnt) -> (NULL, inuse = objects); leftovers -> __slab_free() (RF1b)',
@@ -80,18 +148,18 @@ export const refill_sheaf: FnDef<RefillL> = fn<RefillL>({
       reads: [],
       writes: [],
       run: (x) => {
-        if (missing(x) > 0) return goto(x, x.l.slabs.length > 0 ? 'get_freelist_nofreeze' : 'new_slab');
+        if (missing(x) > 0) return x.l.slabs.length > 0 ? goto(x, 'get_freelist_nofreeze') : nodeDone(x);
         if (x.l.slabs.length > 0) return goto(x, 'readd');
         ret(x, x.l.held);
       },
     },
     readd: {
-      cite: 'mm/slub.c __refill_objects_node(): unprocessed pc.slabs: under list_lock add_partial(HEAD), or discard an empty one (RF1c)',
-      reads: ['node.list_lock', 'node.nr_partial'],
-      writes: ['node.list', 'slab*.links'],
-      guard: (x) => lockFree(x, localNode(x.d, cpuOf(x.ctx))!),
+      cite: 'mm/slub.c __refill_objects_node(): unprocessed pc.slabs: under list_lock (always the blocking lock, §0.5) add_partial(HEAD), or discard an empty one (RF1c)',
+      reads: ['node{n}.list_lock', 'node{n}.nr_partial'],
+      writes: ['node{n}.list', 'slab*.links'],
+      guard: (x) => lockFree(x, x.l.n),
       run: (x) => {
-        const n = localNode(x.d, x.cpu)!;
+        const n = x.l.n;
         lock(x, n);
         const discard: SlabId[] = [];
         for (const k of x.l.slabs.toArray()) {
