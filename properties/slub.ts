@@ -257,7 +257,7 @@ function lockProblem(s: SlubState): string | undefined {
     if (bad !== undefined) return bad;
   }
   for (let i = 0; i < s.cpus.length; i++) {
-    const bad = held(() => `cpu${i}'s pcs lock`, s.cpus[i]!.pcs_lock, false);
+    const bad = held(() => `cpu${i}'s pcs lock`, s.cpus[i]!.pcs_lock, false) ?? held(() => `cpu${i}'s cpu_slab lock`, s.cpus[i]!.cpu_slab_lock, true);
     if (bad !== undefined) return bad;
   }
   for (const name of s.L.d.contexts) {

@@ -19,11 +19,13 @@
 //   they are fused into one step (nobody can observe the difference); once a
 //   patch drops that lock anywhere in the version they are separate steps,
 //   so the interleavings the lock prevented are explored.
-// - The barn lock and the v6.19 cpu_slab local lock are named here but
-//   cannot be dropped: their sections are single steps of the model (every
-//   barn operation is one step inside a pcs section; every cpu_slab section
-//   is one irq-off step), so dropping them would hide the interleavings it
-//   opens. A patch that tries is rejected with the reason.
+// - A lock can be dropped only where its sections are split at every access:
+//   list_lock anywhere (every list operation asserts it), the pcs lock in
+//   free_to_pcs(), the cpu_slab local lock in put_cpu_partial(); the barn
+//   lock nowhere (every barn operation is one step inside a pcs section).
+//   Elsewhere a section is one step, and dropping its lock would hide the
+//   interleavings that opens, so a patch that tries is refused with the
+//   reason.
 import { UsageError } from '../../src/engine/errors.ts';
 import type { StepCtx, StepDef } from './kernel.ts';
 import { kernelWarning } from './mm.ts';
@@ -57,9 +59,10 @@ export const LOCKS: { readonly [K in LockName]: LockInfo } = {
     droppable: 'every barn operation is one step of the model, inside the pcs section that calls it; change the steps that call it instead',
   },
   cpu_slab_lock: {
-    kernel: 'kmem_cache_cpu.lock (v6.19)',
+    kernel: 'kmem_cache_cpu.lock (v6.19, 17c38c88)',
     ops: 'local_lock_irqsave() / local_unlock_irqrestore()',
-    droppable: 'every cpu_slab section is one irq-off step of the model; change those steps instead',
+    droppable: true,
+    onlyIn: { fns: ['put_cpu_partial'], why: "only put_cpu_partial()'s section is split at every access; the other cpu_slab sections (___slab_alloc(), flush_slab(), the bulk allocator) are single irq-off steps" },
   },
 };
 
@@ -143,9 +146,28 @@ export function local_unlock(x: StepCtx): void {
   x.d.cpus[x.cpu]!.pcs_lock = null;
 }
 
-/** Does the context hold `lock` (a pcs lock of its CPU, or some node's list_lock)? */
+// ---- the cpu_slab local lock (kmem_cache_cpu.lock) ------------------------------
+
+/** local_lock_irqsave(&s->cpu_slab->lock): irqs off, and no other context of this CPU runs until the release. */
+export function local_lock_irqsave(x: StepCtx): void {
+  if (without(x, 'cpu_slab_lock')) return;
+  x.d.cpus[x.cpu]!.cpu_slab_lock = x.ctx;
+  x.d.ctx[x.ctx]!.irqoff++;
+}
+
+/** local_unlock_irqrestore(&s->cpu_slab->lock); of a lock the context does not hold, lockdep's "bad unlock balance". */
+export function local_unlock_irqrestore(x: StepCtx): void {
+  if (without(x, 'cpu_slab_lock')) return;
+  const holder = x.d.cpus[x.cpu]!.cpu_slab_lock;
+  if (holder !== x.ctx) return kernelWarning(x, `lockdep: bad unlock balance: ${x.ctx} releases cpu${x.cpu}'s cpu_slab lock, held by ${holder ?? 'nobody'}`);
+  x.d.cpus[x.cpu]!.cpu_slab_lock = null;
+  x.d.ctx[x.ctx]!.irqoff--;
+}
+
+/** Does the context hold `lock` (a pcs or cpu_slab lock of its CPU, or some node's list_lock)? */
 export function holds(x: StepCtx, lock: LockName): boolean {
   if (lock === 'pcs_lock') return x.d.cpus[x.cpu]!.pcs_lock === x.ctx;
+  if (lock === 'cpu_slab_lock') return x.d.cpus[x.cpu]!.cpu_slab_lock === x.ctx;
   if (lock === 'list_lock') return x.d.nodes.some((n) => n.list_lock === x.ctx);
   return false;
 }
@@ -172,5 +194,9 @@ export function releaseBefore(x: StepCtx, next: StepDef): void {
         x.d.ctx[x.ctx]!.irqoff--;
       }
     } else if (l === 'pcs_lock' && x.d.cpus[x.cpu]!.pcs_lock === x.ctx) x.d.cpus[x.cpu]!.pcs_lock = null;
+    else if (l === 'cpu_slab_lock' && x.d.cpus[x.cpu]!.cpu_slab_lock === x.ctx) {
+      x.d.cpus[x.cpu]!.cpu_slab_lock = null;
+      x.d.ctx[x.ctx]!.irqoff--;
+    }
   }
 }

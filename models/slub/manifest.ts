@@ -54,6 +54,11 @@ export const MANIFEST: readonly ManifestRow[] = [
   { version: '7.0', scenario: 'numa-remote-refill', patches: [], result: 'ok', states: 1057, depth: 21, unreached: ['cmpxchg_lost_a_race', 'sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
   { version: '7.0', scenario: 'numa-remote-refill', patches: ['broken-refill-any-ignores-trylock'], result: 'violation', states: 362, depth: 9, property: 'link_words_written_by_owner', steps: 9 },
   { version: '17c38c88', scenario: 'numa-remote-refill', patches: ['broken-refill-any-ignores-trylock'], result: 'violation', states: 362, depth: 9, property: 'link_words_written_by_owner', steps: 9 },
+  // cpu-partial-irq: a task's and an irq's put_cpu_partial() on one CPU, and the patch that drops its local_lock_irqsave().
+  { version: 'v6.19', scenario: 'cpu-partial-irq', patches: [], result: 'ok', states: 37, depth: 10, unreached: ['node_partial_list_changed', 'cmpxchg_lost_a_race', 'free_to_frozen_slab'] },
+  { version: '17c38c88', scenario: 'cpu-partial-irq', patches: [], result: 'ok', states: 17, depth: 6, unreached: ['node_partial_list_changed', 'cmpxchg_lost_a_race', 'slab_full_while_on_node_list'] },
+  { version: 'v6.19', scenario: 'cpu-partial-irq', patches: ['broken-put-cpu-partial-irqs-on'], result: 'violation', states: 51, depth: 12, property: 'cpu_partial_chain_well_formed', steps: 12 },
+  { version: '17c38c88', scenario: 'cpu-partial-irq', patches: ['broken-put-cpu-partial-irqs-on'], result: 'violation', states: 27, depth: 8, property: 'cpu_partial_chain_well_formed', steps: 8 },
   // page-alloc-failure-menu: the checker may fail one slab page allocation: finding 2 (docs/findings.md) from a choice, and its fix.
   { version: 'v6.19', scenario: 'page-alloc-failure-menu', patches: [], result: 'ok', states: 103, depth: 34, unreached: ['cmpxchg_lost_a_race', 'free_to_frozen_slab', 'sheaf_traded_at_barn', 'irq_found_pcs_locked'] },
   { version: '17c38c88', scenario: 'page-alloc-failure-menu', patches: [], result: 'violation', states: 19, depth: 5, property: 'object_conservation', steps: 5 },
@@ -79,7 +84,7 @@ export const MANIFEST: readonly ManifestRow[] = [
   { version: '17c38c88', scenario: 'kfree-rcu-batch', patches: [], result: 'ok', states: 392, depth: 15, unreached: ['object_allocated', 'node_partial_list_changed', 'slab_full_while_on_node_list'] },
   { version: '7.0', scenario: 'kfree-rcu-batch', patches: [], result: 'ok', states: 499, depth: 17, unreached: [] },
   // chosen-start: the checker chooses the start (every layout of up to two slabs).
-  { version: '17c38c88', scenario: 'chosen-start', patches: [], demo: 6, result: 'violation', states: 5071, depth: 6, property: 'link_words_written_by_owner', steps: 6 },
+  { version: '17c38c88', scenario: 'chosen-start', patches: [], demo: 6, result: 'violation', states: 5067, depth: 6, property: 'link_words_written_by_owner', steps: 6 },
   { version: '17c38c88', scenario: 'chosen-start', patches: ['hao-li-list-lock-barrier'], demo: 7, result: 'ok', states: 64091, depth: 20, unreached: [] },
   { version: '17c38c88', scenario: 'chosen-start', patches: ['remove-slub-cpu-partial'], demo: 8, result: 'ok', states: 9866, depth: 17, unreached: [] },
   { version: 'v6.19', scenario: 'chosen-start', patches: [], demo: 9, result: 'ok', states: 132819, depth: 30, unreached: [] },

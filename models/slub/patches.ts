@@ -21,6 +21,7 @@ import * as brokenAllowRefill from '../../patches/broken-sheaf-refill-nonblockin
 import * as barnEveryNode from '../../patches/barn-on-every-online-node.ts';
 import * as brokenBarnEveryNode from '../../patches/broken-barn-on-every-online-node-no-shrink.ts';
 import * as brokenRefillAny from '../../patches/broken-refill-any-ignores-trylock.ts';
+import * as brokenPutCpuPartial from '../../patches/broken-put-cpu-partial-irqs-on.ts';
 
 export type { Patch };
 
@@ -38,6 +39,7 @@ const BUILT_IN: readonly [unknown, string][] = [
   [barnEveryNode, 'barn-on-every-online-node.ts'],
   [brokenBarnEveryNode, 'broken-barn-on-every-online-node-no-shrink.ts'],
   [brokenRefillAny, 'broken-refill-any-ignores-trylock.ts'],
+  [brokenPutCpuPartial, 'broken-put-cpu-partial-irqs-on.ts'],
 ];
 
 const PATCH_DIR = fileURLToPath(new URL('../../patches/', import.meta.url));

@@ -32,6 +32,7 @@ import s_destroy_menu from './scenarios/destroy-menu.ts';
 import s_memoryless_barn_destroy from './scenarios/memoryless-barn-destroy.ts';
 import s_numa_remote_partial from './scenarios/numa-remote-partial.ts';
 import s_numa_remote_refill from './scenarios/numa-remote-refill.ts';
+import s_cpu_partial_irq from './scenarios/cpu-partial-irq.ts';
 import s_page_alloc_failure_menu from './scenarios/page-alloc-failure-menu.ts';
 import s_bulk_alloc_irq from './scenarios/bulk-alloc-irq.ts';
 
@@ -154,6 +155,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
   s_memoryless_barn_destroy,
   s_numa_remote_partial,
   s_numa_remote_refill,
+  s_cpu_partial_irq,
   s_page_alloc_failure_menu,
   s_bulk_alloc_irq,
 ].map((sc) => validateScenario(sc, `shipped scenario ${sc.name}`));

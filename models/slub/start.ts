@@ -142,6 +142,7 @@ export function initialState(sc: ScenarioDef, v: VersionDef, p: CacheParams, s: 
     c.partial = null;
     c.tid = s.L.d.cpuSlab ? i : 0; // init_tid(cpu): the tid starts at the CPU number
     c.pcs_lock = null;
+    c.cpu_slab_lock = null;
     c.spare.setNull();
     c.rcu_free.setNull();
   });

@@ -253,6 +253,7 @@ export class SlubLayout {
     partial: Field;
     tid: Field;
     pcs_lock: Field;
+    cpu_slab_lock: Field;
     main: SheafFields;
     spare: SheafFields;
     rcu_free: SheafFields;
@@ -339,6 +340,7 @@ export class SlubLayout {
       partial: L.field(`cpu${c}.partial`, d.cpuPartial ? slabRef : { min: -1, max: -1 }),
       tid: L.field(`cpu${c}.tid`, { max: d.cpuSlab ? counter : 0 }),
       pcs_lock: L.field(`cpu${c}.pcs_lock`, d.CAP > 0 ? ctxRef : { min: -1, max: -1 }),
+      cpu_slab_lock: L.field(`cpu${c}.cpu_slab_lock`, d.cpuPartial ? ctxRef : { min: -1, max: -1 }),
       main: sheaf(`cpu${c}.main`, false),
       spare: sheaf(`cpu${c}.spare`, true),
       rcu_free: sheaf(`cpu${c}.rcu_free`, true),
@@ -905,6 +907,14 @@ export class CpuView {
   }
   set pcs_lock(c: Ctx | null) {
     this.m.setRef(this.f.pcs_lock, c === null ? null : this.ctxIndex.get(c)!);
+  }
+  /** Holder of kmem_cache_cpu.lock (v6.19, 17c38c88), recorded where a section spans steps (put_cpu_partial()). */
+  get cpu_slab_lock(): Ctx | null {
+    const v = this.m.ref(this.f.cpu_slab_lock);
+    return v === null ? null : this.ctxNames[v]!;
+  }
+  set cpu_slab_lock(c: Ctx | null) {
+    this.m.setRef(this.f.cpu_slab_lock, c === null ? null : this.ctxIndex.get(c)!);
   }
 }
 

@@ -145,6 +145,7 @@ export function slubSymmetry(L: SlubLayout, sc: ScenarioDef, irqCpus: readonly b
       move(from.partial, to.partial);
       move(from.tid, to.tid, undefined, cpuSlab ? tidTo(0, c, pi[c]!) : 0);
       move(from.pcs_lock, to.pcs_lock, (v) => (v < 0 ? v : sigma[v]!));
+      move(from.cpu_slab_lock, to.cpu_slab_lock, (v) => (v < 0 ? v : sigma[v]!));
       for (const k of ['main', 'spare', 'rcu_free'] as const) {
         move(from[k].len, to[k].len);
         from[k].items.forEach((f, i) => move(f, to[k].items[i]!));

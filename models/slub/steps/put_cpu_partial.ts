@@ -4,7 +4,7 @@
 // cpu_slab local lock only: no list_lock.
 import { call, fn, goto, ret, type FnDef, type StepCtx } from '../kernel.ts';
 import { add_partial, discard_slab, oops, seen, writeLink } from '../mm.ts';
-import { lock, lockFree, unlock } from '../locks.ts';
+import { local_lock_irqsave, local_unlock_irqrestore, lock, lockFree, unlock } from '../locks.ts';
 import { cpuChain, slabOfStruct, structPtr, T, type ListView, type SlabId, type SlubState } from '../state.ts';
 
 /** `slab->slabs` read as an int: a count, or the garbage a poison or pointer makes of it (LIST_POISON2's low half is 290, §0.5). */
@@ -15,22 +15,28 @@ export function slabsOf(s: SlubState, k: SlabId): number {
   return 0x7fff;
 }
 
-/** The body of put_cpu_partial(): returns the chain to drain, if any. Runs under the cpu_slab lock (irqs off), one step. */
-export function put_cpu_partial_link(x: StepCtx, k: SlabId, drain: boolean): SlabId | null {
-  const c = x.d.cpus[x.cpu]!;
+/** put_cpu_partial()'s read: oldslab = this_cpu_read(s->cpu_slab->partial), and whether a full chain is detached for draining. */
+export function cpu_partial_read(x: StepCtx, drain: boolean): { old: SlabId | null; toPut: SlabId | null } {
+  const old = x.d.cpus[x.cpu]!.partial;
+  if (drain && old !== null && slabsOf(x.d, old) >= x.e.p.cpu_partial_slabs) return { old: null, toPut: old };
+  return { old, toPut: null };
+}
+
+/** put_cpu_partial()'s writes: slab->slabs, slab->next, this_cpu_write(s->cpu_slab->partial, slab). */
+export function cpu_partial_publish(x: StepCtx, k: SlabId, old: SlabId | null): void {
   const who = `cpu${x.cpu}`;
-  let old = c.partial;
-  let toPut: SlabId | null = null;
-  if (drain && old !== null && slabsOf(x.d, old) >= x.e.p.cpu_partial_slabs) {
-    toPut = old;
-    old = null;
-  }
   const sl = x.d.slabs[k]!;
   if (sl.owner === 'none') sl.owner = who; // a slab on no list: this CPU's chain takes its link words
   writeLink(x, k, 'L1', (old === null ? 0 : slabsOf(x.d, old)) + 1, who, 'put_cpu_partial');
   writeLink(x, k, 'L0', old === null ? null : structPtr(old), who, 'put_cpu_partial');
-  c.partial = k;
+  x.d.cpus[x.cpu]!.partial = k;
   seen(x, 'put_cpu_partial');
+}
+
+/** The body of put_cpu_partial() in one piece (for callers already in an irq-off section): returns the chain to drain, if any. */
+export function put_cpu_partial_link(x: StepCtx, k: SlabId, drain: boolean): SlabId | null {
+  const { old, toPut } = cpu_partial_read(x, drain);
+  cpu_partial_publish(x, k, old);
   return toPut;
 }
 
@@ -45,18 +51,37 @@ export function detachChain(x: StepCtx, head: SlabId): void {
 interface PutL {
   slab: SlabId | null;
   drain: boolean;
+  old: SlabId | null;
+  put: SlabId | null;
 }
 
 export const put_cpu_partial: FnDef<PutL> = fn<PutL>({
   entry: 'link',
-  locals: { slab: T.slab, drain: T.bool },
+  locals: { slab: T.slab, drain: T.bool, old: T.slab, put: T.slab },
   steps: {
     link: {
-      cite: 'mm/slub.c put_cpu_partial(): under local_lock_irqsave write slab->slabs and slab->next, c->partial = slab (P1)',
+      cite: 'mm/slub.c put_cpu_partial(): local_lock_irqsave(&s->cpu_slab->lock); oldslab = this_cpu_read(s->cpu_slab->partial), detached if draining and full (P1)',
       reads: ['cpu{cpu}.partial', 'slab{cpu_partial}.links'],
-      writes: ['slab{slab}.links', 'cpu{cpu}.partial'],
+      writes: ['cpu{cpu}.cpu_slab_lock'],
       run: (x) => {
-        const toPut = put_cpu_partial_link(x, x.l.slab!, x.l.drain);
+        local_lock_irqsave(x);
+        const { old, toPut } = cpu_partial_read(x, x.l.drain);
+        x.l.old = old;
+        x.l.put = toPut;
+        goto(x, 'publish');
+      },
+    },
+    publish: {
+      under: 'cpu_slab_lock',
+      cite: 'mm/slub.c put_cpu_partial(): slab->slabs = slabs; slab->next = oldslab; this_cpu_write(s->cpu_slab->partial, slab); local_unlock_irqrestore() (P1)',
+      reads: [],
+      writes: ['slab{slab}.links', 'cpu{cpu}.partial', 'cpu{cpu}.cpu_slab_lock'],
+      run: (x) => {
+        cpu_partial_publish(x, x.l.slab!, x.l.old);
+        const toPut = x.l.put;
+        x.l.old = null;
+        x.l.put = null;
+        local_unlock_irqrestore(x);
         if (toPut === null) return ret(x, null);
         detachChain(x, toPut);
         seen(x, 'cpu_partial_drain');

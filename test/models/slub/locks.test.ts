@@ -51,6 +51,16 @@ describe('named locks', () => {
     expect(taskPush < irqStore && irqStore < taskStore).toBe(true);
   });
 
+  it("find an irq's put_cpu_partial() inside the task's once a patch drops its local_lock_irqsave(): a slab falls off cpu0's chain", () => {
+    expect(stepsTaken(model('v6.19', 'cpu-partial-irq'))).not.toContain('put_cpu_partial/publish');
+    const r = search(model('17c38c88', 'cpu-partial-irq', ['broken-put-cpu-partial-irqs-on']), { strategy: 'bfs' });
+    expect([r.result, r.property]).toEqual(['violation', 'cpu_partial_chain_well_formed']);
+    const steps = r.trace!.steps.map((s) => `${s.context} ${s.step}`);
+    const task = steps.indexOf('cpu0/task put_cpu_partial/link');
+    const irq = steps.indexOf('cpu0/irq put_cpu_partial/publish');
+    expect(task >= 0 && task < irq && irq < steps.indexOf('cpu0/task put_cpu_partial/publish')).toBe(true);
+  });
+
   it('release a lock dropped at one step at the end of the step before it, so others can take it in between', () => {
     const m = model('7.0', 'generic', ['broken-unlocked-remove-partial']);
     const r = search(m, { strategy: 'bfs' });
@@ -75,7 +85,7 @@ describe('named locks', () => {
     for (const [drop, msg] of [
       [{ free_to_pcs: ['barn_lock'] }, /barn_lock cannot be dropped: every barn operation is one step/],
       [{ alloc_from_pcs: ['pcs_lock'] }, /pcs_lock can be dropped only in free_to_pcs, not in alloc_from_pcs: only free_to_pcs\(\)'s push is split/],
-      [{ free_to_pcs: ['cpu_slab_lock'] }, /cpu_slab_lock cannot be dropped/],
+      [{ free_to_pcs: ['cpu_slab_lock'] }, /cpu_slab_lock can be dropped only in put_cpu_partial, not in free_to_pcs/],
       [{ free_to_pcs: ['rcu_lock'] }, /unknown lock "rcu_lock" \(the locks are list_lock, pcs_lock, barn_lock, cpu_slab_lock\)/],
       [{ no_such_fn: ['list_lock'] }, /not a kernel function/],
       [{ 'free_to_pcs/nope': ['pcs_lock'] }, /which free_to_pcs does not have/],
