@@ -253,7 +253,7 @@ function lockProblem(s: SlubState): string | undefined {
     return undefined;
   };
   for (let i = 0; i < s.nodes.length; i++) {
-    const bad = held(() => `node${i}.list_lock`, s.nodes[i]!.list_lock, true);
+    const bad = held(() => `node${i}.list_lock`, s.nodes[i]!.list_lock, true) ?? held(() => `node${i}'s barn lock`, s.nodes[i]!.barn_lock, true);
     if (bad !== undefined) return bad;
   }
   for (let i = 0; i < s.cpus.length; i++) {

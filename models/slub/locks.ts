@@ -21,8 +21,9 @@
 //   so the interleavings the lock prevented are explored.
 // - A lock can be dropped only where its sections are split at every access:
 //   list_lock anywhere (every list operation asserts it), the pcs lock in
-//   free_to_pcs(), the cpu_slab local lock in put_cpu_partial(); the barn
-//   lock nowhere (every barn operation is one step inside a pcs section).
+//   free_to_pcs(), the cpu_slab local lock in put_cpu_partial(), the barn
+//   lock in rcu_free_sheaf() (the other barn operations are one step inside
+//   a pcs section).
 //   Elsewhere a section is one step, and dropping its lock would hide the
 //   interleavings that opens, so a patch that tries is refused with the
 //   reason.
@@ -56,7 +57,8 @@ export const LOCKS: { readonly [K in LockName]: LockInfo } = {
   barn_lock: {
     kernel: 'node_barn.lock',
     ops: 'spin_lock_irqsave() / spin_unlock_irqrestore()',
-    droppable: 'every barn operation is one step of the model, inside the pcs section that calls it; change the steps that call it instead',
+    droppable: true,
+    onlyIn: { fns: ['rcu_free_sheaf'], why: "only rcu_free_sheaf()'s barn put is split at every access; the other barn operations are single steps inside the pcs sections that call them" },
   },
   cpu_slab_lock: {
     kernel: 'kmem_cache_cpu.lock (v6.19, 17c38c88)',
@@ -146,6 +148,27 @@ export function local_unlock(x: StepCtx): void {
   x.d.cpus[x.cpu]!.pcs_lock = null;
 }
 
+// ---- the barn lock (node_barn.lock) ---------------------------------------------
+
+/** spin_lock_irqsave(&barn->lock) of node n's barn. */
+export function barn_lock(x: StepCtx, n: number): void {
+  if (without(x, 'barn_lock')) return;
+  x.d.nodes[n]!.barn_lock = x.ctx;
+  x.d.ctx[x.ctx]!.irqoff++;
+}
+
+/** spin_unlock_irqrestore(&barn->lock); of a lock the context does not hold, lockdep's "bad unlock balance". */
+export function barn_unlock(x: StepCtx, n: number): void {
+  if (without(x, 'barn_lock')) return;
+  const holder = x.d.nodes[n]!.barn_lock;
+  if (holder !== x.ctx) return kernelWarning(x, `lockdep: bad unlock balance: ${x.ctx} releases node${n}'s barn lock, held by ${holder ?? 'nobody'}`);
+  x.d.nodes[n]!.barn_lock = null;
+  x.d.ctx[x.ctx]!.irqoff--;
+}
+
+/** The guard of a step that spins on node n's barn lock. */
+export const barnLockFree = (x: StepCtx, n: number): boolean => without(x, 'barn_lock') || x.d.nodes[n]!.barn_lock === null;
+
 // ---- the cpu_slab local lock (kmem_cache_cpu.lock) ------------------------------
 
 /** local_lock_irqsave(&s->cpu_slab->lock): irqs off, and no other context of this CPU runs until the release. */
@@ -169,6 +192,7 @@ export function holds(x: StepCtx, lock: LockName): boolean {
   if (lock === 'pcs_lock') return x.d.cpus[x.cpu]!.pcs_lock === x.ctx;
   if (lock === 'cpu_slab_lock') return x.d.cpus[x.cpu]!.cpu_slab_lock === x.ctx;
   if (lock === 'list_lock') return x.d.nodes.some((n) => n.list_lock === x.ctx);
+  if (lock === 'barn_lock') return x.d.nodes.some((n) => n.barn_lock === x.ctx);
   return false;
 }
 
@@ -194,7 +218,13 @@ export function releaseBefore(x: StepCtx, next: StepDef): void {
         x.d.ctx[x.ctx]!.irqoff--;
       }
     } else if (l === 'pcs_lock' && x.d.cpus[x.cpu]!.pcs_lock === x.ctx) x.d.cpus[x.cpu]!.pcs_lock = null;
-    else if (l === 'cpu_slab_lock' && x.d.cpus[x.cpu]!.cpu_slab_lock === x.ctx) {
+    else if (l === 'barn_lock') {
+      for (const n of x.d.nodes) {
+        if (n.barn_lock !== x.ctx) continue;
+        n.barn_lock = null;
+        x.d.ctx[x.ctx]!.irqoff--;
+      }
+    } else if (l === 'cpu_slab_lock' && x.d.cpus[x.cpu]!.cpu_slab_lock === x.ctx) {
       x.d.cpus[x.cpu]!.cpu_slab_lock = null;
       x.d.ctx[x.ctx]!.irqoff--;
     }

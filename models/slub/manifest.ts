@@ -59,6 +59,13 @@ export const MANIFEST: readonly ManifestRow[] = [
   { version: '17c38c88', scenario: 'cpu-partial-irq', patches: [], result: 'ok', states: 17, depth: 6, unreached: ['node_partial_list_changed', 'cmpxchg_lost_a_race', 'slab_full_while_on_node_list'] },
   { version: 'v6.19', scenario: 'cpu-partial-irq', patches: ['broken-put-cpu-partial-irqs-on'], result: 'violation', states: 51, depth: 12, property: 'cpu_partial_chain_well_formed', steps: 12 },
   { version: '17c38c88', scenario: 'cpu-partial-irq', patches: ['broken-put-cpu-partial-irqs-on'], result: 'violation', states: 27, depth: 8, property: 'cpu_partial_chain_well_formed', steps: 8 },
+  // rcu-sheaf-barn-race: two CPUs' rcu_free_sheaf() callbacks put sheaves into one barn, and the patch that drops the barn lock there.
+  { version: 'v6.19', scenario: 'rcu-sheaf-barn-race', patches: [], result: 'ok', states: 46, depth: 9, unreached: ['node_partial_list_changed', 'cmpxchg_lost_a_race', 'put_cpu_partial_reached', 'free_to_frozen_slab', 'sheaf_refilled_from_slabs', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
+  { version: '17c38c88', scenario: 'rcu-sheaf-barn-race', patches: [], result: 'ok', states: 46, depth: 9, unreached: ['node_partial_list_changed', 'cmpxchg_lost_a_race', 'put_cpu_partial_reached', 'slab_full_while_on_node_list', 'sheaf_refilled_from_slabs', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
+  { version: '7.0', scenario: 'rcu-sheaf-barn-race', patches: [], result: 'ok', states: 46, depth: 9, unreached: ['node_partial_list_changed', 'cmpxchg_lost_a_race', 'slab_full_while_on_node_list', 'sheaf_refilled_from_slabs', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
+  { version: 'v6.19', scenario: 'rcu-sheaf-barn-race', patches: ['broken-rcu-free-sheaf-barn-unlocked'], result: 'violation', states: 70, depth: 11, property: 'object_conservation', steps: 11 },
+  { version: '17c38c88', scenario: 'rcu-sheaf-barn-race', patches: ['broken-rcu-free-sheaf-barn-unlocked'], result: 'violation', states: 70, depth: 11, property: 'object_conservation', steps: 11 },
+  { version: '7.0', scenario: 'rcu-sheaf-barn-race', patches: ['broken-rcu-free-sheaf-barn-unlocked'], result: 'violation', states: 70, depth: 11, property: 'object_conservation', steps: 11 },
   // page-alloc-failure-menu: the checker may fail one slab page allocation: finding 2 (docs/findings.md) from a choice, and its fix.
   { version: 'v6.19', scenario: 'page-alloc-failure-menu', patches: [], result: 'ok', states: 103, depth: 34, unreached: ['cmpxchg_lost_a_race', 'free_to_frozen_slab', 'sheaf_traded_at_barn', 'irq_found_pcs_locked'] },
   { version: '17c38c88', scenario: 'page-alloc-failure-menu', patches: [], result: 'violation', states: 19, depth: 5, property: 'object_conservation', steps: 5 },
@@ -77,14 +84,14 @@ export const MANIFEST: readonly ManifestRow[] = [
   { version: '7.0', scenario: 'memoryless-barn-destroy', patches: ['barn-on-every-online-node'], result: 'ok', states: 399, depth: 30, unreached: ['rcu_sheaf_callback_ran'] },
   { version: '7.0', scenario: 'memoryless-barn-destroy', patches: ['broken-barn-on-every-online-node-no-shrink'], result: 'violation', states: 401, depth: 30, property: 'no_kernel_warning', steps: 30 },
   // kfree_rcu() while the cache lives: the rcu_free sheaf callback and the kfree_rcu batch.
-  { version: 'v6.19', scenario: 'kfree-rcu-sheaf', patches: [], result: 'ok', states: 747, depth: 45, unreached: ['node_partial_list_changed', 'cmpxchg_lost_a_race', 'free_to_frozen_slab', 'irq_found_pcs_locked'] },
-  { version: '17c38c88', scenario: 'kfree-rcu-sheaf', patches: [], result: 'ok', states: 490, depth: 15, unreached: ['node_partial_list_changed', 'cmpxchg_lost_a_race', 'slab_full_while_on_node_list', 'sheaf_refilled_from_slabs', 'irq_found_pcs_locked'] },
-  { version: '7.0', scenario: 'kfree-rcu-sheaf', patches: [], result: 'ok', states: 528, depth: 17, unreached: ['cmpxchg_lost_a_race', 'irq_found_pcs_locked'] },
+  { version: 'v6.19', scenario: 'kfree-rcu-sheaf', patches: [], result: 'ok', states: 893, depth: 45, unreached: ['node_partial_list_changed', 'cmpxchg_lost_a_race', 'free_to_frozen_slab', 'irq_found_pcs_locked'] },
+  { version: '17c38c88', scenario: 'kfree-rcu-sheaf', patches: [], result: 'ok', states: 596, depth: 16, unreached: ['node_partial_list_changed', 'cmpxchg_lost_a_race', 'slab_full_while_on_node_list', 'sheaf_refilled_from_slabs', 'irq_found_pcs_locked'] },
+  { version: '7.0', scenario: 'kfree-rcu-sheaf', patches: [], result: 'ok', states: 634, depth: 18, unreached: ['cmpxchg_lost_a_race', 'irq_found_pcs_locked'] },
   { version: 'v6.19', scenario: 'kfree-rcu-batch', patches: [], result: 'ok', states: 990, depth: 23, unreached: ['node_partial_list_changed', 'free_to_frozen_slab'] },
   { version: '17c38c88', scenario: 'kfree-rcu-batch', patches: [], result: 'ok', states: 392, depth: 15, unreached: ['object_allocated', 'node_partial_list_changed', 'slab_full_while_on_node_list'] },
   { version: '7.0', scenario: 'kfree-rcu-batch', patches: [], result: 'ok', states: 499, depth: 17, unreached: [] },
   // chosen-start: the checker chooses the start (every layout of up to two slabs).
-  { version: '17c38c88', scenario: 'chosen-start', patches: [], demo: 6, result: 'violation', states: 5067, depth: 6, property: 'link_words_written_by_owner', steps: 6 },
+  { version: '17c38c88', scenario: 'chosen-start', patches: [], demo: 6, result: 'violation', states: 5071, depth: 6, property: 'link_words_written_by_owner', steps: 6 },
   { version: '17c38c88', scenario: 'chosen-start', patches: ['hao-li-list-lock-barrier'], demo: 7, result: 'ok', states: 64091, depth: 20, unreached: [] },
   { version: '17c38c88', scenario: 'chosen-start', patches: ['remove-slub-cpu-partial'], demo: 8, result: 'ok', states: 9866, depth: 17, unreached: [] },
   { version: 'v6.19', scenario: 'chosen-start', patches: [], demo: 9, result: 'ok', states: 132819, depth: 30, unreached: [] },

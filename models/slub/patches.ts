@@ -22,6 +22,7 @@ import * as barnEveryNode from '../../patches/barn-on-every-online-node.ts';
 import * as brokenBarnEveryNode from '../../patches/broken-barn-on-every-online-node-no-shrink.ts';
 import * as brokenRefillAny from '../../patches/broken-refill-any-ignores-trylock.ts';
 import * as brokenPutCpuPartial from '../../patches/broken-put-cpu-partial-irqs-on.ts';
+import * as brokenRcuBarn from '../../patches/broken-rcu-free-sheaf-barn-unlocked.ts';
 
 export type { Patch };
 
@@ -40,6 +41,7 @@ const BUILT_IN: readonly [unknown, string][] = [
   [brokenBarnEveryNode, 'broken-barn-on-every-online-node-no-shrink.ts'],
   [brokenRefillAny, 'broken-refill-any-ignores-trylock.ts'],
   [brokenPutCpuPartial, 'broken-put-cpu-partial-irqs-on.ts'],
+  [brokenRcuBarn, 'broken-rcu-free-sheaf-barn-unlocked.ts'],
 ];
 
 const PATCH_DIR = fileURLToPath(new URL('../../patches/', import.meta.url));

@@ -148,6 +148,7 @@ export function initialState(sc: ScenarioDef, v: VersionDef, p: CacheParams, s: 
   });
   s.nodes.forEach((n, i) => {
     n.list_lock = null;
+    n.barn_lock = null;
     n.head.next = nodePtr(i);
     n.head.prev = nodePtr(i);
     n.nr_partial = 0;

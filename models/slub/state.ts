@@ -246,7 +246,7 @@ export class SlubLayout {
   readonly NOBJ: number;
   readonly slab: readonly { live: Field; node: Field; freelist: Field; inuse: Field; frozen: Field; partial: Field; L0: Field; L1: Field; owner: Field }[];
   readonly fp: readonly Field[];
-  readonly node: readonly { list_lock: Field; next: Field; prev: Field; nr_partial: Field; nr_slabs: Field; barnEmpty: Field; barnCount: Field; barnFull: readonly SheafFields[] }[];
+  readonly node: readonly { list_lock: Field; barnLock: Field; next: Field; prev: Field; nr_partial: Field; nr_slabs: Field; barnEmpty: Field; barnCount: Field; barnFull: readonly SheafFields[] }[];
   readonly cpu: readonly {
     freelist: Field;
     slab: Field;
@@ -324,6 +324,7 @@ export class SlubLayout {
     const barnFull = d.CAP > 0 ? d.bounds.barnFull : 0;
     this.node = Array.from({ length: N }, (_v, n) => ({
       list_lock: L.field(`node${n}.list_lock`, ctxRef),
+      barnLock: L.field(`node${n}.barn.lock`, d.CAP > 0 ? ctxRef : { min: -1, max: -1 }),
       next: L.field(`node${n}.next`, ptr),
       prev: L.field(`node${n}.prev`, ptr),
       nr_partial: L.field(`node${n}.nr_partial`, { min: -P, max: 2 * P }),
@@ -676,6 +677,14 @@ export class BarnView {
     slot.set(objs);
     this.m.set(this.L.node[this.n]!.barnCount, n + 1);
   }
+  /** list_add_tail() + nr_full = i + 1 with i the nr_full read earlier: a sheaf put there since is overwritten (lost). */
+  putFullAt(i: number, objs: ArrayLike<number>): void {
+    const slot = this.full[i];
+    if (!slot) throw new ModelError(this.L.modelId, `node${this.n}'s barn holds more than ${this.full.length} full sheaves: a bound of the state layout is too small`);
+    for (let k = i; k < this.fullCount; k++) this.full[k]!.clear();
+    slot.set(objs);
+    this.m.set(this.L.node[this.n]!.barnCount, i + 1);
+  }
   /** Takes the first full sheaf. */
   shiftFull(): number[] {
     const n = this.fullCount;
@@ -721,6 +730,14 @@ export class NodeView {
   }
   set list_lock(c: Ctx | null) {
     this.m.setRef(this.L.node[this.n]!.list_lock, c === null ? null : this.ctxIndex.get(c)!);
+  }
+  /** Holder of node_barn.lock, recorded where a barn section spans steps (rcu_free_sheaf()). */
+  get barn_lock(): Ctx | null {
+    const v = this.m.ref(this.L.node[this.n]!.barnLock);
+    return v === null ? null : this.ctxNames[v]!;
+  }
+  set barn_lock(c: Ctx | null) {
+    this.m.setRef(this.L.node[this.n]!.barnLock, c === null ? null : this.ctxIndex.get(c)!);
   }
   get nr_partial(): number {
     return this.m.get(this.L.node[this.n]!.nr_partial);

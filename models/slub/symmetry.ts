@@ -185,7 +185,10 @@ export function slubSymmetry(L: SlubLayout, sc: ScenarioDef, irqCpus: readonly b
       move(from.irqoff, to.irqoff);
       move(from.preempt, to.preempt);
     }
-    for (const n of L.node) move(n.list_lock, n.list_lock, (v) => (v < 0 ? v : sigma[v]!));
+    for (const n of L.node) {
+      move(n.list_lock, n.list_lock, (v) => (v < 0 ? v : sigma[v]!));
+      move(n.barnLock, n.barnLock, (v) => (v < 0 ? v : sigma[v]!));
+    }
     for (const sl of L.slab) move(sl.owner, sl.owner, (v) => owner[v]!);
     return { pi, moves: Int32Array.from(moves), tables, words: Int32Array.from(words), frames };
   };

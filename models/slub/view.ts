@@ -74,6 +74,7 @@ export function describeWaits(s: SlubState, contexts: readonly string[], env: En
   const out: string[] = [];
   const locks = [
     ...s.nodes.map((n, i) => [`node${i}.list_lock`, n.list_lock] as const),
+    ...s.nodes.map((n, i) => [`node${i}'s barn lock`, n.barn_lock] as const),
     ...s.cpus.map((c, i) => [`cpu${i}'s pcs lock`, c.pcs_lock] as const),
     ...s.cpus.map((c, i) => [`cpu${i}'s cpu_slab lock`, c.cpu_slab_lock] as const),
   ].filter(([, h]) => h !== null);

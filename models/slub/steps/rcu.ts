@@ -13,10 +13,10 @@
 //   returns when the work function has returned: whatever it passed to
 //   call_rcu() may still be pending.
 import { call, fn, goto, ret, rootReturn, type FnDef, type StepCtx } from '../kernel.ts';
-import { seen } from '../mm.ts';
+import { seen, leak } from '../mm.ts';
 import { freeNextHeld, hasBarn, takeHeld } from '../helpers.ts';
 import { RCU_FNS, T, WORK_FNS, type ListView, type Obj, type RcuFn, type SlubState, type WorkFn } from '../state.ts';
-import { pcsFree } from '../locks.ts';
+import { barn_lock, barn_unlock, barnLockFree, pcsFree } from '../locks.ts';
 import { kasan_quarantine_put } from './kasan.ts';
 
 // kernel/rcu/tree.c call_rcu(): queue on this CPU.
@@ -74,6 +74,9 @@ export const rcu_barrier: FnDef<BarrierL> = fn<BarrierL>({
 interface CbL {
   held: ListView;
   ret: number | null;
+  /** rcu_free_sheaf(): the barn's node, and the nr_full (or nr_empty) read under its lock. */
+  n?: number;
+  slot?: number;
 }
 
 /** slab_free_hook(after_rcu_delay) for each object: under generic KASAN every object goes to this CPU's quarantine. */
@@ -154,29 +157,55 @@ export const rcuFns: { readonly [fn: string]: FnDef<any> } = {
   }),
   rcu_free_sheaf: fn<CbL>({
     entry: 'prepare',
-    locals: { held: T.held('sheaf'), ret: T.ret },
+    locals: { held: T.held('sheaf'), ret: T.ret, n: T.node, slot: T.int(0, 'counter') },
     steps: {
       prepare: {
-        cite: 'mm/slub.c rcu_free_sheaf(): prepare; then barn_put_full_sheaf() if nr_full < MAX_FULL_SHEAVES, else sheaf_flush_unused() (KR4)',
+        cite: 'mm/slub.c rcu_free_sheaf(): prepare; then, if data_race(barn->nr_full) < MAX_FULL_SHEAVES (nr_empty for an emptied sheaf), barn_put_full_sheaf(), else sheaf_flush_unused() (KR4)',
         reads: ['cpu{cpu}.quarantine', 'node.barn'],
-        writes: ['cpu{cpu}.quarantine', 'node.barn'],
+        writes: ['cpu{cpu}.quarantine'],
         run: (x) => {
           seen(x, 'rcu_sheaf_callback');
           if (x.d.cache.kasan_shutdown_done) seen(x, 'rcu_callback_after_kasan_cache_shutdown');
           free_hooks(x);
-          const objs = x.l.held.toArray();
+          const empty = x.l.held.length === 0;
           const barn = hasBarn(x) ? x.d.nodes[x.d.cpus[x.cpu]!.node]!.barn : null;
-          if (objs.length === 0) {
-            if (barn && barn.empty < x.e.p.barn_max) barn.empty++;
-            return ret(x, null);
+          if (barn && (empty ? barn.empty : barn.fullCount) < x.e.p.barn_max) {
+            x.l.n = x.d.cpus[x.cpu]!.node;
+            return goto(x, 'barn_put');
           }
-          if (barn && barn.fullCount < x.e.p.barn_max) {
-            barn.pushFull(objs);
-            x.l.held.clear();
-            seen(x, 'barn_put');
-            return ret(x, null);
-          }
+          if (empty) return ret(x, null); // free_empty_sheaf()
           call(x, 'sheaf_flush_unused', { held: takeHeld(x.l.held) }, 'done');
+        },
+      },
+      barn_put: {
+        cite: 'mm/slub.c barn_put_full_sheaf() / barn_put_empty_sheaf(): spin_lock_irqsave(&barn->lock); list_add_tail() at nr_full (nr_empty) (KR4)',
+        reads: ['node{n}.barn'],
+        writes: ['node{n}.barn_lock'],
+        guard: (x) => barnLockFree(x, x.l.n!),
+        run: (x) => {
+          barn_lock(x, x.l.n!);
+          const barn = x.d.nodes[x.l.n!]!.barn;
+          x.l.slot = x.l.held.length === 0 ? barn.empty : barn.fullCount;
+          goto(x, 'barn_store');
+        },
+      },
+      barn_store: {
+        under: 'barn_lock',
+        cite: 'mm/slub.c barn_put_full_sheaf() / barn_put_empty_sheaf(): barn->nr_full++ (nr_empty++); spin_unlock_irqrestore() (KR4)',
+        reads: [],
+        writes: ['node{n}.barn', 'node{n}.barn_lock'],
+        run: (x) => {
+          const barn = x.d.nodes[x.l.n!]!.barn;
+          if (x.l.held.length === 0) barn.empty = x.l.slot! + 1;
+          else {
+            const over = barn.fullSheaves().slice(x.l.slot!).flat();
+            if (over.length > 0) leak(x, over, `barn_put_full_sheaf() stored its sheaf at nr_full ${x.l.slot}, over a sheaf put there since it read it`);
+            barn.putFullAt(x.l.slot!, takeHeld(x.l.held));
+            seen(x, 'barn_put');
+          }
+          x.l.slot = 0;
+          barn_unlock(x, x.l.n!);
+          ret(x, null);
         },
       },
       done,

@@ -61,6 +61,13 @@ describe('named locks', () => {
     expect(task >= 0 && task < irq && irq < steps.indexOf('cpu0/task put_cpu_partial/publish')).toBe(true);
   });
 
+  it("lose a sheaf when two CPUs' rcu_free_sheaf() put theirs into one barn without its lock", () => {
+    expect(stepsTaken(model('7.0', 'rcu-sheaf-barn-race'))).not.toContain('rcu_free_sheaf/barn_store');
+    const r = search(model('7.0', 'rcu-sheaf-barn-race', ['broken-rcu-free-sheaf-barn-unlocked']), { strategy: 'bfs' });
+    expect([r.result, r.property]).toEqual(['violation', 'object_conservation']);
+    expect(r.explanation).toMatch(/barn_put_full_sheaf\(\) stored its sheaf at nr_full 0, over a sheaf put there since it read it/);
+  });
+
   it('release a lock dropped at one step at the end of the step before it, so others can take it in between', () => {
     const m = model('7.0', 'generic', ['broken-unlocked-remove-partial']);
     const r = search(m, { strategy: 'bfs' });
@@ -83,7 +90,7 @@ describe('named locks', () => {
     const one = patch({ 'get_from_partial_node/remove_partial': ['list_lock'] });
     expect(Object.entries(one.fns.get_from_partial_node!.steps).filter(([, st]) => st.without).map(([k]) => k)).toEqual(['remove_partial']);
     for (const [drop, msg] of [
-      [{ free_to_pcs: ['barn_lock'] }, /barn_lock cannot be dropped: every barn operation is one step/],
+      [{ free_to_pcs: ['barn_lock'] }, /barn_lock can be dropped only in rcu_free_sheaf, not in free_to_pcs: only rcu_free_sheaf\(\)'s barn put is split/],
       [{ alloc_from_pcs: ['pcs_lock'] }, /pcs_lock can be dropped only in free_to_pcs, not in alloc_from_pcs: only free_to_pcs\(\)'s push is split/],
       [{ free_to_pcs: ['cpu_slab_lock'] }, /cpu_slab_lock can be dropped only in put_cpu_partial, not in free_to_pcs/],
       [{ free_to_pcs: ['rcu_lock'] }, /unknown lock "rcu_lock" \(the locks are list_lock, pcs_lock, barn_lock, cpu_slab_lock\)/],
