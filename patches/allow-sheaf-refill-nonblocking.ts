@@ -29,6 +29,7 @@ export default ({ definePatch, refill_empty_main, local_trylock, goto, oops, pop
     name: 'allow-sheaf-refill-nonblocking',
     summary: '"mm/slab: allow sheaf refill if blocking is not allowed": refill when the gfp allows spinning; re-take the pcs lock with local_trylock()',
     appliesTo: ['7.0'],
+    unreachable: { 'alloc_from_pcs/barn_put': 'the local_trylock() fails only under PREEMPT_RT, which the model does not have (docs/findings.md §3)' },
     steps: {
       'alloc_from_pcs/can_alloc': (old) => ({
         ...old!,

@@ -19,6 +19,20 @@ export function localNode(s: SlubState, cpu: number): number | null {
   return s.nodes[n]!.memory ? n : null;
 }
 
+/**
+ * The zonelist get_from_any_partial() and __refill_objects_any() walk, less
+ * the local node the caller has just searched: the nodes with memory, nearest
+ * first (taken to be by number, the nearest memory node first for a CPU of a
+ * memoryless node). Searching the local node again there is left out, a sound
+ * reduction: those reads write nothing, so whatever that second search finds
+ * the first one finds in the interleaving where it starts later.
+ */
+export function remoteZonelist(x: StepCtx): number[] {
+  const local = localNode(x.d, x.cpu);
+  const first = memNode(x.d, x.cpu);
+  return [first, ...x.d.nodes.map((_n, i) => i).filter((i) => i !== first && x.d.nodes[i]!.memory)].filter((n) => n !== local);
+}
+
 /** The node a new slab for `cpu` comes from: its own, or for a memoryless CPU the nearest node with memory (the page allocator's fallback). */
 export function memNode(s: SlubState, cpu: number): number {
   const n = s.cpus[cpu]!.node;
@@ -33,7 +47,8 @@ export function memNode(s: SlubState, cpu: number): number {
  * barn of numa_node_id(), which every online node has.
  */
 export function hasBarn(x: StepCtx): boolean {
-  return x.e.v.barnOnEveryNode || x.d.nodes[x.d.cpus[x.cpu]!.node]!.memory;
+  // The switch is read only where it decides something: on a memoryless node.
+  return x.d.nodes[x.d.cpus[x.cpu]!.node]!.memory || x.e.v.barnOnEveryNode;
 }
 
 export const slabOfObj = (p: CacheParams, o: Obj): SlabId => Math.floor(o / p.objects);

@@ -40,6 +40,7 @@ export const slubEntries: ModelEntry[] = VERSIONS.map((v) => ({
     return p ? `${p.name} (${p.source === 'built-in' ? 'built-in' : p.source}, sha256 ${p.hash ?? '?'}): ${p.summary}` : name;
   },
   changedCode: (patches) => changedCode(v, patches),
+  unreachableReason: (patches, code) => patches.map((n) => findPatch(n)?.unreachable?.[code]).find((r) => r !== undefined),
   describeScenario: (name) => {
     const sc = loadedScenario(name);
     return sc ? `${sc.name}: ${sc.summary}` : SCENARIOS.find((s) => s.name === name)?.summary;

@@ -55,7 +55,8 @@ export function writeLink(x: StepCtx, k: SlabId, word: 'L0' | 'L1', v: Ptr, who:
 function writeThrough(x: StepCtx, p: Ptr, field: 'next' | 'prev', v: Ptr, who: string, what: string): boolean {
   const n = nodeOfPtr(p);
   if (n !== undefined) {
-    if (`node${n}` !== who || x.d.nodes[n]!.list_lock !== x.ctx) badWrite(x, `${what} in ${x.ctx} wrote node${n}'s list head as ${who}`);
+    if (`node${n}` !== who) badWrite(x, `${what} in ${x.ctx} wrote node${n}'s list head as ${who}`);
+    else if (x.d.nodes[n]!.list_lock !== x.ctx) badWrite(x, `${what} in ${x.ctx} wrote node${n}'s list head without holding its list_lock`);
     const head = x.d.nodes[n]!.head;
     if (field === 'next') head.next = v;
     else head.prev = v;

@@ -75,6 +75,12 @@ export interface PatchSpec {
    * of models/slub/locks.ts; list_lock and pcs_lock can be dropped.
    */
   readonly dropLocks?: { readonly [fnOrStep: string]: readonly string[] };
+  /**
+   * Code of the patch the model cannot reach, by `function/label`, and why
+   * (e.g. a branch only PREEMPT_RT takes). verify still says NOT EXERCISED
+   * for it, and prints the reason instead of advice to write a scenario.
+   */
+  readonly unreachable?: { readonly [fnLabel: string]: string };
   /** Kernel functions the patch adds. */
   readonly addFunctions?: { readonly [fn: string]: FnDef<any> };
   /** Version switches the patch flips (e.g. kvfreeRcuBarrier). */
@@ -116,7 +122,7 @@ export function definePatch(spec: PatchSpec, source = 'built-in'): Patch {
   if (typeof spec.summary !== 'string') throw new UsageError(`patch ${spec.name} needs a one-line summary`);
   if (!Array.isArray(spec.appliesTo) || spec.appliesTo.length === 0) throw new UsageError(`patch ${spec.name} must name the versions it applies to (appliesTo)`);
   if ('initState' in spec) throw new UsageError(`patch ${spec.name}: initState is no longer supported: states are packed, so a patch keeps what it needs in the locals of its functions (locals: { ... })`);
-  const known = new Set(['name', 'summary', 'appliesTo', 'functions', 'steps', 'entries', 'locals', 'addFunctions', 'dropLocks', 'features', 'properties', 'deliberatelyBroken']);
+  const known = new Set(['name', 'summary', 'appliesTo', 'functions', 'steps', 'entries', 'locals', 'addFunctions', 'dropLocks', 'unreachable', 'features', 'properties', 'deliberatelyBroken']);
   for (const k of Object.keys(spec)) if (!known.has(k)) throw new UsageError(`patch ${spec.name}: unknown field '${k}' (a patch has ${[...known].join(', ')})`);
   return {
     ...spec,
@@ -154,6 +160,9 @@ export function definePatch(spec: PatchSpec, source = 'built-in'): Patch {
       for (const fn of new Set([...Object.keys(spec.steps ?? {}).map((n) => n.slice(0, n.lastIndexOf('/'))), ...Object.keys(spec.entries ?? {}), ...Object.keys(spec.locals ?? {})])) {
         fns[fn] = checkFn(spec.name, fn, fns[fn]);
       }
+      for (const [code, why] of Object.entries(spec.unreachable ?? {})) {
+        if (typeof why !== 'string' || !code.includes('/')) throw new UsageError(`patch ${spec.name}: unreachable maps function/label to the reason the model cannot reach it (got ${JSON.stringify(code)}: ${JSON.stringify(why)})`);
+      }
       for (const [where, locks] of Object.entries(spec.dropLocks ?? {})) {
         const i = where.lastIndexOf('/');
         const [fn, pc] = i < 0 ? [where, undefined] : [where.slice(0, i), where.slice(i + 1)];
@@ -167,6 +176,12 @@ export function definePatch(spec: PatchSpec, source = 'built-in'): Patch {
           if (why !== true) throw new UsageError(`patch ${spec.name}: ${l} cannot be dropped: ${why}`);
           const only = LOCKS[l].onlyIn;
           if (only && !only.fns.includes(fn)) throw new UsageError(`patch ${spec.name}: ${l} can be dropped only in ${only.fns.join(', ')}, not in ${fn}: ${only.why}`);
+        }
+        // The function (or step) must take or hold the lock: its steps' footprints name it.
+        const names = (st: StepDef, l: string) => [...st.reads, ...st.writes].some((r) => r.includes(l));
+        for (const l of locks as LockName[]) {
+          const steps = pc === undefined ? Object.values(old.steps) : [old.steps[pc]!];
+          if (!steps.some((st) => names(st, l))) throw new UsageError(`patch ${spec.name}: dropLocks['${where}'] drops ${l}, which ${where} does not take or hold in ${v.id} (no step of it names ${l} in its reads or writes): nothing to drop`);
         }
         const drop = (st: StepDef): StepDef => ({ ...st, without: [...new Set([...(st.without ?? []), ...(locks as LockName[])])] });
         const steps = Object.fromEntries(Object.entries(old.steps).map(([k, st]) => [k, pc === undefined || k === pc ? drop(st) : st]));

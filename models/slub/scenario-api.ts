@@ -23,7 +23,7 @@ import type { Gfp, Op } from './state.ts';
 
 export type { ChosenStart, Expectation, SlabInit, SlabPlace, Gfp };
 
-/** An operation a context runs in order; an allocation's gfp defaults to GFP_KERNEL. */
+/** An operation a context runs in order; an allocation's gfp defaults to GFP_KERNEL (GFP_ATOMIC in an irq or softirq context, where GFP_KERNEL is refused). */
 export type ScriptedOp = Exclude<Op, { readonly op: 'kmem_cache_alloc' | 'rcu_callback' | 'work' }> | { readonly op: 'kmem_cache_alloc'; readonly gfp?: Gfp };
 
 /** The operations a context's menu (`choices`) offers; frees range over the objects the context (or, with sharedObjects, any context) holds. */

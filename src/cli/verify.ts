@@ -237,6 +237,10 @@ export function verifyJson(entry: ModelEntry, patches: readonly string[], kasan:
     introduced: v.introduced,
     changed_code: v.changed,
     unreached_code: v.unreached,
+    unreachable_reasons: Object.fromEntries(v.unreached.flatMap((c) => {
+      const r = entry.unreachableReason?.(patches, c);
+      return r === undefined ? [] : [[c, r]];
+    })),
     scenarios: v.results.map((r) => ({
       scenario: r.scenario,
       base: sideJson(r.base),
@@ -274,9 +278,11 @@ export function verifyText(io: Io, entry: ModelEntry, patches: readonly string[]
       say(c === v.changed[0] ? 'changed:' : '', `${c}: ${where.length ? `reached in ${where.join(', ')}` : 'NEVER REACHED'}`);
     }
   }
-  if (v.unreached.length > 0) {
+  const reasons = v.unreached.map((c) => [c, entry.unreachableReason?.(patches, c)] as const).filter(([, r]) => r !== undefined);
+  for (const [c, r] of reasons) say(c === reasons[0]![0] ? 'note:' : '', `${c}: the patch says the model cannot reach it: ${r}`);
+  if (v.unreached.length > reasons.length) {
     say(
-      'note:',
+      reasons.length ? '' : 'note:',
       t.otherScenarios.length > 0
         ? `run the scenarios this run left out (${t.otherScenarios.join(', ')}), or a scenario of your own that reaches the changed code; until then the verdict says nothing about it`
         : 'none of the scenarios of this version reaches the changed code: write a scenario that does; until then the verdict says nothing about it',

@@ -154,6 +154,8 @@ export interface ModelEntry {
   readonly describePatch?: (name: string) => string;
   /** The code (step names, as the model's coverage names them) that these patches replace or add. */
   readonly changedCode?: (patches: readonly string[]) => readonly string[];
+  /** Why the model cannot reach some code these patches change, when the patch says so (verify prints it). */
+  readonly unreachableReason?: (patches: readonly string[], code: string) => string | undefined;
   /** The model's steps, one line each (`slubcheck steps`): what a patch can change. */
   readonly describeSteps?: (config: Plain) => readonly string[];
   /** Build the model for a configuration; throws UsageError on an impossible configuration. */

@@ -141,6 +141,14 @@ describe('slubcheck verify', () => {
     expect(flat(c.out)).toMatch(/INTRODUCES object_conservation \(irq-same-cpu\)/);
   });
 
+  it('says NOT EXERCISED for code the patch declares unreachable, with its reason instead of advice to write a scenario', () => {
+    const c = cli('verify', '7.0', '--patch', 'allow-sheaf-refill-nonblocking', '--scenario', 'irq-same-cpu', '--quiet');
+    expect(c.code).toBe(5);
+    expect(flat(c.out)).toMatch(/NOT EXERCISED: no scenario ran alloc_from_pcs\/barn_put/);
+    expect(flat(c.out)).toMatch(/alloc_from_pcs\/barn_put: the patch says the model cannot reach it: the local_trylock\(\) fails only under PREEMPT_RT/);
+    expect(flat(c.out)).not.toMatch(/write a scenario that does|a scenario of your own/);
+  });
+
   it('needs a patch, and rejects an unknown scenario, with one line and exit 2', () => {
     for (const argv of [['verify', '7.0'], ['verify', '7.0', '--patch', 'hao-li-list-lock-barrier'], ['verify', '7.0', '--patch', 'nope'], ['verify', '7.0', '--patch', 'broken-unlocked-remove-partial', '--scenario', 'nope']]) {
       const c = cli(...argv);

@@ -1,20 +1,23 @@
 // get_from_any_partial() (17c38c88, 7.0; reference §2.3.4 and §0.5) and
 // v6.19's get_any_partial() (G3): after the local node had no partial slab,
-// try the nodes of the zonelist, nearest first (the local node is first
-// again), each only if n->nr_partial > s->min_partial, behind the
-// remote_node_defrag_ratio gate on get_cycles() % 1024.
+// try the nodes of the zonelist, nearest first, each only if
+// n->nr_partial > s->min_partial, behind the remote_node_defrag_ratio gate
+// on get_cycles() % 1024.
 //
 // What this abstracts and why: the gate depends on a cycle counter the model
 // does not have, so whether it lets the search through is the checker's
 // choice (both are explored); the gate reads nothing shared, so it is one
 // step with the first racy nr_partial test. The zonelist is the memory nodes
-// in order of distance, which the model takes to be the local memory node
-// first, then the others by number, each once (the kernel walks zones, so a
-// node with two zones is tried twice; not modelled); cpusets allow every
-// node. Each later racy nr_partial test is its own step.
+// in order of distance, which the model takes to be by number (the nearest
+// memory node first for a memoryless CPU), each once (the kernel walks zones,
+// so a node with two zones is tried twice; not modelled); cpusets allow every
+// node. The kernel's zonelist starts with the local node again; searching it
+// a second time is left out (helpers.ts remoteZonelist(): a sound reduction),
+// so with no other node with memory the function is not called at all. Each
+// later racy nr_partial test is its own step.
 import { call, fn, goto, ret, tailcall, type FnDef, type StepCtx } from '../kernel.ts';
 import { seen } from '../mm.ts';
-import { localNode, memNode } from '../helpers.ts';
+import { localNode, remoteZonelist } from '../helpers.ts';
 import { T } from '../state.ts';
 
 interface L {
@@ -23,15 +26,9 @@ interface L {
   ret: number | null;
 }
 
-/** The zonelist of the CPU the context runs on: its memory node, then the other nodes with memory. */
-function zonelist(x: StepCtx): number[] {
-  const local = memNode(x.d, x.cpu);
-  return [local, ...x.d.nodes.map((_n, i) => i).filter((i) => i !== local && x.d.nodes[i]!.memory)];
-}
-
 /** The racy n->nr_partial > s->min_partial test of the zonelist's next node (one shared read per step): search it, or go on. */
 function tryNext(x: StepCtx<L>, callee: string): void {
-  const zl = zonelist(x);
+  const zl = remoteZonelist(x);
   const n = zl[x.l.z]!;
   if (x.d.nodes[n]!.nr_partial <= x.e.p.min_partial) return skip(x, zl.length);
   if (n !== x.d.cpus[x.cpu]!.node) seen(x, 'remote_partial');
@@ -75,7 +72,7 @@ const anyPartial = (callee: 'get_partial_node' | 'get_from_partial_node', name: 
         writes: [],
         run: (x) => {
           if (x.l.ret !== null) return ret(x, x.l.ret);
-          skip(x, zonelist(x).length);
+          skip(x, remoteZonelist(x).length);
         },
       },
     },
@@ -101,7 +98,7 @@ const partial = (local: 'get_partial_node' | 'get_from_partial_node', any: strin
         writes: [],
         run: (x) => {
           const n = localNode(x.d, x.cpu);
-          if (n === null) return tailcall(x, any, {});
+          if (n === null) return remoteZonelist(x).length > 0 ? tailcall(x, any, {}) : ret(x, null);
           call(x, local, { n }, 'any_node');
         },
       },
@@ -110,7 +107,7 @@ const partial = (local: 'get_partial_node' | 'get_from_partial_node', any: strin
         cite: `mm/slub.c ${name}(): nothing on the local node: ${any}()`,
         reads: [],
         writes: [],
-        run: (x) => (x.l.ret !== null ? ret(x, x.l.ret) : tailcall(x, any, {})),
+        run: (x) => (x.l.ret !== null || remoteZonelist(x).length === 0 ? ret(x, x.l.ret) : tailcall(x, any, {})),
       },
     },
   });

@@ -10,7 +10,7 @@
 //   or nothing.
 import { call, fn, goto, ret, type FnDef, type StepCtx } from '../kernel.ts';
 import { add_partial, discard_slab, release, remove_partial, seen, takePrivate } from '../mm.ts';
-import { addNewSlabToPartial, allocate_slab, localNode, pageAllocChoices, memNode } from '../helpers.ts';
+import { addNewSlabToPartial, allocate_slab, localNode, pageAllocChoices, memNode, remoteZonelist } from '../helpers.ts';
 import { lock, lockFree, spin_trylock, unlock } from '../locks.ts';
 import { chain, nodeList, T, type ListView, type SlabId } from '../state.ts';
 
@@ -30,22 +30,16 @@ interface RefillL {
 
 const missing = (x: StepCtx<RefillL>) => x.l.need - x.l.held.length;
 
-/** The zonelist of the refilling CPU: its memory node first, then the other nodes with memory (as get_from_any_partial()). */
-function zonelist(x: StepCtx): number[] {
-  const first = memNode(x.d, x.cpu);
-  return [first, ...x.d.nodes.map((_n, i) => i).filter((i) => i !== first && x.d.nodes[i]!.memory)];
-}
-
 /** This node gave what it could: after the local node __refill_objects_any(), after a remote one the next node of the zonelist. */
 function nodeDone(x: StepCtx<RefillL>): void {
-  if (!x.l.any) return goto(x, 'refill_objects_any');
+  if (!x.l.any) return goto(x, remoteZonelist(x).length > 0 ? 'refill_objects_any' : 'new_slab');
   x.l.z++;
-  goto(x, x.l.z < zonelist(x).length ? 'next_node' : 'new_slab');
+  goto(x, x.l.z < remoteZonelist(x).length ? 'next_node' : 'new_slab');
 }
 
 /** __refill_objects_any(): the racy n->nr_partial > s->min_partial test of the zonelist's next node (one read per step). */
 function tryNode(x: StepCtx<RefillL>): void {
-  const n = zonelist(x)[x.l.z]!;
+  const n = remoteZonelist(x)[x.l.z]!;
   if (x.d.nodes[n]!.nr_partial <= x.e.p.min_partial) return nodeDone(x);
   x.l.n = n;
   goto(x, 'get_partial_node_bulk');
@@ -62,7 +56,7 @@ export const refill_sheaf: FnDef<RefillL> = fn<RefillL>({
       writes: [],
       run: (x) => {
         const n = localNode(x.d, x.cpu);
-        if (n === null) return goto(x, 'refill_objects_any');
+        if (n === null) return goto(x, remoteZonelist(x).length > 0 ? 'refill_objects_any' : 'new_slab');
         x.l.n = n;
         goto(x, 'get_partial_node_bulk');
       },

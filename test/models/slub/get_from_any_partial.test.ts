@@ -24,11 +24,9 @@ describe('get_from_any_partial()', () => {
     }
     const gate = m.actions(s).filter((a) => a.step === 'get_from_any_partial/defrag_ratio');
     expect(gate.map((a) => a.choice)).toEqual(['gate_open', 'gate_closed']);
-    // Open: node0 (first in cpu0's zonelist) has no partial slab; the racy read of node1 is the next step, then node1 is searched.
+    // Open: the zonelist's next node after cpu0's own (searched already) is node1, which is searched.
     const open = m.next(s, gate[0]!);
-    const next = m.actions(open).find((a) => a.context === 'cpu0/task')!;
-    expect(next.step).toBe('get_from_any_partial/next_node');
-    expect(m.actions(m.next(open, next)).find((a) => a.context === 'cpu0/task')?.step).toMatch(/^get_from_partial_node\//);
+    expect(m.actions(open).find((a) => a.context === 'cpu0/task')?.step).toMatch(/^get_from_partial_node\//);
     const closed = m.next(s, gate[1]!);
     expect(m.actions(closed).find((a) => a.context === 'cpu0/task')?.step).toBe('___slab_alloc/new_slab');
   });

@@ -97,6 +97,8 @@ describe('named locks', () => {
       [{ no_such_fn: ['list_lock'] }, /not a kernel function/],
       [{ 'free_to_pcs/nope': ['pcs_lock'] }, /which free_to_pcs does not have/],
       [{ free_to_pcs: [] }, /must be a list of lock names/],
+      [{ free_to_pcs: ['list_lock'] }, /drops list_lock, which free_to_pcs does not take or hold in 7.0 .*nothing to drop/],
+      [{ 'get_from_partial_node/nr_partial': ['list_lock'] }, /which get_from_partial_node\/nr_partial does not take or hold/],
     ] as const) {
       expect(() => patch(drop as unknown as Record<string, string[]>)).toThrow(UsageError);
       expect(() => patch(drop as unknown as Record<string, string[]>)).toThrow(msg);

@@ -45,6 +45,12 @@ describe('mm/slab: put barn on every online node', () => {
     expect(m.coverage!().get('feature:barnOnEveryNode')).toBe(1);
   });
 
+  it('counts as exercised only where a CPU of a memoryless node looks for its barn', () => {
+    const m = model('sheaf-churn', ['barn-on-every-online-node']);
+    expect(search(m, { strategy: 'bfs' }).result).toBe('ok');
+    expect(m.coverage!().has('feature:barnOnEveryNode')).toBe(false);
+  });
+
   it('without its barn_shrink() loop leaves a memoryless node\'s barn unshrunk: free_kmem_cache_nodes() WARNs', () => {
     const r = search(model('memoryless-barn-destroy', ['broken-barn-on-every-online-node-no-shrink']), { strategy: 'bfs' });
     expect([r.result, r.property]).toEqual(['violation', 'no_kernel_warning']);
