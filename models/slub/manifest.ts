@@ -66,6 +66,10 @@ export const MANIFEST: readonly ManifestRow[] = [
   { version: 'v6.19', scenario: 'rcu-sheaf-barn-race', patches: ['broken-rcu-free-sheaf-barn-unlocked'], result: 'violation', states: 70, depth: 11, property: 'object_conservation', steps: 11 },
   { version: '17c38c88', scenario: 'rcu-sheaf-barn-race', patches: ['broken-rcu-free-sheaf-barn-unlocked'], result: 'violation', states: 70, depth: 11, property: 'object_conservation', steps: 11 },
   { version: '7.0', scenario: 'rcu-sheaf-barn-race', patches: ['broken-rcu-free-sheaf-barn-unlocked'], result: 'violation', states: 70, depth: 11, property: 'object_conservation', steps: 11 },
+  // numa-three-nodes: the zonelist walk past a node with too few partial slabs.
+  { version: 'v6.19', scenario: 'numa-three-nodes', patches: [], result: 'ok', states: 24, depth: 17, unreached: ['cmpxchg_lost_a_race', 'free_to_frozen_slab', 'sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
+  { version: '17c38c88', scenario: 'numa-three-nodes', patches: [], result: 'ok', states: 55, depth: 13, unreached: ['cmpxchg_lost_a_race', 'put_cpu_partial_reached', 'sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
+  { version: '7.0', scenario: 'numa-three-nodes', patches: [], result: 'ok', states: 55, depth: 13, unreached: ['cmpxchg_lost_a_race', 'sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
   // page-alloc-failure-menu: the checker may fail one slab page allocation: finding 2 (docs/findings.md) from a choice, and its fix.
   { version: 'v6.19', scenario: 'page-alloc-failure-menu', patches: [], result: 'ok', states: 99, depth: 32, unreached: ['cmpxchg_lost_a_race', 'free_to_frozen_slab', 'sheaf_traded_at_barn', 'irq_found_pcs_locked'] },
   { version: '17c38c88', scenario: 'page-alloc-failure-menu', patches: [], result: 'violation', states: 14, depth: 4, property: 'object_conservation', steps: 4 },

@@ -32,6 +32,7 @@ import s_destroy_menu from './scenarios/destroy-menu.ts';
 import s_memoryless_barn_destroy from './scenarios/memoryless-barn-destroy.ts';
 import s_numa_remote_partial from './scenarios/numa-remote-partial.ts';
 import s_numa_remote_refill from './scenarios/numa-remote-refill.ts';
+import s_numa_three_nodes from './scenarios/numa-three-nodes.ts';
 import s_cpu_partial_irq from './scenarios/cpu-partial-irq.ts';
 import s_rcu_sheaf_barn_race from './scenarios/rcu-sheaf-barn-race.ts';
 import s_page_alloc_failure_menu from './scenarios/page-alloc-failure-menu.ts';
@@ -156,6 +157,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
   s_memoryless_barn_destroy,
   s_numa_remote_partial,
   s_numa_remote_refill,
+  s_numa_three_nodes,
   s_cpu_partial_irq,
   s_rcu_sheaf_barn_race,
   s_page_alloc_failure_menu,

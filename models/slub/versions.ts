@@ -5,6 +5,9 @@ import type { FnTable, VersionFeatures } from './kernel.ts';
 import type { Gfp, SlubState } from './state.ts';
 import type { Property } from '../../src/engine/model.ts';
 import { clientFns } from './steps/client.ts';
+
+/** The client functions of a version without v6.19's cpu-slab bulk allocator (kmem_cache_alloc_bulk is not modelled there). */
+const { kmem_cache_alloc_bulk: _bulk, ...withoutBulk } = clientFns;
 import { __slab_alloc_node_nocpuslab, __slab_alloc_node_v619 } from './steps/__slab_alloc_node.ts';
 import { __slab_alloc, ___slab_alloc_nocpuslab, ___slab_alloc_v619 } from './steps/___slab_alloc.ts';
 import { get_partial_node } from './steps/get_partial_node.ts';
@@ -96,7 +99,7 @@ export const VERSIONS: readonly VersionDef[] = ([
     features: { cpuSlab: false, cpuPartial: true, sheaves: 'all', tidInCmpxchg: true, kvfreeRcuBarrier: true, barnOnEveryNode: false },
     gfps: ['GFP_KERNEL', 'GFP_ATOMIC'],
     fns: {
-      ...clientFns,
+      ...withoutBulk,
       __slab_alloc_node: __slab_alloc_node_nocpuslab,
       ___slab_alloc: ___slab_alloc_nocpuslab,
       get_from_partial_node,
@@ -118,7 +121,7 @@ export const VERSIONS: readonly VersionDef[] = ([
     features: { cpuSlab: false, cpuPartial: false, sheaves: 'all', tidInCmpxchg: true, kvfreeRcuBarrier: true, barnOnEveryNode: false },
     gfps: ['GFP_KERNEL', 'GFP_ATOMIC'],
     fns: {
-      ...clientFns,
+      ...withoutBulk,
       __slab_alloc_node: __slab_alloc_node_nocpuslab,
       ___slab_alloc: ___slab_alloc_nocpuslab,
       get_from_partial_node,
