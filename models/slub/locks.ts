@@ -29,6 +29,7 @@
 //   reason.
 import { UsageError } from '../../src/engine/errors.ts';
 import type { StepCtx, StepDef } from './kernel.ts';
+import type { Ctx, SlubState } from './state.ts';
 import { kernelWarning } from './mm.ts';
 
 export type LockName = 'list_lock' | 'pcs_lock' | 'barn_lock' | 'cpu_slab_lock';
@@ -79,49 +80,78 @@ export function without(x: StepCtx, lock: LockName): boolean {
   return w !== undefined && w.includes(lock);
 }
 
-// ---- list_lock ---------------------------------------------------------------
+// ---- where each lock's holder lives ---------------------------------------------
 
-/** spin_lock_irqsave(&n->list_lock). */
-export function lock(x: StepCtx, n: number): void {
-  if (without(x, 'list_lock')) return;
-  x.d.nodes[n]!.list_lock = x.ctx;
-  x.d.ctx[x.ctx]!.irqoff++;
+/** A lock's holder field: per node or per CPU, and whether holding it turns irqs off. */
+interface Holder {
+  readonly perNode: boolean;
+  readonly irqsave: boolean;
+  readonly name: (i: number) => string;
+  readonly get: (s: SlubState, i: number) => Ctx | null;
+  readonly set: (s: SlubState, i: number, v: Ctx | null) => void;
 }
 
-/** spin_unlock_irqrestore(&n->list_lock); of a lock the context does not hold, lockdep's "bad unlock balance" (and nothing else). */
-export function unlock(x: StepCtx, n: number): void {
-  if (without(x, 'list_lock')) return;
-  const holder = x.d.nodes[n]!.list_lock;
-  if (holder !== x.ctx) return kernelWarning(x, `lockdep: bad unlock balance: ${x.ctx} releases node${n}'s list_lock, held by ${holder ?? 'nobody'}`);
-  x.d.nodes[n]!.list_lock = null;
-  x.d.ctx[x.ctx]!.irqoff--;
+const HOLDERS: { readonly [K in LockName]: Holder } = {
+  list_lock: { perNode: true, irqsave: true, name: (i) => `node${i}'s list_lock`, get: (s, i) => s.nodes[i]!.list_lock, set: (s, i, v) => void (s.nodes[i]!.list_lock = v) },
+  barn_lock: { perNode: true, irqsave: true, name: (i) => `node${i}'s barn lock`, get: (s, i) => s.nodes[i]!.barn_lock, set: (s, i, v) => void (s.nodes[i]!.barn_lock = v) },
+  pcs_lock: { perNode: false, irqsave: false, name: (i) => `cpu${i}'s pcs lock`, get: (s, i) => s.cpus[i]!.pcs_lock, set: (s, i, v) => void (s.cpus[i]!.pcs_lock = v) },
+  cpu_slab_lock: { perNode: false, irqsave: true, name: (i) => `cpu${i}'s cpu_slab lock`, get: (s, i) => s.cpus[i]!.cpu_slab_lock, set: (s, i, v) => void (s.cpus[i]!.cpu_slab_lock = v) },
+};
+
+/** Take `lock` (node or CPU `i`): record the holder, irqs off for an irqsave lock. Nothing inside what a patch dropped. */
+function acquire(x: StepCtx, lock: LockName, i: number): void {
+  if (without(x, lock)) return;
+  const h = HOLDERS[lock];
+  h.set(x.d, i, x.ctx);
+  if (h.irqsave) x.d.ctx[x.ctx]!.irqoff++;
 }
 
-/** spin_trylock_irqsave(&n->list_lock) (an allow_spin == false path): false when someone holds it. */
-export function spin_trylock(x: StepCtx, n: number): boolean {
-  if (without(x, 'list_lock')) return true;
-  if (x.d.nodes[n]!.list_lock !== null) return false;
-  x.d.nodes[n]!.list_lock = x.ctx;
-  x.d.ctx[x.ctx]!.irqoff++;
+/** A trylock: false when someone holds it. */
+function tryAcquire(x: StepCtx, lock: LockName, i: number): boolean {
+  if (without(x, lock)) return true;
+  if (HOLDERS[lock].get(x.d, i) !== null) return false;
+  acquire(x, lock, i);
   return true;
 }
 
+/** Release `lock`; of a lock the context does not hold, lockdep's "bad unlock balance" (and nothing else). */
+function release(x: StepCtx, lock: LockName, i: number): void {
+  if (without(x, lock)) return;
+  const h = HOLDERS[lock];
+  const holder = h.get(x.d, i);
+  if (holder !== x.ctx) return kernelWarning(x, `lockdep: bad unlock balance: ${x.ctx} releases ${h.name(i)}, held by ${holder ?? 'nobody'}`);
+  h.set(x.d, i, null);
+  if (h.irqsave) x.d.ctx[x.ctx]!.irqoff--;
+}
+
+/** The guard of a step that spins on `lock`. */
+const isFree = (x: StepCtx, lock: LockName, i: number): boolean => without(x, lock) || HOLDERS[lock].get(x.d, i) === null;
+
+const oldStyle = (x: StepCtx, call: string): void => {
+  if (x.d === undefined) throw new UsageError(`${call} takes the step context x (not x.d) since locks are named: see docs/patch-tutorial.md`);
+};
+
+// ---- list_lock ---------------------------------------------------------------
+
+/** spin_lock_irqsave(&n->list_lock). */
+export const lock = (x: StepCtx, n: number): void => acquire(x, 'list_lock', n);
+
+/** spin_unlock_irqrestore(&n->list_lock). */
+export const unlock = (x: StepCtx, n: number): void => release(x, 'list_lock', n);
+
+/** spin_trylock_irqsave(&n->list_lock) (an allow_spin == false path): false when someone holds it. */
+export const spin_trylock = (x: StepCtx, n: number): boolean => tryAcquire(x, 'list_lock', n);
+
 /** The guard of a step that spins on n->list_lock. */
 export function lockFree(x: StepCtx, n: number): boolean {
-  if (x.d === undefined) throw new UsageError('lockFree(x, n) takes the step context x (not x.d) since locks are named: see docs/patch-tutorial.md');
-  return without(x, 'list_lock') || x.d.nodes[n]!.list_lock === null;
+  oldStyle(x, 'lockFree(x, n)');
+  return isFree(x, 'list_lock', n);
 }
 
 // ---- the pcs lock (slub_percpu_sheaves.lock, a local_trylock_t) ---------------
 
 /** local_trylock(&s->cpu_sheaves->lock) on the CPU the context runs on: false when it is held (we interrupted its holder). */
-export function local_trylock(x: StepCtx): boolean {
-  if (without(x, 'pcs_lock')) return true;
-  const c = x.d.cpus[x.cpu]!;
-  if (c.pcs_lock !== null) return false;
-  c.pcs_lock = x.ctx;
-  return true;
-}
+export const local_trylock = (x: StepCtx): boolean => tryAcquire(x, 'pcs_lock', x.cpu);
 
 /**
  * local_lock(&s->cpu_sheaves->lock): the step's guard is pcsFree(). In an
@@ -137,72 +167,49 @@ export function local_lock(x: StepCtx): void {
     const kind = x.ctx.endsWith('/irq') ? 'HARDIRQ' : 'SOFTIRQ';
     kernelWarning(x, `lockdep: inconsistent {${kind}-ON-W} -> {IN-${kind}-W} usage: local_lock(&s->cpu_sheaves->lock) in ${kind === 'HARDIRQ' ? 'irq' : 'softirq'} context, a lock task context takes with ${kind === 'HARDIRQ' ? 'irqs' : 'softirqs'} on`);
   }
-  x.d.cpus[x.cpu]!.pcs_lock = x.ctx;
+  acquire(x, 'pcs_lock', x.cpu);
 }
 
-/** local_unlock(&s->cpu_sheaves->lock); of a lock the context does not hold, lockdep's "bad unlock balance" (and nothing else). */
-export function local_unlock(x: StepCtx): void {
-  if (without(x, 'pcs_lock')) return;
-  const holder = x.d.cpus[x.cpu]!.pcs_lock;
-  if (holder !== x.ctx) return kernelWarning(x, `lockdep: bad unlock balance: ${x.ctx} releases cpu${x.cpu}'s pcs lock, held by ${holder ?? 'nobody'}`);
-  x.d.cpus[x.cpu]!.pcs_lock = null;
+/** local_unlock(&s->cpu_sheaves->lock). */
+export const local_unlock = (x: StepCtx): void => release(x, 'pcs_lock', x.cpu);
+
+/** The guard of a step that takes the pcs lock with local_lock(). */
+export function pcsFree(x: StepCtx): boolean {
+  oldStyle(x, 'pcsFree(x)');
+  return isFree(x, 'pcs_lock', x.cpu);
 }
 
 // ---- the barn lock (node_barn.lock) ---------------------------------------------
 
 /** spin_lock_irqsave(&barn->lock) of node n's barn. */
-export function barn_lock(x: StepCtx, n: number): void {
-  if (without(x, 'barn_lock')) return;
-  x.d.nodes[n]!.barn_lock = x.ctx;
-  x.d.ctx[x.ctx]!.irqoff++;
-}
+export const barn_lock = (x: StepCtx, n: number): void => acquire(x, 'barn_lock', n);
 
-/** spin_unlock_irqrestore(&barn->lock); of a lock the context does not hold, lockdep's "bad unlock balance". */
-export function barn_unlock(x: StepCtx, n: number): void {
-  if (without(x, 'barn_lock')) return;
-  const holder = x.d.nodes[n]!.barn_lock;
-  if (holder !== x.ctx) return kernelWarning(x, `lockdep: bad unlock balance: ${x.ctx} releases node${n}'s barn lock, held by ${holder ?? 'nobody'}`);
-  x.d.nodes[n]!.barn_lock = null;
-  x.d.ctx[x.ctx]!.irqoff--;
-}
+/** spin_unlock_irqrestore(&barn->lock). */
+export const barn_unlock = (x: StepCtx, n: number): void => release(x, 'barn_lock', n);
 
 /** The guard of a step that spins on node n's barn lock. */
-export const barnLockFree = (x: StepCtx, n: number): boolean => without(x, 'barn_lock') || x.d.nodes[n]!.barn_lock === null;
+export const barnLockFree = (x: StepCtx, n: number): boolean => isFree(x, 'barn_lock', n);
 
 // ---- the cpu_slab local lock (kmem_cache_cpu.lock) ------------------------------
 
 /** local_lock_irqsave(&s->cpu_slab->lock): irqs off, and no other context of this CPU runs until the release. */
-export function local_lock_irqsave(x: StepCtx): void {
-  if (without(x, 'cpu_slab_lock')) return;
-  x.d.cpus[x.cpu]!.cpu_slab_lock = x.ctx;
-  x.d.ctx[x.ctx]!.irqoff++;
-}
+export const local_lock_irqsave = (x: StepCtx): void => acquire(x, 'cpu_slab_lock', x.cpu);
 
-/** local_unlock_irqrestore(&s->cpu_slab->lock); of a lock the context does not hold, lockdep's "bad unlock balance". */
-export function local_unlock_irqrestore(x: StepCtx): void {
-  if (without(x, 'cpu_slab_lock')) return;
-  const holder = x.d.cpus[x.cpu]!.cpu_slab_lock;
-  if (holder !== x.ctx) return kernelWarning(x, `lockdep: bad unlock balance: ${x.ctx} releases cpu${x.cpu}'s cpu_slab lock, held by ${holder ?? 'nobody'}`);
-  x.d.cpus[x.cpu]!.cpu_slab_lock = null;
-  x.d.ctx[x.ctx]!.irqoff--;
-}
+/** local_unlock_irqrestore(&s->cpu_slab->lock). */
+export const local_unlock_irqrestore = (x: StepCtx): void => release(x, 'cpu_slab_lock', x.cpu);
 
-/** Does the context hold `lock` (a pcs or cpu_slab lock of its CPU, or some node's list_lock)? */
+// ---- held, and dropping -----------------------------------------------------------
+
+/** The holder slots of `lock` a context can hold: every node's, or its own CPU's. */
+const slots = (x: StepCtx, lock: LockName): readonly number[] => (HOLDERS[lock].perNode ? x.d.nodes.map((_n, i) => i) : [x.cpu]);
+
+/** Does the context hold `lock` (its CPU's pcs or cpu_slab lock, or some node's list_lock or barn lock)? */
 export function holds(x: StepCtx, lock: LockName): boolean {
-  if (lock === 'pcs_lock') return x.d.cpus[x.cpu]!.pcs_lock === x.ctx;
-  if (lock === 'cpu_slab_lock') return x.d.cpus[x.cpu]!.cpu_slab_lock === x.ctx;
-  if (lock === 'list_lock') return x.d.nodes.some((n) => n.list_lock === x.ctx);
-  if (lock === 'barn_lock') return x.d.nodes.some((n) => n.barn_lock === x.ctx);
+  const h = HOLDERS[lock];
+  if (!h.perNode) return h.get(x.d, x.cpu) === x.ctx;
+  for (let i = 0; i < x.d.nodes.length; i++) if (h.get(x.d, i) === x.ctx) return true;
   return false;
 }
-
-/** The guard of a step that takes the pcs lock with local_lock(). */
-export function pcsFree(x: StepCtx): boolean {
-  if (x.d === undefined) throw new UsageError('pcsFree(x) takes the step context x (not x.d) since locks are named: see docs/patch-tutorial.md');
-  return without(x, 'pcs_lock') || x.d.cpus[x.cpu]!.pcs_lock === null;
-}
-
-// ---- dropping ------------------------------------------------------------------
 
 /**
  * Control moves to a step that runs without some locks: release those the
@@ -211,22 +218,11 @@ export function pcsFree(x: StepCtx): boolean {
  */
 export function releaseBefore(x: StepCtx, next: StepDef): void {
   for (const l of next.without ?? []) {
-    if (l === 'list_lock') {
-      for (const n of x.d.nodes) {
-        if (n.list_lock !== x.ctx) continue;
-        n.list_lock = null;
-        x.d.ctx[x.ctx]!.irqoff--;
-      }
-    } else if (l === 'pcs_lock' && x.d.cpus[x.cpu]!.pcs_lock === x.ctx) x.d.cpus[x.cpu]!.pcs_lock = null;
-    else if (l === 'barn_lock') {
-      for (const n of x.d.nodes) {
-        if (n.barn_lock !== x.ctx) continue;
-        n.barn_lock = null;
-        x.d.ctx[x.ctx]!.irqoff--;
-      }
-    } else if (l === 'cpu_slab_lock' && x.d.cpus[x.cpu]!.cpu_slab_lock === x.ctx) {
-      x.d.cpus[x.cpu]!.cpu_slab_lock = null;
-      x.d.ctx[x.ctx]!.irqoff--;
+    const h = HOLDERS[l];
+    for (const i of slots(x, l)) {
+      if (h.get(x.d, i) !== x.ctx) continue;
+      h.set(x.d, i, null);
+      if (h.irqsave) x.d.ctx[x.ctx]!.irqoff--;
     }
   }
 }

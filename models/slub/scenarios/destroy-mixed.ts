@@ -1,15 +1,12 @@
 import type { Scenario } from '../scenario-api.ts';
+import { TWO_CPUS_ONE_FULL_SLAB } from './shared.ts';
 
 export default {
   name: 'destroy-mixed',
   summary:
     'two CPUs each free one object of the same full slab by a path the checker chooses (kmem_cache_free or kfree_rcu), then cpu1 destroys the cache',
   cache: { objects: 2, cpu_partial_slabs: 2, min_partial: 5, sheaf_capacity: 2, barn_max: 10 },
-  sheavesOptIn: true,
-  nodes: [{ memory: true }],
-  cpus: [{ node: 0 }, { node: 0 }],
-  pool: 1,
-  slabs: [{ node: 0, place: { on: 'none' }, free: [], owners: { 'cpu0/task': [0], 'cpu1/task': [1] } }],
+  ...TWO_CPUS_ONE_FULL_SLAB,
   contexts: [
     { name: 'cpu0/task', ops: [{ op: 'free_any', obj: 0 }] },
     { name: 'cpu0/worker' },

@@ -37,3 +37,12 @@ export const KFREE_RCU_LIVE = {
   slabs: [{ node: 0, place: { on: 'none' }, free: [], owners: { 'cpu0/task': [0, 1] } }],
   contexts: [{ name: 'cpu0/task', budget: 3, choices: ['kmem_cache_alloc', 'kmem_cache_free', 'kfree_rcu'] }, { name: 'cpu0/softirq' }],
 } as const satisfies Partial<Scenario>;
+
+/** Two CPUs of one node and an opt-in sheaf cache; one full slab whose object 0 cpu0 owns and object 1 cpu1. */
+export const TWO_CPUS_ONE_FULL_SLAB = {
+  sheavesOptIn: true,
+  nodes: [{ memory: true }],
+  cpus: [{ node: 0 }, { node: 0 }],
+  pool: 1,
+  slabs: [{ node: 0, place: { on: 'none' }, free: [], owners: { 'cpu0/task': [0], 'cpu1/task': [1] } }],
+} as const satisfies Partial<Scenario>;
