@@ -36,6 +36,7 @@ function visitPlaces(info: SlubModelInfo, s: SlubState, named: boolean, put: (o:
     }
     for (const cb of c.rcu_cbs.toArray()) for (const o of cb.objs) put(o, named ? () => `cpu${i} ${cb.fn} callback` : null);
     for (let j = 0, len = c.quarantine.length; j < len; j++) put(c.quarantine.at(j), named ? () => `cpu${i}'s KASAN quarantine` : null);
+    for (let j = 0, len = c.deferred.length; j < len; j++) put(c.deferred.at(j), named ? () => `cpu${i}'s defer_free list` : null);
   }
   s.nodes.forEach((n, i) => n.barn.fullObjects().forEach((o) => put(o, named ? () => `node${i}.barn` : null)));
   for (const name of s.L.d.contexts) {
@@ -293,6 +294,7 @@ function destroyedEmpty(s: SlubState): string | undefined {
     const c = s.cpus[i]!;
     if (c.main.length > 0 || c.spare.length > 0 || c.rcu_free.exists) return `cpu${i}'s sheaves are not empty after the cache was destroyed`;
     if (c.quarantine.length > 0) return `cpu${i}'s quarantine still holds objects of the destroyed cache`;
+    if (c.deferred.length > 0) return `cpu${i}'s defer_free list still holds objects of the destroyed cache`;
   }
   return undefined;
 }
@@ -351,9 +353,13 @@ export function slubProperties(info: SlubModelInfo): P[] {
   const allocates = mayRunOp(info.scenario, 'kmem_cache_alloc');
   if (allocates) props.push(seen('object_allocated', 'object_allocated', 'some allocation succeeded'));
   props.push(seen('node_partial_list_changed', 'node_list_changed', 'add_partial() or remove_partial() changed a node partial list'));
+  if (mayRunOp(info.scenario, 'kfree_nolock')) {
+    props.push(seen('kfree_nolock_deferred_a_free', 'defer_free', "kfree_nolock() could not free without spinning and put the object on its CPU's defer_free list"));
+    props.push(seen('deferred_free_ran', 'deferred_free_ran', 'the defer_free irq_work (free_deferred_objects()) freed a deferred object to its slab'));
+  }
   if (destroys) {
     props.push({ name: 'kmem_cache_destroy_returned', kind: 'sometimes', description: 'kmem_cache_destroy() ran to the end', check: (s) => s.cache.destroyed !== null });
-    if (info.env.p.sheaf_capacity > 0) props.push(seen('rcu_sheaf_callback_ran', 'rcu_sheaf_callback', 'an rcu_free_sheaf callback ran in softirq'));
+    if (info.env.p.sheaf_capacity > 0 && mayRunOp(info.scenario, 'kfree_rcu')) props.push(seen('rcu_sheaf_callback_ran', 'rcu_sheaf_callback', 'an rcu_free_sheaf callback ran in softirq'));
     if (info.kasan) props.push(seen('quarantine_purge_freed_an_object', 'quarantine_purge_freed', 'kasan_quarantine_remove_cache() freed a quarantined object back to its slab'));
     // Without the rcu_barrier() in kvfree_rcu_barrier_on_cache() this is the interleaving to reach; with it,
     // it cannot happen (that is the fix), and no_quarantine_put_after_purge states the consequence.

@@ -365,6 +365,15 @@ export function startable(s: SlubState, ctx: Ctx, contexts: readonly Ctx[], choi
     const w = s.cpus[cpu]!.work.at(0);
     if (w && !w.running) return [{ op: 'work', work: w.id }];
   }
+  // The defer_free irq_work is raised on this CPU: it runs in hard irq context whenever irqs are on,
+  // so the irq context may start it (or, as any interrupt may come first, its own next operation).
+  if (kind === 'irq' && s.cpus[cpu]!.deferred.length > 0) return [{ op: 'irq_work' }, ...clientOps(s, ctx, contexts, choices, gfps, pool)];
+  return clientOps(s, ctx, contexts, choices, gfps, pool);
+}
+
+/** The operations a client context may start now: its scripted next op, or its nondeterministic choices. */
+function clientOps(s: SlubState, ctx: Ctx, contexts: readonly Ctx[], choices: readonly Op['op'][], gfps: readonly string[], pool: Ctx): Op[] {
+  const c = s.ctx[ctx]!;
   const op = c.nextOp;
   if (op) {
     if (op.op === 'kmem_cache_destroy' && !clientsDone(s, ctx, contexts)) return [];
@@ -384,7 +393,7 @@ function chosen(s: SlubState, choices: readonly Op['op'][], gfps: readonly strin
   const out: Op[] = [];
   for (const op of choices) {
     if (op === 'kmem_cache_alloc') for (const gfp of gfps) out.push({ op, gfp: gfp as 'GFP_KERNEL' | 'GFP_ATOMIC' });
-    else if (op === 'kmem_cache_free' || op === 'kfree_rcu') for (const obj of s.ctx[pool]!.owns.toArray()) out.push({ op, obj });
+    else if (op === 'kmem_cache_free' || op === 'kfree_rcu' || op === 'kfree_nolock') for (const obj of s.ctx[pool]!.owns.toArray()) out.push({ op, obj });
     else if (op === 'flush_cpu_slab' || op === 'kmem_cache_destroy' || op === 'kmem_cache_alloc_bulk') out.push({ op });
   }
   return out;

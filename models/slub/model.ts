@@ -100,6 +100,13 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
   if (mayRunOp(sc, 'kmem_cache_alloc_bulk') && (!v.fns.__kmem_cache_alloc_bulk || p.sheaf_capacity > 0)) {
     throw new UsageError(`scenario ${sc.name} uses kmem_cache_alloc_bulk, which the model has only for ${base.id === 'v6.19' ? 'v6.19 caches without sheaves (its cpu-slab bulk allocator): leave out sheavesOptIn' : "v6.19 caches without sheaves (its cpu-slab bulk allocator), not for " + base.id}`);
   }
+  for (const c of sc.contexts) {
+    const frees = (c.ops ?? []).some((o) => o.op === 'kfree_nolock') || (c.choices ?? []).includes('kfree_nolock');
+    const cpu = c.name.slice(0, c.name.indexOf('/'));
+    if (frees && !sc.contexts.some((o) => o.name === `${cpu}/irq`)) {
+      throw new UsageError(`scenario ${sc.name}: ${c.name} may call kfree_nolock(), whose deferred frees run in ${cpu}'s irq_work (hard irq context): add a context ${cpu}/irq`);
+    }
+  }
   const id = base.id;
   const L = new SlubLayout(id, dimsOf(sc, v, p, config.kasan), fnShapes(v));
   const msgs = new Messages();

@@ -23,6 +23,7 @@ import * as brokenBarnEveryNode from '../../patches/broken-barn-on-every-online-
 import * as brokenRefillAny from '../../patches/broken-refill-any-ignores-trylock.ts';
 import * as brokenPutCpuPartial from '../../patches/broken-put-cpu-partial-irqs-on.ts';
 import * as brokenRcuBarn from '../../patches/broken-rcu-free-sheaf-barn-unlocked.ts';
+import * as brokenNoDeferBarrier from '../../patches/broken-destroy-no-defer-free-barrier.ts';
 
 export type { Patch };
 
@@ -42,6 +43,7 @@ const BUILT_IN: readonly [unknown, string][] = [
   [brokenRefillAny, 'broken-refill-any-ignores-trylock.ts'],
   [brokenPutCpuPartial, 'broken-put-cpu-partial-irqs-on.ts'],
   [brokenRcuBarn, 'broken-rcu-free-sheaf-barn-unlocked.ts'],
+  [brokenNoDeferBarrier, 'broken-destroy-no-defer-free-barrier.ts'],
 ];
 
 const PATCH_DIR = fileURLToPath(new URL('../../patches/', import.meta.url));

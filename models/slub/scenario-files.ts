@@ -13,7 +13,7 @@ import type { ChosenStart, ContextInit, Expectation, ScenarioDef, SlabInit } fro
 import type { Op } from './state.ts';
 
 /** The operations a context's menu (`choices`) may offer. */
-export const MENU_OPS = ['kmem_cache_alloc', 'kmem_cache_alloc_bulk', 'kmem_cache_free', 'kfree_rcu', 'flush_cpu_slab', 'kmem_cache_destroy'] as const;
+export const MENU_OPS = ['kmem_cache_alloc', 'kmem_cache_alloc_bulk', 'kmem_cache_free', 'kfree_rcu', 'kfree_nolock', 'flush_cpu_slab', 'kmem_cache_destroy'] as const;
 const SCRIPT_OPS = [...MENU_OPS, 'free_any', 'choose'] as const;
 const CACHE_KEYS = ['objects', 'cpu_partial_slabs', 'min_partial', 'sheaf_capacity', 'barn_max'] as const;
 const CONTEXT_NAME = /^cpu\d+\/(task|irq|softirq|worker|unbound)$/;
@@ -168,7 +168,7 @@ function contextInit(k: Checker, x: unknown, path: string, cpus: number): Contex
           const p = `${path}.ops[${i}]`;
           const rec = k.record(o, p, ['op', 'obj', 'gfp']);
           const op = k.oneOf(rec.op, `${p}.op`, SCRIPT_OPS);
-          const frees = op === 'kmem_cache_free' || op === 'kfree_rcu' || op === 'free_any';
+          const frees = op === 'kmem_cache_free' || op === 'kfree_rcu' || op === 'kfree_nolock' || op === 'free_any';
           if (!frees && rec.obj !== undefined) k.fail(`${p}.obj`, `is not an argument of ${op}`);
           if (op !== 'kmem_cache_alloc' && rec.gfp !== undefined) k.fail(`${p}.gfp`, `is not an argument of ${op}`);
           if (frees) return { op, obj: k.int(rec.obj, `${p}.obj`) };

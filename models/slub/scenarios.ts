@@ -36,6 +36,7 @@ import s_numa_three_nodes from './scenarios/numa-three-nodes.ts';
 import s_cpu_partial_irq from './scenarios/cpu-partial-irq.ts';
 import s_rcu_sheaf_barn_race from './scenarios/rcu-sheaf-barn-race.ts';
 import s_page_alloc_failure_menu from './scenarios/page-alloc-failure-menu.ts';
+import s_kfree_nolock_destroy from './scenarios/kfree-nolock-destroy.ts';
 import s_bulk_alloc_irq from './scenarios/bulk-alloc-irq.ts';
 
 /** Where an initial slab is. */
@@ -162,6 +163,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
   s_rcu_sheaf_barn_race,
   s_page_alloc_failure_menu,
   s_bulk_alloc_irq,
+  s_kfree_nolock_destroy,
 ].map((sc) => validateScenario(sc, `shipped scenario ${sc.name}`));
 
 /** Whether some context of the scenario may run `op`: scripted, or among its choices (a scripted free_any may be a kmem_cache_free or a kfree_rcu). */

@@ -52,6 +52,7 @@ export function dimsOf(sc: ScenarioDef, v: VersionDef, p: CacheParams, kasan: bo
     deferred: p.sheaf_capacity > 0 || usesRcu,
     pageFailures: sc.pageAllocFailures ?? 0,
     kasan,
+    nolock: mayRunOp(sc, 'kfree_nolock'),
     bounds,
   };
 }

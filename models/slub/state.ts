@@ -62,13 +62,17 @@ export type Op =
   | { readonly op: 'kmem_cache_destroy' }
   /** kmem_cache_alloc_bulk() of BULK_SIZE objects (v6.19 caches without sheaves). */
   | { readonly op: 'kmem_cache_alloc_bulk' }
+  /** kfree_nolock(): a free that may not spin (any context, NMI included); what it cannot free now it defers to an irq_work. */
+  | { readonly op: 'kfree_nolock'; readonly obj: Obj }
   /** Scripted only: free this object, by a path the checker chooses (kmem_cache_free or kfree_rcu). */
   | { readonly op: 'free_any'; readonly obj: Obj }
   /** Scripted only: one operation the checker chooses among the context's `choices`. */
   | { readonly op: 'choose' }
   // Started by the environment, not by a client:
   | { readonly op: 'rcu_callback'; readonly cb: number }
-  | { readonly op: 'work'; readonly work: number };
+  | { readonly op: 'work'; readonly work: number }
+  /** The CPU's defer_free irq_work (free_deferred_objects()), run in its hard irq context. */
+  | { readonly op: 'irq_work' };
 
 // ---- addresses -------------------------------------------------------------
 
@@ -121,6 +125,8 @@ export interface Dims {
   /** Slab page allocations the checker may fail. */
   readonly pageFailures: number;
   readonly kasan: boolean;
+  /** kfree_nolock() can defer frees to the per-CPU defer_free list. */
+  readonly nolock: boolean;
   /** Per-scenario bounds of the queues and counters. */
   readonly bounds: Bounds;
 }
@@ -262,6 +268,7 @@ export class SlubLayout {
     workCount: Field;
     works: readonly WorkFields[];
     quarantine: ListFields;
+    deferred: ListFields;
   }[];
   readonly ctx: readonly { depth: Field; frames: readonly FrameFields[]; opIndex: Field; budget: Field; owns: readonly Field[]; irqoff: Field; preempt: Field }[];
   readonly cache: { seq: Field; purged: readonly Field[]; kasanDone: Field; destroying: Field; destroyed: Field; pageFailures: Field };
@@ -360,6 +367,7 @@ export class SlubLayout {
         running: L.field(`cpu${c}.work[${i}].running`, { max: 1 }),
       })),
       quarantine: list(`cpu${c}.quarantine`, d.kasan ? NOBJ : 0, obj),
+      deferred: list(`cpu${c}.defer_free`, d.nolock ? NOBJ : 0, obj),
     }));
     // Frames: a header (function, label) and a locals area as wide as the widest function needs.
     const fnList: FnLayout[] = [];
@@ -871,6 +879,8 @@ export class CpuView {
   readonly rcu_cbs: QueueView<CbView>;
   readonly work: QueueView<WorkView>;
   readonly quarantine: ListView;
+  /** defer_free_objects.objects: objects kfree_nolock() deferred, newest last (an llist through their free pointers in the kernel). */
+  readonly deferred: ListView;
   constructor(
     private readonly m: Mem,
     private readonly L: SlubLayout,
@@ -889,6 +899,7 @@ export class CpuView {
     const works = f.works.map((wf) => new WorkView(m, wf));
     this.work = new QueueView(m, f.workCount, works, (to, from) => to.load(from.id, from.fn, from.running), `cpu${c}'s work queue`);
     this.quarantine = new ListView(m, f.quarantine, `cpu${c}'s KASAN quarantine`);
+    this.deferred = new ListView(m, f.deferred, `cpu${c}'s defer_free list`);
   }
   private get f() {
     return this.L.cpu[this.c]!;

@@ -164,6 +164,8 @@ export function slubSymmetry(L: SlubLayout, sc: ScenarioDef, irqCpus: readonly b
       });
       move(from.quarantine.len, to.quarantine.len);
       from.quarantine.items.forEach((f, i) => move(f, to.quarantine.items[i]!));
+      move(from.deferred.len, to.deferred.len);
+      from.deferred.items.forEach((f, i) => move(f, to.deferred.items[i]!));
       move(L.cache.purged[c]!, L.cache.purged[pi[c]!]!);
     }
     for (let x = 0; x < contexts.length; x++) {

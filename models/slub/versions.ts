@@ -25,6 +25,7 @@ import { free_to_pcs, sheaf_flush_unused } from './steps/free_to_pcs.ts';
 import { kvfree_call_rcu } from './steps/kfree_rcu.ts';
 import { rcu_barrier, rcuFns } from './steps/rcu.ts';
 import { kasanFns } from './steps/kasan.ts';
+import { kfree_nolock, kfree_nolock_v619, nolockFns } from './steps/kfree_nolock.ts';
 import { __kmem_cache_shutdown, flush_all_cpus_locked, flush_cpu_sheaves, kmem_cache_destroy } from './steps/kmem_cache_destroy.ts';
 
 export interface VersionDef {
@@ -41,7 +42,7 @@ export interface VersionDef {
   readonly extraProperties?: readonly Property<SlubState>[];
 }
 
-const sheafFns = { alloc_from_pcs, refill_sheaf, free_to_pcs, sheaf_flush_unused, kvfree_call_rcu, ...rcuFns, rcu_barrier, ...kasanFns, kmem_cache_destroy, __kmem_cache_shutdown, flush_all_cpus_locked, flush_cpu_sheaves };
+const sheafFns = { ...nolockFns, kfree_nolock, alloc_from_pcs, refill_sheaf, free_to_pcs, sheaf_flush_unused, kvfree_call_rcu, ...rcuFns, rcu_barrier, ...kasanFns, kmem_cache_destroy, __kmem_cache_shutdown, flush_all_cpus_locked, flush_cpu_sheaves };
 
 /**
  * A step's citation in one version: the version's tag after the source file
@@ -89,6 +90,7 @@ export const VERSIONS: readonly VersionDef[] = ([
       // v6.19 refilled sheaves through the bulk allocator and the cpu slab (reference §0.6).
       refill_sheaf: refill_sheaf_v619,
       __kmem_cache_alloc_bulk,
+      kfree_nolock: kfree_nolock_v619,
     },
   },
   {

@@ -10,9 +10,9 @@
 // step, and a patch that changes an entry label is honoured. Private steps
 // read only constant data (cache parameters, node ids) and the context's own
 // locals; they are fused into the first shared step after them.
-import { call, fn, goto, ret, rootReturn, tailcall, type FnDef, type StepCtx } from '../kernel.ts';
+import { call, fn, goto, ret, rootReturn, tailcall, type FnDef } from '../kernel.ts';
 import { seen } from '../mm.ts';
-import { slabOfObj, takeHeld } from '../helpers.ts';
+import { isLocalNode, slabOfObj, takeHeld } from '../helpers.ts';
 import { T, type ListView, type Obj, type Op, type SlubState } from '../state.ts';
 
 /**
@@ -30,9 +30,11 @@ export function beginOp(s: SlubState, ctx: string, cpu: number, op: Op, pool: st
     cb.running = true;
     cb.objs.clear();
   } else if (op.op === 'work') s.cpus[cpu]!.work.find(op.work)!.running = true;
-  else if (c.opsLeft > 0) c.opIndex++;
+  else if (op.op === 'irq_work') {
+    // The environment's: the CPU's irq_work, raised by defer_free(); no script advances.
+  } else if (c.opsLeft > 0) c.opIndex++;
   else c.budget--;
-  if (op.op === 'kmem_cache_free' || op.op === 'kfree_rcu') s.ctx[pool]!.owns.delete(op.obj);
+  if (op.op === 'kmem_cache_free' || op.op === 'kfree_rcu' || op.op === 'kfree_nolock') s.ctx[pool]!.owns.delete(op.obj);
   return root;
 }
 
@@ -45,6 +47,10 @@ function rootCall(s: SlubState, cpu: number, op: Op): { fn: string; args: Record
       return { fn: 'kmem_cache_free', args: { held: [op.obj] } };
     case 'kfree_rcu':
       return { fn: 'kfree_rcu', args: { held: [op.obj] } };
+    case 'kfree_nolock':
+      return { fn: 'kfree_nolock', args: { held: [op.obj] } };
+    case 'irq_work':
+      return { fn: 'irq_work_single', args: {} };
     case 'kmem_cache_destroy':
       return { fn: 'kmem_cache_destroy_client', args: {} };
     case 'kmem_cache_alloc_bulk':
@@ -65,10 +71,6 @@ function rootCall(s: SlubState, cpu: number, op: Op): { fn: string; args: Record
   }
 }
 
-const isLocalNode = (x: StepCtx, slab: number) => {
-  const c = x.d.cpus[x.cpu]!;
-  return x.d.slabs[slab]!.node === c.node && x.d.nodes[c.node]!.memory;
-};
 
 interface AllocL {
   gfp: string | null;

@@ -31,14 +31,17 @@ export const do_slab_free: FnDef<L> = fn<L>({
       },
     },
     check_slab: {
-      cite: 'mm/slub.c do_slab_free(): slab != READ_ONCE(c->slab) -> __slab_free() (F2)',
+      cite: 'mm/slub.c do_slab_free(): slab != READ_ONCE(c->slab) -> __slab_free(), or with cnt == 0 (kfree_nolock(), !allow_spin) defer_free() (F2)',
       reads: ['cpu{cpu}.slab'],
       writes: [],
       run: (x) => {
         if (x.d.cpus[x.cpu]!.slab !== x.l.slab) {
           const { slab, head, tail, cnt, held } = x.l;
+          if (cnt === 0) return tailcall(x, 'defer_free', { held });
           return tailcall(x, '__slab_free', { slab, head, tail, cnt, held });
         }
+        // kfree_nolock() defers here too when in_nmi() and the cpu_slab lock is held; NMIs are not modelled.
+        if (x.l.cnt === 0) x.l.cnt = 1;
         goto(x, 'read_freelist');
       },
     },

@@ -18,6 +18,8 @@ export interface FreePcsL {
   held: ListView;
   ret: number | null;
   size: number;
+  /** allow_spin is false (kfree_nolock()): no sheaf is allocated or flushed, the free fails instead. */
+  nospin: boolean;
 }
 
 type X = StepCtx<FreePcsL>;
@@ -42,7 +44,7 @@ function trylock(x: X, body: string): void {
 
 export const free_to_pcs: FnDef<FreePcsL> = fn<FreePcsL>({
   entry: 'trylock',
-  locals: { slab: T.slab, held: T.held(1), ret: T.ret, size: T.int(0, 'all') },
+  locals: { slab: T.slab, held: T.held(1), ret: T.ret, size: T.int(0, 'all'), nospin: T.bool },
   steps: {
     trylock: {
       cite: 'mm/slub.c free_to_pcs(): local_trylock(&s->cpu_sheaves->lock), else __slab_free() (PF1, PF3)',
@@ -71,24 +73,24 @@ export const free_to_pcs: FnDef<FreePcsL> = fn<FreePcsL>({
             c.main.clear();
             return push(x);
           }
-          local_unlock(x); // RFM6: unlock, alloc_empty_sheaf(GFP_NOWAIT)
-          return goto(x, 'install_empty');
+          local_unlock(x); // RFM6: unlock, alloc_empty_sheaf(GFP_NOWAIT); "if (!allow_spin) return NULL" first
+          return x.l.nospin ? fallback(x) : goto(x, 'install_empty');
         }
         if (c.spare.length < cap) {
           swapMainSpare(x); // RFM3
           return push(x);
         }
-        if (barn.fullCount >= x.e.p.barn_max) {
-          // RFM5 -E2BIG: flush the spare to the slabs, then install it as the empty sheaf.
+        if (barn.fullCount >= x.e.p.barn_max && !x.l.nospin) {
+          // RFM5 -E2BIG (only with allow_spin: "sheaf_flush_unused() doesn't support !allow_spin"): flush the spare to the slabs, then install it as the empty sheaf.
           seen(x, 'barn_put_fail');
           const toFlush = c.spare.toArray();
           c.spare.setNull();
           local_unlock(x);
           return call(x, 'sheaf_flush_unused', { held: toFlush }, 'install_empty');
         }
-        if (barn.empty === 0) {
-          local_unlock(x); // RFM6 -ENOMEM
-          return goto(x, 'install_empty');
+        if (barn.empty === 0 || barn.fullCount >= x.e.p.barn_max) {
+          local_unlock(x); // RFM6 -ENOMEM (or -E2BIG without allow_spin): alloc_empty, where !allow_spin returns NULL
+          return x.l.nospin ? fallback(x) : goto(x, 'install_empty');
         }
         barn.empty--; // RFM4 barn_replace_full_sheaf()
         barn.pushFull(c.main.toArray());

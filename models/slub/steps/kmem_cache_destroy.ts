@@ -3,8 +3,9 @@
 //   K1 kvfree_rcu_barrier_on_cache(): flush_rcu_sheaves_on_cache() (queue
 //      flush_rcu_sheaf on every CPU, flush_work each), then, with the fix,
 //      rcu_barrier(); then __kvfree_rcu_barrier() for the kfree_rcu batches.
-//   K2-K4 (no SLUB_RCU_DEBUG, no kfree_nolock deferrals, refcount 1 -> 0
-//      under slab_mutex) change nothing here and are folded.
+//   K2, K4 (no SLUB_RCU_DEBUG; refcount 1 -> 0 under slab_mutex) change
+//      nothing here and are folded. K3 defer_free_barrier(): wait until no
+//      CPU has kfree_nolock() frees deferred or its irq_work running.
 //   K5 kasan_cache_shutdown(): if the cache is not empty, purge its objects
 //      from every CPU's quarantine, once.
 //   K6 __kmem_cache_shutdown(): X1 flush_all_cpus_locked(), X2 rcu_barrier()
@@ -18,6 +19,7 @@ import { takeHeld } from '../helpers.ts';
 import { lock, lockFree, pcsFree, unlock } from '../locks.ts';
 import { chain, nodeList, T, type ListView, type Obj, type SlabId, type SlubState } from '../state.ts';
 import { call_rcu, queue_work_on, worksDone } from './rcu.ts';
+import { deferPending } from './kfree_nolock.ts';
 
 interface DestroyL {
   works: ListView;
@@ -53,6 +55,7 @@ function whereIs(s: SlubState, o: Obj): string {
   for (let i = 0; i < s.cpus.length; i++) {
     const c = s.cpus[i]!;
     if (c.quarantine.includes(o)) return `in cpu${i}'s KASAN quarantine`;
+    if (c.deferred.includes(o)) return `deferred by kfree_nolock() on cpu${i}`;
     if (c.main.includes(o) || c.spare.includes(o) || c.rcu_free.includes(o)) return `in a sheaf of cpu${i}`;
     if (c.rcu_cbs.toArray().some((cb) => cb.objs.includes(o))) return `in an RCU callback pending on cpu${i}`;
   }
@@ -111,9 +114,19 @@ export const kmem_cache_destroy: FnDef<DestroyL> = fn<DestroyL>({
         // flush_rcu_work() calls rcu_barrier() when the batch's rcu_work is pending, which waits for every
         // callback queued before it on any CPU, the rcu sheaf callbacks included (reference §0.6).
         const pending = x.d.cpus.some((c) => c.rcu_cbs.toArray().some((cb) => cb.fn === 'kvfree_rcu_bulk'));
-        if (pending) return call(x, 'rcu_barrier', {}, 'kasan_cache_shutdown');
-        goto(x, 'kasan_cache_shutdown');
+        if (pending) return call(x, 'rcu_barrier', {}, 'defer_free_barrier');
+        goto(x, 'defer_free_barrier');
       },
+    },
+    defer_free_barrier: {
+      // Only reads, and only waits: fused into the step before it while nothing is deferred (so scenarios
+      // without kfree_nolock() have no extra step), a step of its own while it has to wait.
+      local: true,
+      cite: 'mm/slab_common.c kmem_cache_destroy(): "Wait for deferred work from kmalloc/kfree_nolock()" defer_free_barrier(): irq_work_sync() of every CPU\'s defer_free work (K3)',
+      reads: ['cpu*.defer_free'],
+      writes: [],
+      guard: (x) => x.d.cpus.every((_c, i) => !deferPending(x, i)),
+      run: (x) => goto(x, 'kasan_cache_shutdown'),
     },
     kasan_cache_shutdown: {
       cite: 'mm/kasan/generic.c kasan_cache_shutdown(): if !__kmem_cache_empty() -> kasan_quarantine_remove_cache() (K5)',
