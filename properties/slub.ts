@@ -353,6 +353,9 @@ export function slubProperties(info: SlubModelInfo): P[] {
   const allocates = mayRunOp(info.scenario, 'kmem_cache_alloc');
   if (allocates) props.push(seen('object_allocated', 'object_allocated', 'some allocation succeeded'));
   props.push(seen('node_partial_list_changed', 'node_list_changed', 'add_partial() or remove_partial() changed a node partial list'));
+  if (mayRunOp(info.scenario, 'kmalloc_nolock')) {
+    props.push(seen('kmalloc_nolock_trylock_failed', 'nolock_trylock_failed', "kmalloc_nolock() found a node's list_lock held and gave up on it (allow_spin false)"));
+  }
   if (mayRunOp(info.scenario, 'kfree_nolock')) {
     props.push(seen('kfree_nolock_deferred_a_free', 'defer_free', "kfree_nolock() could not free without spinning and put the object on its CPU's defer_free list"));
     props.push(seen('deferred_free_ran', 'deferred_free_ran', 'the defer_free irq_work (free_deferred_objects()) freed a deferred object to its slab'));

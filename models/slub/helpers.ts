@@ -110,13 +110,13 @@ export function addNewSlabToPartial(x: StepCtx, k: SlabId): void {
   x.d.nodes[n]!.nr_slabs++;
 }
 
-/** Where a free that bypasses the sheaves goes: do_slab_free() in v6.19 (cpu slab fast path), __slab_free() after. */
 /** slab_nid(slab) == numa_mem_id() for the CPU of `x` (a memoryless node's CPU never matches, reference §2.3.2 PF3): its frees may go to the percpu sheaves. */
 export function isLocalNode(x: StepCtx, slab: SlabId): boolean {
   const c = x.d.cpus[x.cpu]!;
   return x.d.slabs[slab]!.node === c.node && x.d.nodes[c.node]!.memory;
 }
 
+/** Where a free that bypasses the sheaves goes: do_slab_free() in v6.19 (cpu slab fast path), __slab_free() after. */
 export function slabFreeFn(x: StepCtx): string {
   return x.e.v.cpuSlab ? 'do_slab_free' : '__slab_free';
 }

@@ -85,6 +85,12 @@ export const MANIFEST: readonly ManifestRow[] = [
   { version: 'v6.19', scenario: 'kfree-nolock-destroy', patches: ['broken-destroy-no-defer-free-barrier'], result: 'violation', states: 146, depth: 13, property: 'kmem_cache_destroy_leaves_no_objects', steps: 13 },
   { version: '17c38c88', scenario: 'kfree-nolock-destroy', patches: ['broken-destroy-no-defer-free-barrier'], result: 'violation', states: 245, depth: 26, property: 'kmem_cache_destroy_leaves_no_objects', steps: 26 },
   { version: '7.0', scenario: 'kfree-nolock-destroy', patches: ['broken-destroy-no-defer-free-barrier'], result: 'violation', states: 223, depth: 23, property: 'kmem_cache_destroy_leaves_no_objects', steps: 23 },
+  // kmalloc-nolock-race: kmalloc_nolock()'s list_lock trylocks against another CPU's list_lock sections (17c38c88: Bug 1 through the deferred free's put_cpu_partial()).
+  { version: '17c38c88', scenario: 'kmalloc-nolock-race', patches: [], result: 'violation', states: 3298, depth: 24, property: 'link_words_written_by_owner', steps: 24 },
+  { version: '17c38c88', scenario: 'kmalloc-nolock-race', patches: ['hao-li-list-lock-barrier'], result: 'ok', states: 4564, depth: 33, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
+  { version: '7.0', scenario: 'kmalloc-nolock-race', patches: [], result: 'ok', states: 4525, depth: 33, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
+  { version: '17c38c88', scenario: 'kmalloc-nolock-race', patches: ['broken-kmalloc-nolock-ignores-trylock'], result: 'violation', states: 124, depth: 8, property: 'slab_state_table', steps: 8 },
+  { version: '7.0', scenario: 'kmalloc-nolock-race', patches: ['broken-kmalloc-nolock-ignores-trylock'], result: 'violation', states: 124, depth: 8, property: 'slab_state_table', steps: 8 },
   // Seed 000's two patches (patches/allow-sheaf-refill-nonblocking.ts, patches/barn-on-every-online-node.ts) and their broken variants.
   { version: '7.0', scenario: 'irq-same-cpu', patches: ['allow-sheaf-refill-nonblocking'], result: 'ok', states: 3097, depth: 23, unreached: ['cmpxchg_lost_a_race', 'sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },
   { version: '7.0', scenario: 'generic-irq', patches: ['allow-sheaf-refill-nonblocking'], result: 'ok', states: 34541, depth: 28, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },

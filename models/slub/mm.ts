@@ -151,7 +151,13 @@ export function discard_slab(x: StepCtx, k: SlabId): void {
   const owner = sl.owner;
   if (owner !== 'none' && owner !== `priv:${x.ctx}`) badWrite(x, `discard_slab in ${x.ctx} freed S${k}, still owned by ${owner}`);
   x.d.nodes[sl.node]!.nr_slabs--;
-  // The page goes back to the allocator: nothing of the slab is read again, so it is zeroed (one state per free page).
+  free_page(x, k);
+  x.emit('slab_discarded');
+}
+
+/** The slab's page goes back to the allocator: nothing of the slab is read again, so it is zeroed (one state per free page). */
+export function free_page(x: StepCtx, k: SlabId): void {
+  const sl = x.d.slabs[k]!;
   sl.live = false;
   sl.owner = 'none';
   sl.L0 = null;
@@ -162,5 +168,4 @@ export function discard_slab(x: StepCtx, k: SlabId): void {
   sl.partial = false;
   sl.node = 0;
   for (let i = 0; i < x.e.p.objects; i++) x.d.setFp(k * x.e.p.objects + i, null);
-  x.emit('slab_discarded');
 }

@@ -100,6 +100,9 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
   if (mayRunOp(sc, 'kmem_cache_alloc_bulk') && (!v.fns.__kmem_cache_alloc_bulk || p.sheaf_capacity > 0)) {
     throw new UsageError(`scenario ${sc.name} uses kmem_cache_alloc_bulk, which the model has only for ${base.id === 'v6.19' ? 'v6.19 caches without sheaves (its cpu-slab bulk allocator): leave out sheavesOptIn' : "v6.19 caches without sheaves (its cpu-slab bulk allocator), not for " + base.id}`);
   }
+  if (mayRunOp(sc, 'kmalloc_nolock') && !v.fns.kmalloc_nolock) {
+    throw new UsageError(`scenario ${sc.name} uses kmalloc_nolock, which the model has for 17c38c88 and 7.0 only (v6.19's cpu-slab kmalloc_nolock() path is not modelled)`);
+  }
   for (const c of sc.contexts) {
     const frees = (c.ops ?? []).some((o) => o.op === 'kfree_nolock') || (c.choices ?? []).includes('kfree_nolock');
     const cpu = c.name.slice(0, c.name.indexOf('/'));

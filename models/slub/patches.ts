@@ -24,6 +24,7 @@ import * as brokenRefillAny from '../../patches/broken-refill-any-ignores-tryloc
 import * as brokenPutCpuPartial from '../../patches/broken-put-cpu-partial-irqs-on.ts';
 import * as brokenRcuBarn from '../../patches/broken-rcu-free-sheaf-barn-unlocked.ts';
 import * as brokenNoDeferBarrier from '../../patches/broken-destroy-no-defer-free-barrier.ts';
+import * as brokenNolockTrylock from '../../patches/broken-kmalloc-nolock-ignores-trylock.ts';
 
 export type { Patch };
 
@@ -44,6 +45,7 @@ const BUILT_IN: readonly [unknown, string][] = [
   [brokenPutCpuPartial, 'broken-put-cpu-partial-irqs-on.ts'],
   [brokenRcuBarn, 'broken-rcu-free-sheaf-barn-unlocked.ts'],
   [brokenNoDeferBarrier, 'broken-destroy-no-defer-free-barrier.ts'],
+  [brokenNolockTrylock, 'broken-kmalloc-nolock-ignores-trylock.ts'],
 ];
 
 const PATCH_DIR = fileURLToPath(new URL('../../patches/', import.meta.url));

@@ -37,6 +37,7 @@ import s_cpu_partial_irq from './scenarios/cpu-partial-irq.ts';
 import s_rcu_sheaf_barn_race from './scenarios/rcu-sheaf-barn-race.ts';
 import s_page_alloc_failure_menu from './scenarios/page-alloc-failure-menu.ts';
 import s_kfree_nolock_destroy from './scenarios/kfree-nolock-destroy.ts';
+import s_kmalloc_nolock_race from './scenarios/kmalloc-nolock-race.ts';
 import s_bulk_alloc_irq from './scenarios/bulk-alloc-irq.ts';
 
 /** Where an initial slab is. */
@@ -164,6 +165,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
   s_page_alloc_failure_menu,
   s_bulk_alloc_irq,
   s_kfree_nolock_destroy,
+  s_kmalloc_nolock_race,
 ].map((sc) => validateScenario(sc, `shipped scenario ${sc.name}`));
 
 /** Whether some context of the scenario may run `op`: scripted, or among its choices (a scripted free_any may be a kmem_cache_free or a kfree_rcu). */

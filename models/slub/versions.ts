@@ -26,6 +26,7 @@ import { kvfree_call_rcu } from './steps/kfree_rcu.ts';
 import { rcu_barrier, rcuFns } from './steps/rcu.ts';
 import { kasanFns } from './steps/kasan.ts';
 import { kfree_nolock, kfree_nolock_v619, nolockFns } from './steps/kfree_nolock.ts';
+import { kmalloc_nolock } from './steps/kmalloc_nolock.ts';
 import { __kmem_cache_shutdown, flush_all_cpus_locked, flush_cpu_sheaves, kmem_cache_destroy } from './steps/kmem_cache_destroy.ts';
 
 export interface VersionDef {
@@ -107,6 +108,7 @@ export const VERSIONS: readonly VersionDef[] = ([
       get_from_partial_node,
       get_from_partial,
       get_from_any_partial,
+      kmalloc_nolock,
       __slab_free: __slab_free_cpu_partial,
       put_cpu_partial,
       __put_partials,
@@ -129,6 +131,7 @@ export const VERSIONS: readonly VersionDef[] = ([
       get_from_partial_node,
       get_from_partial,
       get_from_any_partial,
+      kmalloc_nolock,
       __slab_free: __slab_free_no_cpu_partial,
       ...sheafFns,
     },

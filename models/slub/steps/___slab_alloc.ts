@@ -7,9 +7,9 @@
 // - 17c38c88 and 7.0 (reference §2.2, §2.3.4): no cpu slab; one object from
 //   the node partial list (get_from_partial_node) or from a new slab.
 import { call, fn, goto, ret, type FnDef, type StepCtx } from '../kernel.ts';
-import { kernelWarning, oops, seen } from '../mm.ts';
+import { add_partial, free_page, kernelWarning, oops, seen } from '../mm.ts';
 import { addNewSlabToPartial, allocate_slab, pageAllocChoices, memNode } from '../helpers.ts';
-import { lockFree } from '../locks.ts';
+import { lockFree, spin_trylock, unlock } from '../locks.ts';
 import { slabOfStruct, T, type ListView, type Obj, type SlabId } from '../state.ts';
 
 const preempt = (x: StepCtx, by: number) => {
@@ -215,18 +215,20 @@ interface NoCpuSlabL {
   ret: number | null;
   slab: SlabId | null;
   held: ListView;
+  /** allow_spin is false (kmalloc_nolock()): list_lock only trylocked, no retry after a failed new slab. */
+  nospin: boolean;
 }
 
 export const ___slab_alloc_nocpuslab: FnDef<NoCpuSlabL> = fn<NoCpuSlabL>({
   entry: 'get_from_partial',
-  locals: { ret: T.ret, slab: T.slab, held: T.held(1) },
+  locals: { ret: T.ret, slab: T.slab, held: T.held(1), nospin: T.bool },
   steps: {
     get_from_partial: {
       local: true,
       cite: 'mm/slub.c ___slab_alloc(): get_from_partial(): the local memory node, then the zonelist (§2.3.4)',
       reads: [],
       writes: [],
-      run: (x) => call(x, 'get_from_partial', {}, 'got_partial'),
+      run: (x) => call(x, 'get_from_partial', x.l.nospin ? { nospin: true } : {}, 'got_partial'),
     },
     got_partial: {
       local: true,
@@ -244,10 +246,11 @@ export const ___slab_alloc_nocpuslab: FnDef<NoCpuSlabL> = fn<NoCpuSlabL>({
         const k = allocate_slab(x, memNode(x.d, x.cpu));
         if (k === null) return ret(x, null);
         const sl = x.d.slabs[k]!;
+        x.l.slab = k;
+        if (x.l.nospin && x.e.p.objects > 1) return goto(x, 'trylock');
         const X = sl.freelist!;
         sl.freelist = x.d.fp(X);
         sl.inuse = 1;
-        x.l.slab = k;
         if (sl.freelist === null) {
           x.d.nodes[sl.node]!.nr_slabs++;
           return ret(x, X);
@@ -265,6 +268,27 @@ export const ___slab_alloc_nocpuslab: FnDef<NoCpuSlabL> = fn<NoCpuSlabL>({
         addNewSlabToPartial(x, x.l.slab!);
         const X = x.l.held.at(0);
         x.l.held.clear();
+        ret(x, X);
+      },
+    },
+    trylock: {
+      cite: "mm/slub.c alloc_from_new_slab(): !allow_spin and objects left over: spin_trylock_irqsave(&n->list_lock) first, failing -> discard the new slab (7.0 free_new_slab_nolock(); 17c38c88 defer_deactivate_slab(slab, NULL), whose irq_work frees the page later: modelled as freed now), return 0, and ___slab_alloc() returns NULL (no retry without allow_spin); else pop one object, add_partial(HEAD), unlock, inc_slabs_node",
+      reads: ['node{node}.list_lock'],
+      writes: ['node{node}.list', 'slab{slab}.links', 'node{node}.nr_slabs', 'slab{new}.pair'],
+      run: (x) => {
+        const k = x.l.slab!;
+        const sl = x.d.slabs[k]!;
+        if (!spin_trylock(x, sl.node)) {
+          seen(x, 'nolock_trylock_failed');
+          free_page(x, k);
+          return ret(x, null);
+        }
+        const X = sl.freelist!;
+        sl.freelist = x.d.fp(X);
+        sl.inuse = 1;
+        add_partial(x, sl.node, k, false);
+        unlock(x, sl.node);
+        x.d.nodes[sl.node]!.nr_slabs++;
         ret(x, X);
       },
     },

@@ -67,16 +67,16 @@ export const __slab_alloc_node_v619: FnDef<L> = fn<L>({
 });
 
 /** 17c38c88 and 7.0: no cpu slab, no lockless fast path: __slab_alloc_node() goes straight to ___slab_alloc(). */
-export const __slab_alloc_node_nocpuslab: FnDef = fn({
+export const __slab_alloc_node_nocpuslab: FnDef<{ nospin: boolean }> = fn<{ nospin: boolean }>({
   entry: 'call',
-  locals: {},
+  locals: { nospin: T.bool },
   steps: {
     call: {
       local: true,
       cite: 'mm/slub.c __slab_alloc_node(): ___slab_alloc()',
       reads: [],
       writes: [],
-      run: (x) => tailcall(x, '___slab_alloc', {}),
+      run: (x) => tailcall(x, '___slab_alloc', x.l.nospin ? { nospin: true } : {}),
     },
   },
 });

@@ -10,7 +10,7 @@
 // step, and a patch that changes an entry label is honoured. Private steps
 // read only constant data (cache parameters, node ids) and the context's own
 // locals; they are fused into the first shared step after them.
-import { call, fn, goto, ret, rootReturn, tailcall, type FnDef } from '../kernel.ts';
+import { call, fn, goto, ret, rootReturn, tailcall, type FnDef, type StepCtx } from '../kernel.ts';
 import { seen } from '../mm.ts';
 import { isLocalNode, slabOfObj, takeHeld } from '../helpers.ts';
 import { T, type ListView, type Obj, type Op, type SlubState } from '../state.ts';
@@ -49,6 +49,8 @@ function rootCall(s: SlubState, cpu: number, op: Op): { fn: string; args: Record
       return { fn: 'kfree_rcu', args: { held: [op.obj] } };
     case 'kfree_nolock':
       return { fn: 'kfree_nolock', args: { held: [op.obj] } };
+    case 'kmalloc_nolock':
+      return { fn: 'kmalloc_nolock', args: {} };
     case 'irq_work':
       return { fn: 'irq_work_single', args: {} };
     case 'kmem_cache_destroy':
@@ -76,6 +78,16 @@ interface AllocL {
   gfp: string | null;
   ret: Obj | null;
 }
+/** An allocated object goes to the client, who writes over its free pointer; handing out an object some client owns is a double allocation. */
+export function handOut(x: StepCtx, o: Obj): void {
+  for (const [name, c] of Object.entries(x.d.ctx)) {
+    if (c.owns.has(o)) x.d.ghost.first('double_alloc', `object ${o} handed to ${x.ctx} while ${name} owns it`);
+  }
+  x.d.ctx[x.e.pool(x.ctx)]!.owns.add(o);
+  x.d.setFp(o, null);
+  seen(x, 'object_allocated');
+}
+
 /** How many objects a kmem_cache_alloc_bulk() operation asks for. */
 export const BULK_SIZE = 2;
 
@@ -115,17 +127,8 @@ export const clientFns: { readonly [fn: string]: FnDef<any> } = {
         reads: [],
         writes: [],
         run: (x) => {
-          const o = x.l.ret;
-          const me = x.d.ctx[x.ctx]!;
-          if (o !== null) {
-            for (const [name, c] of Object.entries(x.d.ctx)) {
-              if (c.owns.has(o)) x.d.ghost.first('double_alloc', `object ${o} handed to ${x.ctx} while ${name} owns it`);
-            }
-            x.d.ctx[x.e.pool(x.ctx)]!.owns.add(o);
-            x.d.setFp(o, null);
-            seen(x, 'object_allocated');
-          }
-          me.stack.pop();
+          if (x.l.ret !== null) handOut(x, x.l.ret);
+          x.d.ctx[x.ctx]!.stack.pop();
         },
       },
     },
@@ -147,14 +150,7 @@ export const clientFns: { readonly [fn: string]: FnDef<any> } = {
         reads: [],
         writes: [],
         run: (x) => {
-          for (const o of takeHeld(x.l.ret)) {
-            for (const [name, c] of Object.entries(x.d.ctx)) {
-              if (c.owns.has(o)) x.d.ghost.first('double_alloc', `object ${o} handed to ${x.ctx} while ${name} owns it`);
-            }
-            x.d.ctx[x.e.pool(x.ctx)]!.owns.add(o);
-            x.d.setFp(o, null);
-            seen(x, 'object_allocated');
-          }
+          for (const o of takeHeld(x.l.ret)) handOut(x, o);
           x.d.ctx[x.ctx]!.stack.pop();
         },
       },

@@ -24,6 +24,8 @@ interface L {
   /** Index into the zonelist of the node to try next. */
   z: number;
   ret: number | null;
+  /** allow_spin is false (kmalloc_nolock(), 17c38c88 and 7.0): get_from_partial_node() only trylocks. */
+  nospin: boolean;
 }
 
 /** The racy n->nr_partial > s->min_partial test of the zonelist's next node (one shared read per step): search it, or go on. */
@@ -32,7 +34,7 @@ function tryNext(x: StepCtx<L>, callee: string): void {
   const n = zl[x.l.z]!;
   if (x.d.nodes[n]!.nr_partial <= x.e.p.min_partial) return skip(x, zl.length);
   if (n !== x.d.cpus[x.cpu]!.node) seen(x, 'remote_partial');
-  call(x, callee, { n }, 'got');
+  call(x, callee, x.l.nospin ? { n, nospin: true } : { n }, 'got');
 }
 
 /** The next node of the zonelist, or NULL at its end. */
@@ -46,7 +48,7 @@ function skip(x: StepCtx<L>, len: number): void {
 const anyPartial = (callee: 'get_partial_node' | 'get_from_partial_node', name: string): FnDef<L> =>
   fn<L>({
     entry: 'defrag_ratio',
-    locals: { z: T.int(0, 16), ret: T.ret },
+    locals: { z: T.int(0, 16), ret: T.ret, nospin: T.bool },
     steps: {
       defrag_ratio: {
         cite: `mm/slub.c ${name}(): if (!s->remote_node_defrag_ratio || get_cycles() % 1024 > s->remote_node_defrag_ratio) return NULL; for_each_zone_zonelist(): the first n->nr_partial > s->min_partial (racy), then ${callee}(n)`,
@@ -83,13 +85,14 @@ export const get_any_partial = anyPartial('get_partial_node', 'get_any_partial')
 
 interface PartialL {
   ret: number | null;
+  nospin: boolean;
 }
 
 /** get_partial() (v6.19) and get_from_partial() (17c38c88, 7.0): the local memory node, then the zonelist. */
 const partial = (local: 'get_partial_node' | 'get_from_partial_node', any: string, name: string): FnDef<PartialL> =>
   fn<PartialL>({
     entry: 'local_node',
-    locals: { ret: T.ret },
+    locals: { ret: T.ret, nospin: T.bool },
     steps: {
       local_node: {
         local: true,
@@ -98,8 +101,9 @@ const partial = (local: 'get_partial_node' | 'get_from_partial_node', any: strin
         writes: [],
         run: (x) => {
           const n = localNode(x.d, x.cpu);
-          if (n === null) return remoteZonelist(x).length > 0 ? tailcall(x, any, {}) : ret(x, null);
-          call(x, local, { n }, 'any_node');
+          const spin = x.l.nospin ? { nospin: true } : {};
+          if (n === null) return remoteZonelist(x).length > 0 ? tailcall(x, any, spin) : ret(x, null);
+          call(x, local, { n, ...spin }, 'any_node');
         },
       },
       any_node: {
@@ -107,7 +111,7 @@ const partial = (local: 'get_partial_node' | 'get_from_partial_node', any: strin
         cite: `mm/slub.c ${name}(): nothing on the local node: ${any}()`,
         reads: [],
         writes: [],
-        run: (x) => (x.l.ret !== null || remoteZonelist(x).length === 0 ? ret(x, x.l.ret) : tailcall(x, any, {})),
+        run: (x) => (x.l.ret !== null || remoteZonelist(x).length === 0 ? ret(x, x.l.ret) : tailcall(x, any, x.l.nospin ? { nospin: true } : {})),
       },
     },
   });

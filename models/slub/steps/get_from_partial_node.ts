@@ -5,7 +5,7 @@
 // unfrozen and on the node list: the window of the put_cpu_partial race.
 import { fn, goto, ret, type FnDef } from '../kernel.ts';
 import { remove_partial, seen } from '../mm.ts';
-import { lock, lockFree, unlock } from '../locks.ts';
+import { lock, lockFree, spin_trylock, unlock } from '../locks.ts';
 import { nodeList, T, type ListView, type SlabId } from '../state.ts';
 
 export interface GetFromPartialL {
@@ -13,11 +13,13 @@ export interface GetFromPartialL {
   slab: SlabId | null;
   held: ListView;
   full: boolean;
+  /** allow_spin is false (kmalloc_nolock()): the list_lock is only trylocked. */
+  nospin: boolean;
 }
 
 export const get_from_partial_node: FnDef<GetFromPartialL> = fn<GetFromPartialL>({
   entry: 'nr_partial',
-  locals: { n: T.node, slab: T.slab, held: T.held(1), full: T.bool },
+  locals: { n: T.node, slab: T.slab, held: T.held(1), full: T.bool, nospin: T.bool },
   steps: {
     nr_partial: {
       cite: 'mm/slub.c get_from_partial_node(): racy n->nr_partial == 0 -> NULL (GP1)',
@@ -26,13 +28,17 @@ export const get_from_partial_node: FnDef<GetFromPartialL> = fn<GetFromPartialL>
       run: (x) => (x.d.nodes[x.l.n]!.nr_partial === 0 ? ret(x, null) : goto(x, 'lock')),
     },
     lock: {
-      cite: 'mm/slub.c get_from_partial_node(): spin_lock_irqsave(&n->list_lock), pick the first slab (GP2)',
+      cite: 'mm/slub.c get_from_partial_node(): spin_lock_irqsave(&n->list_lock), or without allow_spin spin_trylock_irqsave() failing -> NULL; pick the first slab (GP2)',
       reads: ['node{n}.list_lock', 'node{n}.list'],
       writes: ['node{n}.list_lock'],
-      guard: (x) => lockFree(x, x.l.n),
+      guard: (x) => x.l.nospin || lockFree(x, x.l.n),
       run: (x) => {
         const n = x.l.n;
-        lock(x, n);
+        if (!x.l.nospin) lock(x, n);
+        else if (!spin_trylock(x, n)) {
+          seen(x, 'nolock_trylock_failed');
+          return ret(x, null);
+        }
         const first = nodeList(x.d, n)[0];
         if (first === undefined) {
           unlock(x, n);
