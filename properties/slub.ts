@@ -312,6 +312,7 @@ export function slubProperties(info: SlubModelInfo): P[] {
     prop('no_oops', 'no NULL or poison pointer dereference', (s) => s.ghost.get('oops') ?? undefined),
     prop('no_kernel_warning', "no WARN_ON() or VM_BUG_ON() of the kernel's own in the modelled paths fires", (s) => s.ghost.get('warning') ?? undefined),
     prop('no_wild_list_write', 'list operations write only through list_head pointers', (s) => s.ghost.get('wild_write') ?? undefined),
+    prop('sheaf_writes_within_capacity', 'free_to_pcs() stores an object only below its sheaf\'s capacity (objects[size++] never overflows)', (s) => s.ghost.get('sheaf_overflow') ?? undefined),
     prop('node_partial_list_well_formed', 'n->partial is a well-formed circular list of SL_partial slabs and nr_partial is its length, when list_lock is free', (s) => listProblem(s)),
     prop('slab_state_table', 'every slab is in a row of the state table of its version (§6.1), allowing the GP2-GP3 window', (s) => stateTableProblem(s)),
     prop('no_slab_dropped_off_lists', 'every live slab is on a list, a cpu slab, full on no list, or held by a context working on it: none with free objects is lost', droppedSlabProblem),
@@ -353,6 +354,9 @@ export function slubProperties(info: SlubModelInfo): P[] {
   const allocates = mayRunOp(info.scenario, 'kmem_cache_alloc');
   if (allocates) props.push(seen('object_allocated', 'object_allocated', 'some allocation succeeded'));
   props.push(seen('node_partial_list_changed', 'node_list_changed', 'add_partial() or remove_partial() changed a node partial list'));
+  if ((info.scenario.sheafAllocFailures ?? 0) > 0 && info.env.p.sheaf_capacity > 0) {
+    props.push(seen('sheaf_allocation_failed', 'sheaf_alloc_failed', 'the checker failed an empty-sheaf allocation and its caller took the fallback path'));
+  }
   if (mayRunOp(info.scenario, 'kmalloc_nolock')) {
     props.push(seen('kmalloc_nolock_trylock_failed', 'nolock_trylock_failed', "kmalloc_nolock() found a node's list_lock held and gave up on it (allow_spin false)"));
   }

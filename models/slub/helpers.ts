@@ -95,6 +95,17 @@ export function allocate_slab(x: StepCtx, node: number): SlabId | null {
 /** The `choose` of a step that calls allocate_slab(): while the scenario's budget of page allocation failures lasts, the page allocator may fail. */
 export const pageAllocChoices = (x: StepCtx): readonly string[] => (x.d.cache.pageFailuresLeft > 0 ? ['page_alloc_ok', 'page_alloc_fails'] : []);
 
+/** The `choose` of a step that calls alloc_empty_sheaf(): while the scenario's budget of sheaf allocation failures lasts, it may fail. */
+export const sheafAllocChoices = (x: StepCtx): readonly string[] => (x.d.cache.sheafFailuresLeft > 0 ? ['sheaf_alloc_ok', 'sheaf_alloc_fails'] : []);
+
+/** alloc_empty_sheaf(): false when the checker chose to fail it (kzalloc of the sheaf; nothing shared is touched). */
+export function alloc_empty_sheaf(x: StepCtx): boolean {
+  if (x.choice !== 'sheaf_alloc_fails') return true;
+  x.d.cache.sheafFailuresLeft--;
+  seen(x, 'sheaf_alloc_failed');
+  return false;
+}
+
 /** Links objects into a private chain through their free pointers; returns head and tail. */
 export function linkChain(x: StepCtx, objs: readonly Obj[]): { head: Obj; tail: Obj } {
   for (let i = 0; i < objs.length; i++) x.d.setFp(objs[i]!, i + 1 < objs.length ? objs[i + 1]! : null);

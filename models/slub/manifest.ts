@@ -91,6 +91,12 @@ export const MANIFEST: readonly ManifestRow[] = [
   { version: '7.0', scenario: 'kmalloc-nolock-race', patches: [], result: 'ok', states: 4525, depth: 33, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
   { version: '17c38c88', scenario: 'kmalloc-nolock-race', patches: ['broken-kmalloc-nolock-ignores-trylock'], result: 'violation', states: 124, depth: 8, property: 'slab_state_table', steps: 8 },
   { version: '7.0', scenario: 'kmalloc-nolock-race', patches: ['broken-kmalloc-nolock-ignores-trylock'], result: 'violation', states: 124, depth: 8, property: 'slab_state_table', steps: 8 },
+  // sheaf-alloc-failure-menu: the checker may fail one alloc_empty_sheaf(): refill gives up, sheaf_flush_main(), kfree_rcu() batching.
+  { version: 'v6.19', scenario: 'sheaf-alloc-failure-menu', patches: [], result: 'ok', states: 12245, depth: 42, unreached: ['cmpxchg_lost_a_race', 'free_to_frozen_slab'] },
+  { version: '17c38c88', scenario: 'sheaf-alloc-failure-menu', patches: [], result: 'ok', states: 12824, depth: 28, unreached: [] },
+  { version: '7.0', scenario: 'sheaf-alloc-failure-menu', patches: [], result: 'ok', states: 14638, depth: 29, unreached: [] },
+  { version: '17c38c88', scenario: 'sheaf-alloc-failure-menu', patches: ['broken-flush-main-no-recheck'], result: 'violation', states: 8264, depth: 17, property: 'sheaf_writes_within_capacity', steps: 17 },
+  { version: '7.0', scenario: 'sheaf-alloc-failure-menu', patches: ['broken-flush-main-no-recheck'], result: 'violation', states: 10017, depth: 18, property: 'sheaf_writes_within_capacity', steps: 18 },
   // Seed 000's two patches (patches/allow-sheaf-refill-nonblocking.ts, patches/barn-on-every-online-node.ts) and their broken variants.
   { version: '7.0', scenario: 'irq-same-cpu', patches: ['allow-sheaf-refill-nonblocking'], result: 'ok', states: 3097, depth: 23, unreached: ['cmpxchg_lost_a_race', 'sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },
   { version: '7.0', scenario: 'generic-irq', patches: ['allow-sheaf-refill-nonblocking'], result: 'ok', states: 34541, depth: 28, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },

@@ -25,6 +25,7 @@ import * as brokenPutCpuPartial from '../../patches/broken-put-cpu-partial-irqs-
 import * as brokenRcuBarn from '../../patches/broken-rcu-free-sheaf-barn-unlocked.ts';
 import * as brokenNoDeferBarrier from '../../patches/broken-destroy-no-defer-free-barrier.ts';
 import * as brokenNolockTrylock from '../../patches/broken-kmalloc-nolock-ignores-trylock.ts';
+import * as brokenFlushMain from '../../patches/broken-flush-main-no-recheck.ts';
 
 export type { Patch };
 
@@ -46,6 +47,7 @@ const BUILT_IN: readonly [unknown, string][] = [
   [brokenRcuBarn, 'broken-rcu-free-sheaf-barn-unlocked.ts'],
   [brokenNoDeferBarrier, 'broken-destroy-no-defer-free-barrier.ts'],
   [brokenNolockTrylock, 'broken-kmalloc-nolock-ignores-trylock.ts'],
+  [brokenFlushMain, 'broken-flush-main-no-recheck.ts'],
 ];
 
 const PATCH_DIR = fileURLToPath(new URL('../../patches/', import.meta.url));

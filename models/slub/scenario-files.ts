@@ -52,7 +52,7 @@ class Checker {
   }
 }
 
-const SCENARIO_KEYS = ['name', 'summary', 'versions', 'cache', 'nodes', 'cpus', 'pool', 'pageAllocCanFail', 'pageAllocFailures', 'slabs', 'chosen', 'contexts', 'sharedObjects', 'sheavesOptIn', 'exhaustive', 'large', 'brokenNoTid', 'expect'];
+const SCENARIO_KEYS = ['name', 'summary', 'versions', 'cache', 'nodes', 'cpus', 'pool', 'pageAllocCanFail', 'pageAllocFailures', 'sheafAllocFailures', 'slabs', 'chosen', 'contexts', 'sharedObjects', 'sheavesOptIn', 'exhaustive', 'large', 'brokenNoTid', 'expect'];
 
 /**
  * Checks a scenario given as data (a scenario file's default export, or an
@@ -115,6 +115,7 @@ export function validateScenario(x: unknown, where: string): ScenarioDef {
     ...(chosen ? { chosen } : {}),
     contexts,
     ...(r.pageAllocFailures !== undefined ? { pageAllocFailures: k.int(r.pageAllocFailures, 'pageAllocFailures', 0, 4) } : {}),
+    ...(r.sheafAllocFailures !== undefined ? { sheafAllocFailures: k.int(r.sheafAllocFailures, 'sheafAllocFailures', 0, 4) } : {}),
     ...flags(k, r, ['pageAllocCanFail', 'sharedObjects', 'sheavesOptIn', 'exhaustive', 'large', 'brokenNoTid']),
     ...(expect ? { expect } : {}),
   };

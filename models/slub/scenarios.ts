@@ -38,6 +38,7 @@ import s_rcu_sheaf_barn_race from './scenarios/rcu-sheaf-barn-race.ts';
 import s_page_alloc_failure_menu from './scenarios/page-alloc-failure-menu.ts';
 import s_kfree_nolock_destroy from './scenarios/kfree-nolock-destroy.ts';
 import s_kmalloc_nolock_race from './scenarios/kmalloc-nolock-race.ts';
+import s_sheaf_alloc_failure_menu from './scenarios/sheaf-alloc-failure-menu.ts';
 import s_bulk_alloc_irq from './scenarios/bulk-alloc-irq.ts';
 
 /** Where an initial slab is. */
@@ -103,6 +104,8 @@ export interface ScenarioDef {
   readonly pageAllocCanFail?: boolean;
   /** How many slab page allocations the checker may choose to fail (each new_slab() is a choice while some are left). */
   readonly pageAllocFailures?: number;
+  /** How many empty-sheaf allocations (alloc_empty_sheaf()) the checker may choose to fail. */
+  readonly sheafAllocFailures?: number;
   /** The start layout: explicit slabs; `[]` is a fresh cache whose slabs all come from new_slab(). */
   readonly slabs: readonly SlabInit[];
   /** Instead of explicit slabs, every layout up to a bound (`slabs` must then be `[]`). */
@@ -166,6 +169,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
   s_bulk_alloc_irq,
   s_kfree_nolock_destroy,
   s_kmalloc_nolock_race,
+  s_sheaf_alloc_failure_menu,
 ].map((sc) => validateScenario(sc, `shipped scenario ${sc.name}`));
 
 /** Whether some context of the scenario may run `op`: scripted, or among its choices (a scripted free_any may be a kmem_cache_free or a kfree_rcu). */

@@ -51,6 +51,7 @@ export function dimsOf(sc: ScenarioDef, v: VersionDef, p: CacheParams, kasan: bo
     cpuPartial: v.features.cpuPartial,
     deferred: p.sheaf_capacity > 0 || usesRcu,
     pageFailures: sc.pageAllocFailures ?? 0,
+    sheafFailures: sc.sheafAllocFailures ?? 0,
     kasan,
     nolock: mayRunOp(sc, 'kfree_nolock'),
     bounds,
@@ -160,6 +161,7 @@ export function initialState(sc: ScenarioDef, v: VersionDef, p: CacheParams, s: 
     c.preempt = 0;
   }
   s.cache.pageFailuresLeft = s.L.d.pageFailures;
+  s.cache.sheafFailuresLeft = s.L.d.sheafFailures;
   const chainOf = (objs: readonly Obj[]): Obj | null => {
     objs.forEach((o, i) => s.setFp(o, objs[i + 1] ?? null));
     return objs[0] ?? null;

@@ -126,6 +126,8 @@ export interface Dims {
   readonly deferred: boolean;
   /** Slab page allocations the checker may fail. */
   readonly pageFailures: number;
+  /** Empty-sheaf allocations the checker may fail. */
+  readonly sheafFailures: number;
   readonly kasan: boolean;
   /** kfree_nolock() can defer frees to the per-CPU defer_free list. */
   readonly nolock: boolean;
@@ -273,7 +275,7 @@ export class SlubLayout {
     deferred: ListFields;
   }[];
   readonly ctx: readonly { depth: Field; frames: readonly FrameFields[]; opIndex: Field; budget: Field; owns: readonly Field[]; irqoff: Field; preempt: Field }[];
-  readonly cache: { seq: Field; purged: readonly Field[]; kasanDone: Field; destroying: Field; destroyed: Field; pageFailures: Field };
+  readonly cache: { seq: Field; purged: readonly Field[]; kasanDone: Field; destroying: Field; destroyed: Field; pageFailures: Field; sheafFailures: Field };
   readonly ghost: { readonly [k in GhostKey]: Field };
   readonly fns: ReadonlyMap<string, FnLayout>;
   readonly fnById: readonly FnLayout[];
@@ -424,6 +426,7 @@ export class SlubLayout {
       destroying: L.field('cache.destroying', { max: 1 }),
       destroyed: L.field('cache.destroyed', { max: 2 }),
       pageFailures: L.field('cache.page_failures_left', { max: d.pageFailures }),
+      sheafFailures: L.field('cache.sheaf_failures_left', { max: d.sheafFailures }),
     };
     const ghost = {} as { [k in GhostKey]: Field };
     for (const k of GHOST_KEYS) ghost[k] = L.word(`ghost.${k}`);
@@ -432,7 +435,7 @@ export class SlubLayout {
   }
 }
 
-export const GHOST_KEYS = ['bad_link_write', 'oops', 'wild_write', 'double_alloc', 'destroy_failed', 'late_quarantine', 'warning', 'leak'] as const;
+export const GHOST_KEYS = ['bad_link_write', 'oops', 'wild_write', 'double_alloc', 'destroy_failed', 'late_quarantine', 'warning', 'leak', 'sheaf_overflow'] as const;
 export type GhostKey = (typeof GHOST_KEYS)[number];
 
 // ---- views --------------------------------------------------------------------------------
@@ -1228,6 +1231,13 @@ export class CacheView {
   }
   set destroying(v: boolean) {
     this.m.setBool(this.L.cache.destroying, v);
+  }
+  /** Empty-sheaf allocations the checker may still fail (the scenario's sheafAllocFailures). */
+  get sheafFailuresLeft(): number {
+    return this.m.get(this.L.cache.sheafFailures);
+  }
+  set sheafFailuresLeft(v: number) {
+    this.m.set(this.L.cache.sheafFailures, v);
   }
   /** Slab page allocations the checker may still fail (the scenario's pageAllocFailures). */
   get pageFailuresLeft(): number {

@@ -20,6 +20,7 @@ const CASES: readonly Case[] = [
   { property: 'link_words_written_by_owner', version: '7.0', scenario: 'generic', breakIt: (d) => d.ghost.set('bad_link_write', 'put_cpu_partial wrote L0 of S0'), says: /put_cpu_partial/ },
   { property: 'no_oops', version: '7.0', scenario: 'generic', breakIt: (d) => d.ghost.set('oops', 'NULL pointer dereference'), says: /NULL/ },
   { property: 'no_kernel_warning', version: 'v6.19', scenario: 'generic', breakIt: (d) => d.ghost.set('warning', 'VM_BUG_ON(!freelist)'), says: /VM_BUG_ON/ },
+  { property: 'sheaf_writes_within_capacity', version: '7.0', scenario: 'generic', breakIt: (d) => d.ghost.set('sheaf_overflow', 'free_to_pcs() stored object 1 at objects[2]'), says: /objects\[2\]/ },
   { property: 'no_wild_list_write', version: '17c38c88', scenario: 'generic', breakIt: (d) => d.ghost.set('wild_write', 'list_del wrote into S1'), says: /list_del/ },
   {
     property: 'node_partial_list_well_formed',

@@ -7,7 +7,7 @@
 // lock held). The barn is touched under its own lock inside the body.
 import { call, fn, goto, ret, type FnDef, type StepCtx } from '../kernel.ts';
 import { leak, seen } from '../mm.ts';
-import { hasBarn, takeHeld } from '../helpers.ts';
+import { alloc_empty_sheaf, hasBarn, sheafAllocChoices, takeHeld } from '../helpers.ts';
 import { local_lock, local_trylock, local_unlock, pcsFree } from '../locks.ts';
 import { T, type ListView, type Obj } from '../state.ts';
 
@@ -41,12 +41,16 @@ export function swapMainSpare(x: StepCtx): void {
 export function refill_empty_main(x: StepCtx, refill: boolean): void {
   const c = x.d.cpus[x.cpu]!;
   const barn = x.d.nodes[c.node]!.barn;
+  let allocate = false;
   if (refill) {
     if (c.spare.exists) c.spare.setNull();
     else if (barn.empty > 0) barn.empty--;
+    else allocate = true; // alloc_empty_sheaf(gfp) after the unlock
   }
   local_unlock(x);
   if (!refill) return ret(x, null);
+  // The allocation touches nothing shared: a step of its own only while the checker may fail it.
+  if (allocate && x.d.cache.sheafFailuresLeft > 0) return goto(x, 'alloc_empty_sheaf');
   call(x, 'refill_sheaf', { n: c.node, need: x.e.p.sheaf_capacity }, 'refilled');
 }
 
@@ -102,6 +106,13 @@ export const alloc_from_pcs: FnDef<AllocPcsL> = fn<AllocPcsL>({
       reads: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
       writes: ['cpu{cpu}.pcs', 'node{cpunode}.barn', 'cpu{cpu}.pcs_lock'],
       run: (x) => refill_empty_main(x, x.l.gfp === 'GFP_KERNEL'),
+    },
+    alloc_empty_sheaf: {
+      cite: 'mm/slub.c __pcs_replace_empty_main(): if (!empty) { empty = alloc_empty_sheaf(s, gfp); if (!empty) return NULL; } then refill_sheaf() (R6)',
+      choose: sheafAllocChoices,
+      reads: ['cache.sheaf_failures_left'],
+      writes: ['cache.sheaf_failures_left'],
+      run: (x) => (alloc_empty_sheaf(x) ? call(x, 'refill_sheaf', { n: x.d.cpus[x.cpu]!.node, need: x.e.p.sheaf_capacity }, 'refilled') : ret(x, null)),
     },
     refilled: {
       local: true,

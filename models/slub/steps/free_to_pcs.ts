@@ -8,7 +8,7 @@
 // (slab_free() then frees it to its slab), or nothing.
 import { call, fn, goto, ret, type FnDef, type StepCtx } from '../kernel.ts';
 import { seen } from '../mm.ts';
-import { hasBarn, linkChain, slabFreeFn, slabOfObj, takeHeld } from '../helpers.ts';
+import { alloc_empty_sheaf, hasBarn, linkChain, sheafAllocChoices, slabFreeFn, slabOfObj, takeHeld } from '../helpers.ts';
 import { local_trylock, local_unlock } from '../locks.ts';
 import { T, type ListView, type SlabId } from '../state.ts';
 import { swapMainSpare } from './alloc_from_pcs.ts';
@@ -100,10 +100,34 @@ export const free_to_pcs: FnDef<FreePcsL> = fn<FreePcsL>({
       },
     },
     install_empty: {
-      cite: 'mm/slub.c __pcs_replace_full_main(): local_trylock(&s->cpu_sheaves->lock) again with the empty sheaf (RFM7)',
+      cite: 'mm/slub.c __pcs_replace_full_main(): alloc_empty_sheaf(s, GFP_NOWAIT), then local_trylock(&s->cpu_sheaves->lock) again with the empty sheaf (RFM7); NULL -> sheaf_flush_main(): local_trylock() or return NULL',
+      choose: sheafAllocChoices,
+      reads: ['cpu{cpu}.pcs_lock', 'cache.sheaf_failures_left'],
+      writes: ['cpu{cpu}.pcs_lock', 'cache.sheaf_failures_left'],
+      run: (x) => {
+        if (alloc_empty_sheaf(x)) return trylock(x, 'install');
+        trylock(x, 'flush_main');
+      },
+    },
+    flush_main: {
+      localUnlessIrq: true,
+      cite: 'mm/slub.c sheaf_flush_main() (7.x sheaf_try_flush_main()): batch = min(PCS_BATCH_MAX, main->size) objects off main (all of a model sheaf), local_unlock(), __kmem_cache_free_bulk()',
+      reads: ['cpu{cpu}.pcs'],
+      writes: ['cpu{cpu}.pcs', 'cpu{cpu}.pcs_lock'],
+      run: (x) => {
+        const main = x.d.cpus[x.cpu]!.main;
+        const objs = main.toArray();
+        main.clear();
+        local_unlock(x);
+        seen(x, 'sheaf_flush');
+        call(x, 'sheaf_flush_unused', { held: objs }, 'relock_flushed');
+      },
+    },
+    relock_flushed: {
+      cite: 'mm/slub.c __pcs_replace_full_main(): after sheaf_flush_main(), local_trylock() or return NULL; main full again (interrupted, migrated) -> restart, else push',
       reads: ['cpu{cpu}.pcs_lock'],
       writes: ['cpu{cpu}.pcs_lock'],
-      run: (x) => trylock(x, 'install'),
+      run: (x) => trylock(x, 'push'),
     },
     install: {
       localUnlessIrq: true,
@@ -136,6 +160,13 @@ export const free_to_pcs: FnDef<FreePcsL> = fn<FreePcsL>({
       writes: ['cpu{cpu}.pcs', 'cpu{cpu}.pcs_lock'],
       run: (x) => {
         const main = x.d.cpus[x.cpu]!.main;
+        if (x.l.size >= x.e.p.sheaf_capacity) {
+          // objects[size++] past the end of the sheaf: a heap overflow (KASAN: slab-out-of-bounds); the object is lost.
+          x.d.ghost.first('sheaf_overflow', `${x.ctx}: free_to_pcs() stored object ${x.l.held.at(0)} at objects[${x.l.size}] of a main sheaf of capacity ${x.e.p.sheaf_capacity}`);
+          x.l.held.clear();
+          local_unlock(x);
+          return ret(x, []);
+        }
         const now = main.toArray();
         // Under the lock size is still main's length. Without it an irq may have pushed (its slot is
         // overwritten: the object is lost) or popped (the slots between are objects already handed out).

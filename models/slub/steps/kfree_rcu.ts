@@ -5,13 +5,28 @@
 // modelled as one call_rcu() of a batch that __kvfree_rcu_barrier() drains.
 import { fn, goto, ret, type FnDef, type StepCtx } from '../kernel.ts';
 import { seen } from '../mm.ts';
-import { hasBarn, slabOfObj, takeHeld } from '../helpers.ts';
+import { alloc_empty_sheaf, hasBarn, sheafAllocChoices, slabOfObj, takeHeld } from '../helpers.ts';
 import { T, type ListView } from '../state.ts';
 import { local_trylock, local_unlock } from '../locks.ts';
 import { call_rcu } from './rcu.ts';
 
 interface L {
   held: ListView;
+}
+
+/** do_free: push onto the rcu_free sheaf; a full sheaf goes to call_rcu(rcu_free_sheaf) before the unlock (KR2-KR3). */
+function doFree(x: StepCtx<L>): void {
+  const c = x.d.cpus[x.cpu]!;
+  c.rcu_free.push(x.l.held.at(0));
+  x.l.held.clear();
+  seen(x, 'free_rcu_sheaf');
+  if (c.rcu_free.length === x.e.p.sheaf_capacity) {
+    const full = c.rcu_free.toArray();
+    c.rcu_free.setNull();
+    call_rcu(x, 'rcu_free_sheaf', full);
+  }
+  local_unlock(x);
+  ret(x, null);
 }
 
 function batch(x: StepCtx<L>): void {
@@ -55,19 +70,45 @@ export const kvfree_call_rcu: FnDef<L> = fn<L>({
         if (!c.rcu_free.exists) {
           if (c.spare.exists && c.spare.length === 0) c.spare.setNull();
           else if (hasBarn(x) && x.d.nodes[c.node]!.barn.empty > 0) x.d.nodes[c.node]!.barn.empty--;
-          // else alloc_empty_sheaf(GFP_NOWAIT), assumed to succeed
+          else if (x.d.cache.sheafFailuresLeft > 0) {
+            // local_unlock(); alloc_empty_sheaf(GFP_NOWAIT), which the checker may fail; local_trylock() again.
+            local_unlock(x);
+            return goto(x, 'alloc_empty_sheaf');
+          }
+          // else alloc_empty_sheaf(GFP_NOWAIT) outside the lock, folded here while it cannot fail (docs/model.md)
           c.rcu_free.install([]);
         }
-        c.rcu_free.push(x.l.held.at(0));
-        x.l.held.clear();
-        seen(x, 'free_rcu_sheaf');
-        if (c.rcu_free.length === x.e.p.sheaf_capacity) {
-          const full = c.rcu_free.toArray();
-          c.rcu_free.setNull();
-          call_rcu(x, 'rcu_free_sheaf', full);
-        }
-        local_unlock(x);
-        ret(x, null);
+        doFree(x);
+      },
+    },
+    alloc_empty_sheaf: {
+      cite: 'mm/slub.c __kfree_rcu_sheaf(): local_unlock(); empty = alloc_empty_sheaf(s, GFP_NOWAIT); if (!empty) goto fail (false: kvfree_call_rcu() batches it)',
+      choose: sheafAllocChoices,
+      reads: ['cache.sheaf_failures_left'],
+      writes: ['cache.sheaf_failures_left'],
+      run: (x) => (alloc_empty_sheaf(x) ? goto(x, 'relock') : batch(x)),
+    },
+    relock: {
+      cite: 'mm/slub.c __kfree_rcu_sheaf(): local_trylock() again, failing -> barn_put_empty_sheaf(), fail',
+      reads: ['cpu{cpu}.pcs_lock', 'node{cpunode}.barn'],
+      writes: ['cpu{cpu}.pcs_lock', 'node{cpunode}.barn'],
+      run: (x) => {
+        if (local_trylock(x)) return goto(x, 'install');
+        x.d.nodes[x.d.cpus[x.cpu]!.node]!.barn.empty++;
+        batch(x);
+      },
+    },
+    install: {
+      localUnlessIrq: true,
+      cite: 'mm/slub.c __kfree_rcu_sheaf(): pcs->rcu_free set meanwhile -> barn_put_empty_sheaf(), else it is the new sheaf; do_free',
+      reads: ['cpu{cpu}.pcs', 'node{cpunode}.barn'],
+      writes: ['cpu{cpu}.pcs', 'node{cpunode}.barn', 'cpu{cpu}.rcu_cbs'],
+      run: (x) => {
+        const c = x.d.cpus[x.cpu]!;
+        const barn = x.d.nodes[c.node]!.barn;
+        if (c.rcu_free.exists) barn.empty++;
+        else c.rcu_free.install([]);
+        doFree(x);
       },
     },
     batch: {
