@@ -357,6 +357,9 @@ export function slubProperties(info: SlubModelInfo): P[] {
   if ((info.scenario.sheafAllocFailures ?? 0) > 0 && info.env.p.sheaf_capacity > 0) {
     props.push(seen('sheaf_allocation_failed', 'sheaf_alloc_failed', 'the checker failed an empty-sheaf allocation and its caller took the fallback path'));
   }
+  if (mayRunOp(info.scenario, 'kmem_cache_free_bulk')) {
+    props.push(seen('bulk_free_reached_the_slabs', ['free_bulk_detached', 'sheaf_flush'], 'kmem_cache_free_bulk() freed objects to their slabs (a detached freelist, or what free_to_pcs_bulk() could not put in a sheaf)'));
+  }
   if (mayRunOp(info.scenario, 'kmalloc_nolock')) {
     props.push(seen('kmalloc_nolock_trylock_failed', 'nolock_trylock_failed', "kmalloc_nolock() found a node's list_lock held and gave up on it (allow_spin false)"));
   }

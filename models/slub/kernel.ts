@@ -394,6 +394,10 @@ function chosen(s: SlubState, choices: readonly Op['op'][], gfps: readonly strin
   for (const op of choices) {
     if (op === 'kmem_cache_alloc') for (const gfp of gfps) out.push({ op, gfp: gfp as 'GFP_KERNEL' | 'GFP_ATOMIC' });
     else if (op === 'kmem_cache_free' || op === 'kfree_rcu' || op === 'kfree_nolock') for (const obj of s.ctx[pool]!.owns.toArray()) out.push({ op, obj });
+    else if (op === 'kmem_cache_free_bulk') {
+      const owned = s.ctx[pool]!.owns.toArray();
+      for (let i = 0; i < owned.length; i++) for (let j = i + 1; j < owned.length; j++) out.push({ op, obj: owned[i]!, obj2: owned[j]! });
+    }
     else if (op === 'flush_cpu_slab' || op === 'kmem_cache_destroy' || op === 'kmem_cache_alloc_bulk' || op === 'kmalloc_nolock') out.push({ op });
   }
   return out;

@@ -47,7 +47,7 @@ export interface SlubModelInfo {
   readonly symmetry?: { readonly classes: readonly (readonly number[])[] };
 }
 
-export type SlubAction = Action & { readonly op?: Op['op']; readonly gfp?: string; readonly obj?: number; readonly cb?: number; readonly work?: number; readonly choice?: string };
+export type SlubAction = Action & { readonly op?: Op['op']; readonly gfp?: string; readonly obj?: number; readonly obj2?: number; readonly cb?: number; readonly work?: number; readonly choice?: string };
 
 function fill(template: string, f: FrameView, cpu: number, s: SlubState): string {
   return template

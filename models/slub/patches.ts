@@ -26,6 +26,7 @@ import * as brokenRcuBarn from '../../patches/broken-rcu-free-sheaf-barn-unlocke
 import * as brokenNoDeferBarrier from '../../patches/broken-destroy-no-defer-free-barrier.ts';
 import * as brokenNolockTrylock from '../../patches/broken-kmalloc-nolock-ignores-trylock.ts';
 import * as brokenFlushMain from '../../patches/broken-flush-main-no-recheck.ts';
+import * as brokenFreeBulkKasan from '../../patches/broken-free-bulk-ignores-kasan-hook.ts';
 
 export type { Patch };
 
@@ -48,6 +49,7 @@ const BUILT_IN: readonly [unknown, string][] = [
   [brokenNoDeferBarrier, 'broken-destroy-no-defer-free-barrier.ts'],
   [brokenNolockTrylock, 'broken-kmalloc-nolock-ignores-trylock.ts'],
   [brokenFlushMain, 'broken-flush-main-no-recheck.ts'],
+  [brokenFreeBulkKasan, 'broken-free-bulk-ignores-kasan-hook.ts'],
 ];
 
 const PATCH_DIR = fileURLToPath(new URL('../../patches/', import.meta.url));

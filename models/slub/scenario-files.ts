@@ -13,7 +13,7 @@ import type { ChosenStart, ContextInit, Expectation, ScenarioDef, SlabInit } fro
 import type { Op } from './state.ts';
 
 /** The operations a context's menu (`choices`) may offer. */
-export const MENU_OPS = ['kmem_cache_alloc', 'kmem_cache_alloc_bulk', 'kmem_cache_free', 'kfree_rcu', 'kmalloc_nolock', 'kfree_nolock', 'flush_cpu_slab', 'kmem_cache_destroy'] as const;
+export const MENU_OPS = ['kmem_cache_alloc', 'kmem_cache_alloc_bulk', 'kmem_cache_free', 'kmem_cache_free_bulk', 'kfree_rcu', 'kmalloc_nolock', 'kfree_nolock', 'flush_cpu_slab', 'kmem_cache_destroy'] as const;
 const SCRIPT_OPS = [...MENU_OPS, 'free_any', 'choose'] as const;
 const CACHE_KEYS = ['objects', 'cpu_partial_slabs', 'min_partial', 'sheaf_capacity', 'barn_max'] as const;
 const CONTEXT_NAME = /^cpu\d+\/(task|irq|softirq|worker|unbound)$/;
@@ -167,8 +167,15 @@ function contextInit(k: Checker, x: unknown, path: string, cpus: number): Contex
       ? undefined
       : k.array(r.ops, `${path}.ops`).map((o, i): Op => {
           const p = `${path}.ops[${i}]`;
-          const rec = k.record(o, p, ['op', 'obj', 'gfp']);
+          const rec = k.record(o, p, ['op', 'obj', 'obj2', 'gfp']);
           const op = k.oneOf(rec.op, `${p}.op`, SCRIPT_OPS);
+          if (op !== 'kmem_cache_free_bulk' && rec.obj2 !== undefined) k.fail(`${p}.obj2`, `is not an argument of ${op}`);
+          if (op === 'kmem_cache_free_bulk') {
+            const obj = k.int(rec.obj, `${p}.obj`);
+            const obj2 = k.int(rec.obj2, `${p}.obj2`);
+            if (obj === obj2) k.fail(`${p}.obj2`, 'frees the same object twice in one bulk free');
+            return { op, obj, obj2 };
+          }
           const frees = op === 'kmem_cache_free' || op === 'kfree_rcu' || op === 'kfree_nolock' || op === 'free_any';
           if (!frees && rec.obj !== undefined) k.fail(`${p}.obj`, `is not an argument of ${op}`);
           if (op !== 'kmem_cache_alloc' && rec.gfp !== undefined) k.fail(`${p}.gfp`, `is not an argument of ${op}`);

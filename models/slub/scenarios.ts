@@ -39,6 +39,8 @@ import s_page_alloc_failure_menu from './scenarios/page-alloc-failure-menu.ts';
 import s_kfree_nolock_destroy from './scenarios/kfree-nolock-destroy.ts';
 import s_kmalloc_nolock_race from './scenarios/kmalloc-nolock-race.ts';
 import s_sheaf_alloc_failure_menu from './scenarios/sheaf-alloc-failure-menu.ts';
+import s_free_bulk_irq from './scenarios/free-bulk-irq.ts';
+import s_free_bulk_sheaves from './scenarios/free-bulk-sheaves.ts';
 import s_bulk_alloc_irq from './scenarios/bulk-alloc-irq.ts';
 
 /** Where an initial slab is. */
@@ -170,6 +172,8 @@ export const SCENARIOS: readonly ScenarioDef[] = [
   s_kfree_nolock_destroy,
   s_kmalloc_nolock_race,
   s_sheaf_alloc_failure_menu,
+  s_free_bulk_irq,
+  s_free_bulk_sheaves,
 ].map((sc) => validateScenario(sc, `shipped scenario ${sc.name}`));
 
 /** Whether some context of the scenario may run `op`: scripted, or among its choices (a scripted free_any may be a kmem_cache_free or a kfree_rcu). */

@@ -267,9 +267,10 @@ export function initialState(sc: ScenarioDef, v: VersionDef, p: CacheParams, s: 
     const cpu = cpuOf(c.name);
     if (!/^cpu\d+\/(task|irq|softirq|worker|unbound)$/.test(c.name) || cpu >= sc.cpus.length) impossible(`bad context name ${c.name}`);
     for (const op of c.ops ?? []) {
-      if ((op.op === 'kmem_cache_free' || op.op === 'kfree_rcu' || op.op === 'free_any') && placed[op.obj] !== (sc.sharedObjects ? sc.contexts[0]!.name : c.name)) {
+      if ((op.op === 'kmem_cache_free' || op.op === 'kfree_rcu' || op.op === 'kfree_nolock' || op.op === 'kmem_cache_free_bulk' || op.op === 'free_any') && placed[op.obj] !== (sc.sharedObjects ? sc.contexts[0]!.name : c.name)) {
         impossible(`${c.name} frees object ${op.obj}, which it does not own`);
       }
+      if (op.op === 'kmem_cache_free_bulk' && placed[op.obj2] !== (sc.sharedObjects ? sc.contexts[0]!.name : c.name)) impossible(`${c.name} frees object ${op.obj2}, which it does not own`);
       if (op.op === 'choose' && (c.choices ?? []).length === 0) impossible(`${c.name} has a 'choose' operation but no choices`);
     }
     s.ctx[c.name]!.budget = c.budget ?? 0;

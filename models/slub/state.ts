@@ -64,6 +64,8 @@ export type Op =
   | { readonly op: 'kmem_cache_alloc_bulk' }
   /** kfree_nolock(): a free that may not spin (any context, NMI included); what it cannot free now it defers to an irq_work. */
   | { readonly op: 'kfree_nolock'; readonly obj: Obj }
+  /** kmem_cache_free_bulk() of two objects the client owns. */
+  | { readonly op: 'kmem_cache_free_bulk'; readonly obj: Obj; readonly obj2: Obj }
   /** kmalloc_nolock() (17c38c88, 7.0): an allocation that may not spin or block. */
   | { readonly op: 'kmalloc_nolock' }
   /** Scripted only: free this object, by a path the checker chooses (kmem_cache_free or kfree_rcu). */

@@ -35,6 +35,10 @@ export function beginOp(s: SlubState, ctx: string, cpu: number, op: Op, pool: st
   } else if (c.opsLeft > 0) c.opIndex++;
   else c.budget--;
   if (op.op === 'kmem_cache_free' || op.op === 'kfree_rcu' || op.op === 'kfree_nolock') s.ctx[pool]!.owns.delete(op.obj);
+  if (op.op === 'kmem_cache_free_bulk') {
+    s.ctx[pool]!.owns.delete(op.obj);
+    s.ctx[pool]!.owns.delete(op.obj2);
+  }
   return root;
 }
 
@@ -51,6 +55,8 @@ function rootCall(s: SlubState, cpu: number, op: Op): { fn: string; args: Record
       return { fn: 'kfree_nolock', args: { held: [op.obj] } };
     case 'kmalloc_nolock':
       return { fn: 'kmalloc_nolock', args: {} };
+    case 'kmem_cache_free_bulk':
+      return { fn: 'kmem_cache_free_bulk', args: { held: [op.obj, op.obj2] } };
     case 'irq_work':
       return { fn: 'irq_work_single', args: {} };
     case 'kmem_cache_destroy':
