@@ -172,8 +172,46 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
     return op as unknown as Op;
   };
 
+  // An idle context's operations are started in actions() already (to name their first shared step):
+  // the state each start made, its step codes and its events are kept for nextInto() (a prepared
+  // start), which uses them for an action of the latest actions() call on the same state instead of
+  // starting the operation again. Buffers are reused from call to call.
+  interface Prepared {
+    readonly words: Uint32Array;
+    readonly trail: number[];
+    readonly events: string[];
+    readonly record: Emit;
+    entry: string;
+  }
+  const prepared: Prepared[] = [];
+  const preparedSlot = (i: number): Prepared => {
+    let p = prepared[i];
+    if (!p) {
+      const events: string[] = [];
+      prepared[i] = p = { words: new Uint32Array(L.width), trail: [], events, record: (e) => void events.push(e), entry: '' };
+    }
+    p.trail.length = 0;
+    p.events.length = 0;
+    return p;
+  };
+  /** The latest actions() call: its state, its actions and, per action, the prepared start (or undefined). */
+  const lastSource = new Uint32Array(L.width);
+  let lastActions: SlubAction[] = [];
+  const lastPrepared: (Prepared | undefined)[] = [];
+  /** The prepared start of `a` when it comes from the latest actions() call, on the state `w`. */
+  const preparedFor = (a: SlubAction, w: Uint32Array): Prepared | undefined => {
+    const i = lastActions.indexOf(a);
+    if (i < 0) return undefined;
+    for (let k = 0; k < lastSource.length; k++) if (lastSource[k] !== w[k]) return undefined;
+    return lastPrepared[i];
+  };
+
   const actions = (s: Uint32Array): SlubAction[] => {
     const out: SlubAction[] = [];
+    let slots = 0;
+    lastSource.set(s);
+    lastActions = out;
+    lastPrepared.length = 0;
     d.on(s);
     for (const ctx of contexts) {
       if (ctx === 'rcu/gp') {
@@ -191,9 +229,14 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
         continue;
       }
       for (const op of startable(d, ctx, clients, choices[ctx]!, gfpsOf(ctx), pool(ctx))) {
-        scratch.set(s);
-        d.on(scratch);
-        const entry = startOp(ctx, op, undefined);
+        const prep = preparedSlot(slots++);
+        prep.words.set(s);
+        d.on(prep.words);
+        x.emit = prep.record;
+        x.choice = undefined;
+        const entry = startOp(ctx, op, prep.trail);
+        x.emit = noEmit;
+        prep.entry = entry;
         // An operation that is private from start to end (e.g. a flush with nothing to flush) is one step.
         const running = x.at(ctx);
         const st = running ? stepOf(env, x.f) : undefined;
@@ -201,8 +244,15 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
         const step = running ? stepName(L, stepCode(x.f)) : entry;
         const picks = on && st?.choose ? st.choose(x) : undefined;
         d.on(s);
-        if (picks?.length) for (const choice of picks) out.push({ context: ctx, step, ...op, choice });
-        else if (on) out.push({ context: ctx, step, ...op });
+        if (picks?.length) {
+          for (const choice of picks) {
+            lastPrepared[out.length] = prep;
+            out.push({ context: ctx, step, ...op, choice });
+          }
+        } else if (on) {
+          lastPrepared[out.length] = prep;
+          out.push({ context: ctx, step, ...op });
+        }
       }
     }
     return out;
@@ -218,7 +268,17 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
       return;
     }
     if (a.op !== undefined) {
-      const entry = startOp(a.context, opOf(a), trail);
+      const prep = preparedFor(a, out);
+      let entry: string;
+      if (prep) {
+        // The start actions() made on this very state: its words, step codes and events.
+        out.set(prep.words);
+        x.ctx = a.context;
+        x.cpu = cpuOf(a.context);
+        for (const code of prep.trail) trail.push(code);
+        for (const e of prep.events) emit(e);
+        entry = prep.entry;
+      } else entry = startOp(a.context, opOf(a), trail);
       if (!x.at(a.context) && entry === a.step) {
         flushTrail();
         x.emit = noEmit;
