@@ -991,45 +991,117 @@ export class FrameView {
   }
 }
 
-/** An object whose properties are the locals of `fn` in the frame whose locals area starts at word `base`. */
+/**
+ * An object whose properties are the locals of `fn` in the frame whose
+ * locals area starts at word `base`. Each function has one class (per
+ * layout) with an accessor per local on its prototype, so every locals
+ * object of a function has the same hidden class: a step's `x.l.slab` is a
+ * monomorphic load V8 can inline, whichever context and frame it runs in.
+ * The instance keeps its words, base and list views under symbols (so no
+ * local's name can collide with them) and is sealed: a write to a local the
+ * function does not declare throws.
+ */
 function makeLocals(m: Mem, L: SlubLayout, fn: FnLayout, base: number): Locals {
-  const at = (f: Field): Field => ({ ...f, word: f.word + base });
-  const o: Locals = {};
+  let perFn = LOCALS_CLASSES.get(L);
+  if (!perFn) LOCALS_CLASSES.set(L, (perFn = []));
+  let cls = perFn[fn.id];
+  if (!cls) perFn[fn.id] = cls = localsClass(L, fn);
+  return Object.seal(new cls(m, base));
+}
+
+const MEM = Symbol('mem');
+const BASE = Symbol('base');
+const LISTS = Symbol('lists');
+
+/** The words a locals object reads, where its area starts, and its list locals' views. */
+interface LocalsInstance {
+  [MEM]: Mem;
+  [BASE]: number;
+  [LISTS]: ListView[];
+}
+
+const LOCALS_CLASSES = new WeakMap<SlubLayout, (new (m: Mem, base: number) => Locals)[]>();
+
+function localsClass(L: SlubLayout, fn: FnLayout): new (m: Mem, base: number) => Locals {
+  const lists = [...fn.locals.values()].filter((lf) => lf.list);
+  class FnLocals implements LocalsInstance {
+    [MEM]: Mem;
+    [BASE]: number;
+    [LISTS]: ListView[];
+    constructor(m: Mem, base: number) {
+      this[MEM] = m;
+      this[BASE] = base;
+      const at = (f: Field): Field => ({ ...f, word: f.word + base });
+      this[LISTS] = lists.map((lf) => new ListView(m, { len: at(lf.list!.len), items: lf.list!.items.map(at) }, `${fn.name}'s ${lf.name}`));
+    }
+  }
+  const proto = FnLocals.prototype as unknown as Record<string, unknown>;
   for (const lf of fn.locals.values()) {
     const ty = lf.decl.type;
     if (lf.list) {
-      const list = new ListView(m, { len: at(lf.list.len), items: lf.list.items.map(at) }, `${fn.name}'s ${lf.name}`);
-      Object.defineProperty(o, lf.name, {
+      const i = lists.indexOf(lf);
+      Object.defineProperty(proto, lf.name, {
         enumerable: true,
-        get: () => list,
-        set: (vs: ArrayLike<number>) => list.set(vs),
+        get(this: LocalsInstance) {
+          return this[LISTS][i];
+        },
+        set(this: LocalsInstance, vs: ArrayLike<number>) {
+          this[LISTS][i]!.set(vs);
+        },
       });
       continue;
     }
-    const f = at(lf.f!);
+    // The field's bits, relative to the frame's locals area; reads and writes as Mem's get/set.
+    const f = lf.f!;
+    const { word, shift, mask, min, max } = f;
+    const read = (o: LocalsInstance): number => ((o[MEM].w[o[BASE] + word]! >>> shift) & mask) + min;
+    const write = (o: LocalsInstance, v: number): void => {
+      if (v < min || v > max || v !== Math.floor(v)) {
+        throw new ModelError(L.modelId, `value ${v} does not fit ${f.name} (${min}..${max}): a bound of the state layout is too small for this scenario`);
+      }
+      const w = o[MEM].w;
+      const k = o[BASE] + word;
+      w[k] = ((w[k]! & ~(mask << shift)) | (((v - min) & mask) << shift)) >>> 0;
+    };
+    let get: (this: LocalsInstance) => unknown;
+    let set: (this: LocalsInstance, v: any) => void;
     if (ty.t === 'bool') {
-      Object.defineProperty(o, lf.name, { enumerable: true, get: () => m.bool(f), set: (v: boolean) => m.setBool(f, v) });
+      get = function () {
+        return ((this[MEM].w[this[BASE] + word]! >>> shift) & mask) !== 0;
+      };
+      set = function (v: boolean) {
+        write(this, v ? 1 : 0);
+      };
     } else if (ty.t === 'enum') {
       const values = lf.values!;
-      Object.defineProperty(o, lf.name, {
-        enumerable: true,
-        get: () => {
-          const i = m.get(f);
-          return i < 0 ? null : values[i];
-        },
-        set: (v: string | null) => {
-          const i = v === null ? -1 : values.indexOf(v);
-          if (v !== null && i < 0) throw new ModelError(L.modelId, `${fn.name}'s ${lf.name} cannot be ${v}`);
-          m.set(f, i);
-        },
-      });
+      get = function () {
+        const i = read(this);
+        return i < 0 ? null : values[i];
+      };
+      set = function (v: string | null) {
+        const i = v === null ? -1 : values.indexOf(v);
+        if (v !== null && i < 0) throw new ModelError(L.modelId, `${fn.name}'s ${lf.name} cannot be ${v}`);
+        write(this, i);
+      };
     } else if (ty.t === 'int') {
-      Object.defineProperty(o, lf.name, { enumerable: true, get: () => m.get(f), set: (v: number) => m.set(f, v) });
+      get = function () {
+        return read(this);
+      };
+      set = function (v: number) {
+        write(this, v);
+      };
     } else {
-      Object.defineProperty(o, lf.name, { enumerable: true, get: () => m.ref(f), set: (v: number | null) => m.setRef(f, v) });
+      get = function () {
+        const v = read(this);
+        return v < 0 ? null : v;
+      };
+      set = function (v: number | null) {
+        write(this, v === null ? -1 : v);
+      };
     }
+    Object.defineProperty(proto, lf.name, { enumerable: true, get, set });
   }
-  return Object.seal(o);
+  return FnLocals as unknown as new (m: Mem, base: number) => Locals;
 }
 
 export class StackView {
