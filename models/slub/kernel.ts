@@ -302,10 +302,21 @@ export const stepName = (L: SlubLayout, code: number): string => {
 
 // ---- scheduling --------------------------------------------------------------
 
-export const kindOf = (ctx: Ctx): string => ctx.slice(ctx.indexOf('/') + 1);
+// A context's kind and whether it is an interrupt, remembered by name (asked for every context of every state).
+const KIND_OF = new Map<Ctx, string>();
+const INTERRUPT = new Map<Ctx, boolean>();
+export const kindOf = (ctx: Ctx): string => {
+  let k = KIND_OF.get(ctx);
+  if (k === undefined) KIND_OF.set(ctx, (k = ctx.slice(ctx.indexOf('/') + 1)));
+  return k;
+};
 export const isInterrupt = (ctx: Ctx): boolean => {
-  const k = kindOf(ctx);
-  return k === 'irq' || k === 'softirq';
+  let i = INTERRUPT.get(ctx);
+  if (i === undefined) {
+    const k = kindOf(ctx);
+    INTERRUPT.set(ctx, (i = k === 'irq' || k === 'softirq'));
+  }
+  return i;
 };
 
 /** Preemption is off for a context holding a spinlock or local lock, or inside a preempt-disabled region. */

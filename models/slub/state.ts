@@ -441,6 +441,11 @@ export class Mem {
     const x = v - f.min;
     this.w[f.word] = ((this.w[f.word]! & ~(f.mask << f.shift)) | ((x & f.mask) << f.shift)) >>> 0;
   }
+  /** Writes a value the caller knows fits (the interpreter's own label indices and function ids): no range check. */
+  put(f: Field, v: number): void {
+    const w = this.w;
+    w[f.word] = ((w[f.word]! & ~(f.mask << f.shift)) | (((v - f.min) & f.mask) << f.shift)) >>> 0;
+  }
   /** A reference field: -1 reads as null. */
   ref(f: Field): number | null {
     const v = ((this.w[f.word]! >>> f.shift) & f.mask) + f.min;
@@ -963,20 +968,22 @@ export class FrameView {
     const fl = this.L.fnById[this.m.get(this.ff.fn)]!;
     const i = fl.pcIndex.get(pc);
     if (i === undefined) throw new ModelError(this.L.modelId, `no label ${pc} in ${fl.name}`);
-    this.m.set(this.ff.pc, i);
+    this.m.put(this.ff.pc, i); // a label index of the function: fits the field
   }
   /** Makes this slot a fresh frame of `fn` at `pc`, its locals zero. */
   load(fn: string, pc: string): void {
     const fl = this.L.fns.get(fn);
     if (!fl) throw new ModelError(this.L.modelId, `no kernel function ${fn} in this version`);
     this.clear();
-    this.m.set(this.ff.fn, fl.id);
+    this.m.put(this.ff.fn, fl.id);
     this.pc = pc;
   }
   clear(): void {
-    this.m.set(this.ff.fn, -1);
-    this.m.set(this.ff.pc, -1);
-    this.m.w.fill(0, this.ff.base, this.ff.base + this.L.area);
+    this.m.put(this.ff.fn, -1);
+    this.m.put(this.ff.pc, -1);
+    // A loop, not fill(): the area is a word or a few, and this runs on every call and return.
+    const w = this.m.w;
+    for (let i = this.ff.base, end = i + this.L.area; i < end; i++) w[i] = 0;
   }
   /** The locals of the frame's function. */
   get l(): Locals {
