@@ -181,9 +181,10 @@ function readArgs(args: { readonly [k: string]: unknown }): number {
 
 function assign(x: StepCtx, f: FrameView, fn: string, n: number): void {
   const l = f.l;
+  const declared = f.layout.locals;
   for (let i = 0; i < n; i++) {
     const k = argKeys[i]!;
-    if (!(k in l)) throw new ModelError(x.e.L.modelId, `call of ${fn} with an argument ${k} it does not declare`);
+    if (!declared.has(k)) throw new ModelError(x.e.L.modelId, `call of ${fn} with an argument ${k} it does not declare`);
     l[k] = argVals[i];
     argVals[i] = undefined;
   }
@@ -329,6 +330,17 @@ function preemptOff(s: SlubState, ctx: Ctx): boolean {
 }
 
 /** Can `ctx` take a step (or start an operation) now, by the per-CPU rules? */
+/** The CPU of each of `contexts` (one list remembered: a model asks with the same list every time). */
+let cpusOfList: readonly Ctx[] | undefined;
+let cpusOf: number[] = [];
+function cpusOfContexts(contexts: readonly Ctx[]): number[] {
+  if (contexts !== cpusOfList) {
+    cpusOf = contexts.map(cpuOf);
+    cpusOfList = contexts;
+  }
+  return cpusOf;
+}
+
 export function mayRun(s: SlubState, ctx: Ctx, contexts: readonly Ctx[]): boolean {
   const cpu = cpuOf(ctx);
   if (cpu < 0) return true; // the environment (grace periods) is on no CPU
@@ -336,8 +348,10 @@ export function mayRun(s: SlubState, ctx: Ctx, contexts: readonly Ctx[]): boolea
   let activeInterrupt = false;
   let irqsOff = false;
   let preempted = false;
-  for (const c of contexts) {
-    if (c === ctx || cpuOf(c) !== cpu) continue;
+  const cpus = cpusOfContexts(contexts);
+  for (let i = 0; i < contexts.length; i++) {
+    const c = contexts[i]!;
+    if (c === ctx || cpus[i] !== cpu) continue;
     const o = s.ctx[c]!;
     if (isInterrupt(c)) {
       if (o.stack.length > 0) activeInterrupt = true;
