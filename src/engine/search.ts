@@ -476,7 +476,7 @@ function exhaustive<S, A extends Action>(model: Model<S, A>, P: Model<Uint32Arra
         parent: parent.data.subarray(0, n),
         via: via.data.subarray(0, n),
         frontier: fr,
-        ...(edges ? { edgeFrom: edges.from.subarray(0, edges.length), edgeTo: edges.to.subarray(0, edges.length), edgeVia: edges.via.subarray(0, edges.length) } : {}),
+        ...(edges ? { edgeFrom: edges.fromArray(), edgeTo: edges.toArray(), edgeVia: edges.viaArray() } : {}),
         terminal: terminalFlags.subarray(0, Math.min(n, terminalFlags.length)),
       },
     );
