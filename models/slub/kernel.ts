@@ -281,11 +281,21 @@ export function rootReturn(cite: string, onReturn?: (x: StepCtx) => void): StepD
 /** Steps by function id and label index of a layout (a lookup table built once per layout; not state). */
 const STEP_TABLES = new WeakMap<SlubLayout, (readonly (StepDef | undefined)[])[]>();
 
+// The table of the layout asked for last (a search asks for one layout millions of times: no WeakMap lookup then).
+let lastTableOf: SlubLayout | undefined;
+let lastTable: (readonly (StepDef | undefined)[])[] = [];
+
 export function stepOf(e: Env, f: FrameView): StepDef {
-  let tab = STEP_TABLES.get(e.L);
-  if (!tab) {
-    tab = e.L.fnById.map((fl) => fl.pcs.map((pc) => e.fns[fl.name]?.steps[pc]));
-    STEP_TABLES.set(e.L, tab);
+  let tab: (readonly (StepDef | undefined)[])[] | undefined;
+  if (e.L === lastTableOf) tab = lastTable;
+  else {
+    tab = STEP_TABLES.get(e.L);
+    if (!tab) {
+      tab = e.L.fnById.map((fl) => fl.pcs.map((pc) => e.fns[fl.name]?.steps[pc]));
+      STEP_TABLES.set(e.L, tab);
+    }
+    lastTableOf = e.L;
+    lastTable = tab;
   }
   const st = tab[f.fnId]?.[f.pcIndex];
   if (!st) throw new ModelError(e.L.modelId, `no step ${f.fn}/${f.pc} in this version`);
@@ -295,10 +305,16 @@ export function stepOf(e: Env, f: FrameView): StepDef {
 /** A number for the step a frame is at (coverage counts steps by it; `stepName` gives the name back). */
 export const stepCode = (f: FrameView): number => f.fnId * 1024 + f.pcIndex;
 const STEP_NAMES = new WeakMap<SlubLayout, (readonly string[])[]>();
+let lastNamesOf: SlubLayout | undefined;
+let lastNames: (readonly string[])[] = [];
 export const stepName = (L: SlubLayout, code: number): string => {
-  let names = STEP_NAMES.get(L);
-  if (!names) STEP_NAMES.set(L, (names = L.fnById.map((fl) => fl.pcs.map((pc) => `${fl.name}/${pc}`))));
-  return names[code >> 10]![code & 1023]!;
+  if (L !== lastNamesOf) {
+    let names = STEP_NAMES.get(L);
+    if (!names) STEP_NAMES.set(L, (names = L.fnById.map((fl) => fl.pcs.map((pc) => `${fl.name}/${pc}`))));
+    lastNamesOf = L;
+    lastNames = names;
+  }
+  return lastNames[code >> 10]![code & 1023]!;
 };
 
 // ---- scheduling --------------------------------------------------------------

@@ -90,9 +90,15 @@ export function nodeOfPtr(p: Ptr): number | undefined {
 
 /** The CPU a context runs on; -1 for the environment (`rcu/gp`). */
 const CPU_OF = new Map<Ctx, number>();
+// The context asked for last (the interpreter asks for the same one many times in a row).
+let lastCtx: Ctx | undefined;
+let lastCpu = -1;
 export const cpuOf = (ctx: Ctx): number => {
+  if (ctx === lastCtx) return lastCpu;
   let c = CPU_OF.get(ctx);
   if (c === undefined) CPU_OF.set(ctx, (c = ctx.startsWith('cpu') ? Number(ctx.slice(3, ctx.indexOf('/'))) : -1));
+  lastCtx = ctx;
+  lastCpu = c;
   return c;
 };
 
