@@ -19,7 +19,7 @@
 import { ModelError } from '../../src/engine/errors.ts';
 import type { Emit, Plain } from '../../src/engine/model.ts';
 import { holds, releaseBefore, type LockName } from './locks.ts';
-import { cpuOf, type Ctx, type FrameView, type Locals, type LocalsSpec, type Messages, type Op, type SlubLayout, type SlubState } from './state.ts';
+import { cpuOf, setLocal, type Ctx, type FrameView, type Locals, type LocalsSpec, type Messages, type Op, type SlubLayout, type SlubState } from './state.ts';
 
 export interface CacheParams {
   /** Objects per slab. */
@@ -181,11 +181,9 @@ function readArgs(args: { readonly [k: string]: unknown }): number {
 
 function assign(x: StepCtx, f: FrameView, fn: string, n: number): void {
   const l = f.l;
-  const declared = f.layout.locals;
   for (let i = 0; i < n; i++) {
     const k = argKeys[i]!;
-    if (!declared.has(k)) throw new ModelError(x.e.L.modelId, `call of ${fn} with an argument ${k} it does not declare`);
-    l[k] = argVals[i];
+    if (!setLocal(l, k, argVals[i])) throw new ModelError(x.e.L.modelId, `call of ${fn} with an argument ${k} it does not declare`);
     argVals[i] = undefined;
   }
 }

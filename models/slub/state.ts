@@ -1025,6 +1025,21 @@ function makeLocals(m: Mem, L: SlubLayout, fn: FnLayout, base: number): Locals {
 const MEM = Symbol('mem');
 const BASE = Symbol('base');
 const LISTS = Symbol('lists');
+/** On each locals prototype: the setter of each declared local, by name (the interpreter's argument passing). */
+const SETTERS = Symbol('setters');
+
+/**
+ * Sets local `name` of a locals object to `v` as `l[name] = v` would; false
+ * when the function declares no such local. (A call passes its arguments by
+ * name: one Map lookup instead of a keyed store that sees every function's
+ * class.)
+ */
+export function setLocal(l: Locals, name: string, v: unknown): boolean {
+  const set = (l as { [SETTERS]: ReadonlyMap<string, (this: unknown, v: unknown) => void> })[SETTERS].get(name);
+  if (set === undefined) return false;
+  set.call(l, v);
+  return true;
+}
 
 /** The words a locals object reads, where its area starts, and its list locals' views. */
 interface LocalsInstance {
@@ -1048,19 +1063,23 @@ function localsClass(L: SlubLayout, fn: FnLayout): new (m: Mem, base: number) =>
       this[LISTS] = lists.map((lf) => new ListView(m, { len: at(lf.list!.len), items: lf.list!.items.map(at) }, `${fn.name}'s ${lf.name}`));
     }
   }
-  const proto = FnLocals.prototype as unknown as Record<string, unknown>;
+  const proto = FnLocals.prototype as unknown as Record<string | symbol, unknown>;
+  const setters = new Map<string, (this: LocalsInstance, v: any) => void>();
+  proto[SETTERS] = setters;
   for (const lf of fn.locals.values()) {
     const ty = lf.decl.type;
     if (lf.list) {
       const i = lists.indexOf(lf);
+      const set = function (this: LocalsInstance, vs: ArrayLike<number>) {
+        this[LISTS][i]!.set(vs);
+      };
+      setters.set(lf.name, set);
       Object.defineProperty(proto, lf.name, {
         enumerable: true,
         get(this: LocalsInstance) {
           return this[LISTS][i];
         },
-        set(this: LocalsInstance, vs: ArrayLike<number>) {
-          this[LISTS][i]!.set(vs);
-        },
+        set,
       });
       continue;
     }
@@ -1112,6 +1131,7 @@ function localsClass(L: SlubLayout, fn: FnLayout): new (m: Mem, base: number) =>
         write(this, v === null ? -1 : v);
       };
     }
+    setters.set(lf.name, set);
     Object.defineProperty(proto, lf.name, { enumerable: true, get, set });
   }
   return FnLocals as unknown as new (m: Mem, base: number) => Locals;
