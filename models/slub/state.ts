@@ -72,9 +72,14 @@ export type Op =
 
 // ---- addresses -------------------------------------------------------------
 
-export const slabPtr = (k: SlabId): string => `S${k}`;
-export const structPtr = (k: SlabId): string => `slab:S${k}`;
-export const nodePtr = (n: number): string => `N${n}`;
+// The strings are made once per number and kept (steps make them on every list operation; a kept
+// string also keeps its hash, for the layout's lookup of the link word's code).
+const SLAB_PTRS: string[] = [];
+const STRUCT_PTRS: string[] = [];
+const NODE_PTRS: string[] = [];
+export const slabPtr = (k: SlabId): string => SLAB_PTRS[k] ?? (k >= 0 && k < 1024 && Number.isInteger(k) ? (SLAB_PTRS[k] = `S${k}`) : `S${k}`);
+export const structPtr = (k: SlabId): string => STRUCT_PTRS[k] ?? (k >= 0 && k < 1024 && Number.isInteger(k) ? (STRUCT_PTRS[k] = `slab:S${k}`) : `slab:S${k}`);
+export const nodePtr = (n: number): string => NODE_PTRS[n] ?? (n >= 0 && n < 1024 && Number.isInteger(n) ? (NODE_PTRS[n] = `N${n}`) : `N${n}`);
 
 /** The slab whose link area `p` points at, if it does. */
 export function slabOfLink(p: Ptr): SlabId | undefined {
@@ -199,7 +204,7 @@ interface ListFields {
   readonly items: readonly Field[];
 }
 
-interface LocalField {
+export interface LocalField {
   readonly name: string;
   readonly decl: LocalDecl;
   /** Scalar fields (word offsets relative to the frame's locals area). */
@@ -208,7 +213,7 @@ interface LocalField {
   readonly values?: readonly string[];
 }
 
-interface FnLayout {
+export interface FnLayout {
   readonly id: number;
   readonly name: string;
   readonly pcs: readonly string[];
@@ -999,6 +1004,15 @@ export class FrameView {
     return v;
   }
   /** The layout of the frame's function. */
+  /**
+   * The stored value of scalar local `lf` of this frame's function (its
+   * field plus its minimum: -1 for NULL), without going through the locals
+   * object (for properties that look at every frame of every state).
+   */
+  raw(lf: LocalField): number {
+    const f = lf.f!;
+    return ((this.m.w[this.ff.base + f.word]! >>> f.shift) & f.mask) + f.min;
+  }
   get layout(): FnLayout {
     return this.L.fnById[this.m.get(this.ff.fn)]!;
   }
