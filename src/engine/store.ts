@@ -259,7 +259,8 @@ export class Frontier {
         }
         buf[map + j] = bits;
       }
-      prev.set(w.subarray(0, W));
+      // (A subarray only when `w` is longer: making one allocates, on every push.)
+      prev.set(w.length === W ? w : w.subarray(0, W));
     }
     if (this.lifo) {
       const len = o - start;
