@@ -447,8 +447,24 @@ export function runStep(x: Runner, st: StepDef): void {
   st.run(x);
 }
 
+/**
+ * A list of numbers or strings emptied by resetting its count: the model
+ * fills and empties a few such lists on every transition (step codes,
+ * events), and changing an array's length is a call into the runtime.
+ */
+export class Reused<T> {
+  n = 0;
+  readonly data: T[] = [];
+  push(v: T): void {
+    this.data[this.n++] = v;
+  }
+  clear(): void {
+    this.n = 0;
+  }
+}
+
 /** Runs local (private) steps at the top of the runner's context until a shared step or an empty stack; `trail` collects their step codes. */
-export function runLocals(x: Runner, trail?: number[]): void {
+export function runLocals(x: Runner, trail?: { push(code: number): void }): void {
   for (let n = 0; n < 64; n++) {
     if (!x.at(x.ctx)) return;
     const st = stepOf(x.e, x.f);

@@ -11,7 +11,7 @@
 import { ModelError, UsageError } from '../../src/engine/errors.ts';
 import type { Action, Emit, Model, Plain, Property } from '../../src/engine/model.ts';
 import { beginOp } from './steps/client.ts';
-import { enabled, enterRoot, isInterrupt, runStep, mayRun, Runner, runLocals, startable, stepCode, stepName, stepOf, type CacheParams, type Env, type VersionFeatures } from './kernel.ts';
+import { enabled, enterRoot, isInterrupt, runStep, mayRun, Reused, Runner, runLocals, startable, stepCode, stepName, stepOf, type CacheParams, type Env, type VersionFeatures } from './kernel.ts';
 import { applyPatches } from './patches.ts';
 import { findScenario, mayRunOp, type ScenarioDef } from './scenarios.ts';
 import { validateScenario } from './scenario-files.ts';
@@ -149,15 +149,18 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
   // requires every step a patch changes to be reached. Instrumentation only: no step reads it.
   // Counted by step code (kernel.ts stepCode) and named only when asked.
   const coverage = new Map<number, number>();
-  const trail: number[] = [];
+  const trail = new Reused<number>();
   const flushTrail = () => {
-    for (const code of trail) coverage.set(code, (coverage.get(code) ?? 0) + 1);
-    trail.length = 0;
+    for (let i = 0; i < trail.n; i++) {
+      const code = trail.data[i]!;
+      coverage.set(code, (coverage.get(code) ?? 0) + 1);
+    }
+    trail.clear();
   };
   const noEmit: Emit = () => {};
 
   /** Starts an operation in the state `d` looks at: bookkeeping, the root frame at its function's entry, and the private dispatch steps up to the first shared one. */
-  const startOp = (ctx: string, op: Op, names: number[] | undefined): string => {
+  const startOp = (ctx: string, op: Op, names: Reused<number> | undefined): string => {
     const cpu = cpuOf(ctx);
     const root = beginOp(d, ctx, cpu, op, pool(ctx));
     x.ctx = ctx;
@@ -178,8 +181,8 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
   // starting the operation again. Buffers are reused from call to call.
   interface Prepared {
     readonly words: Uint32Array;
-    readonly trail: number[];
-    readonly events: string[];
+    readonly trail: Reused<number>;
+    readonly events: Reused<string>;
     readonly record: Emit;
     entry: string;
   }
@@ -187,14 +190,14 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
   const preparedSlot = (i: number): Prepared => {
     let p = prepared[i];
     if (!p) {
-      const events: string[] = [];
-      prepared[i] = p = { words: new Uint32Array(L.width), trail: [], events, record: (e) => void events.push(e), entry: '' };
+      const events = new Reused<string>();
+      prepared[i] = p = { words: new Uint32Array(L.width), trail: new Reused<number>(), events, record: (e) => events.push(e), entry: '' };
     }
-    p.trail.length = 0;
-    p.events.length = 0;
+    p.trail.clear();
+    p.events.clear();
     return p;
   };
-  /** The latest actions() call: its state, its actions and, per action, the prepared start (or undefined). */
+  /** The latest actions() call: its state, its actions and, per action, the prepared start (or undefined; entries past its actions are stale). */
   const lastSource = new Uint32Array(L.width);
   let lastActions: SlubAction[] = [];
   const lastPrepared: (Prepared | undefined)[] = [];
@@ -211,11 +214,13 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
     let slots = 0;
     lastSource.set(s);
     lastActions = out;
-    lastPrepared.length = 0;
     d.on(s);
     for (const ctx of contexts) {
       if (ctx === 'rcu/gp') {
-        if (d.cpus.some((c) => c.rcu_cbs.toArray().some((cb) => !cb.ready))) out.push({ context: ctx, step: 'rcu/grace_period' });
+        if (d.cpus.some((c) => c.rcu_cbs.toArray().some((cb) => !cb.ready))) {
+          lastPrepared[out.length] = undefined;
+          out.push({ context: ctx, step: 'rcu/grace_period' });
+        }
         continue;
       }
       if (!mayRun(d, ctx, clients)) continue;
@@ -224,8 +229,15 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
         if (!enabled(x, st)) continue;
         const step = stepName(L, stepCode(x.f));
         const picks = st.choose?.(x);
-        if (picks?.length) for (const choice of picks) out.push({ context: ctx, step, choice });
-        else out.push({ context: ctx, step });
+        if (picks?.length) {
+          for (const choice of picks) {
+            lastPrepared[out.length] = undefined;
+            out.push({ context: ctx, step, choice });
+          }
+        } else {
+          lastPrepared[out.length] = undefined;
+          out.push({ context: ctx, step });
+        }
         continue;
       }
       for (const op of startable(d, ctx, clients, choices[ctx]!, gfpsOf(ctx), pool(ctx))) {
@@ -275,8 +287,8 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
         out.set(prep.words);
         x.ctx = a.context;
         x.cpu = cpuOf(a.context);
-        for (const code of prep.trail) trail.push(code);
-        for (const e of prep.events) emit(e);
+        for (let i = 0; i < prep.trail.n; i++) trail.push(prep.trail.data[i]!);
+        for (let i = 0; i < prep.events.n; i++) emit(prep.events.data[i]!);
         entry = prep.entry;
       } else entry = startOp(a.context, opOf(a), trail);
       if (!x.at(a.context) && entry === a.step) {
