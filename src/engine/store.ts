@@ -203,7 +203,6 @@ export class Frontier {
   private head = 0;
   private readonly lastIn: Uint32Array;
   private readonly lastOut: Uint32Array;
-  private readonly pos = new Uint32Array(1);
   length = 0;
   peakBytes = 0;
 
@@ -302,12 +301,10 @@ export class Frontier {
   }
 
   private decode(buf: Uint8Array, o: number, out: Uint32Array, meta: Int32Array, prev: Uint32Array | undefined): number {
-    const pos = this.pos;
-    pos[0] = o;
-    meta[0] = getVar(buf, pos);
-    meta[1] = getVar(buf, pos);
+    meta[0] = readVar(buf, o);
+    meta[1] = readVar(buf, varEnd);
     const W = this.width;
-    const map = pos[0]!;
+    const map = varEnd;
     const mapBytes = (W + 7) >> 3;
     o = map + mapBytes;
     // The words whose bit is set follow as varints (inlined: this runs for every word of every state).
@@ -386,16 +383,27 @@ function putVar(buf: Uint8Array, o: number, v: number): number {
   return o;
 }
 
-function getVar(buf: Uint8Array, pos: Uint32Array): number {
-  let o = pos[0]!;
-  let v = 0;
-  let shift = 0;
-  for (;;) {
-    const b = buf[o++]!;
-    v += (b & 0x7f) * 2 ** shift;
-    if (b < 0x80) break;
-    shift += 7;
+/** The offset after the varint readVar() read last (a module variable: no pair returned, no position array). */
+let varEnd = 0;
+
+/** Reads the varint at `o` (see putVar); sets varEnd to the offset after it. */
+function readVar(buf: Uint8Array, o: number): number {
+  let c = buf[o++]!;
+  let x = c & 0x7f;
+  if (c >= 0x80) {
+    c = buf[o++]!;
+    x |= (c & 0x7f) << 7;
+    if (c >= 0x80) {
+      c = buf[o++]!;
+      x |= (c & 0x7f) << 14;
+      if (c >= 0x80) {
+        c = buf[o++]!;
+        x |= (c & 0x7f) << 21;
+        if (c >= 0x80) x = (x >>> 0) + (buf[o++]! & 0x7f) * 0x10000000;
+      }
+    }
   }
-  pos[0] = o;
-  return v >>> 0;
+  varEnd = o;
+  return x >>> 0;
 }
+
