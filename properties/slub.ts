@@ -10,7 +10,7 @@
 import type { Property } from '../src/engine/model.ts';
 import type { SlubModelInfo } from '../models/slub/model.ts';
 import { mayRunOp } from '../models/slub/scenarios.ts';
-import { chain, cpuChain, heldBy, nodePtr, slabOfLink, slabPtr, type FrameView, type Obj, type SlubState } from '../models/slub/state.ts';
+import { chain, cpuChain, nodePtr, slabOfLink, slabPtr, type FrameView, type ListView, type Obj, type SlubState } from '../models/slub/state.ts';
 
 type P = Property<SlubState>;
 
@@ -22,7 +22,9 @@ const slabOf = (info: SlubModelInfo, o: Obj) => Math.floor(o / info.env.p.object
  * check only counts, and allocates nothing).
  */
 function visitPlaces(info: SlubModelInfo, s: SlubState, named: boolean, put: (o: Obj, where: (() => string) | null) => void): void {
+  // Runs on every state: plain index loops, no arrays or closures made unless `named`.
   const O = info.env.p.objects;
+  const NOBJ = s.L.NOBJ;
   for (let k = 0; k < s.slabs.length; k++) {
     const sl = s.slabs[k]!;
     if (!sl.live) continue;
@@ -30,24 +32,50 @@ function visitPlaces(info: SlubModelInfo, s: SlubState, named: boolean, put: (o:
   }
   for (let i = 0; i < s.cpus.length; i++) {
     const c = s.cpus[i]!;
-    for (let o = c.freelist, n = 0; o !== null && n < s.L.NOBJ; o = s.fp(o), n++) put(o, named ? () => `cpu${i}.freelist` : null);
-    for (const [sheaf, name] of [[c.main, 'main'], [c.spare, 'spare'], [c.rcu_free, 'rcu_free']] as const) {
+    for (let o = c.freelist, n = 0; o !== null && n < NOBJ; o = s.fp(o), n++) put(o, named ? () => `cpu${i}.freelist` : null);
+    for (let t = 0; t < 3; t++) {
+      const sheaf = t === 0 ? c.main : t === 1 ? c.spare : c.rcu_free;
+      const name = SHEAF_NAMES[t]!;
       for (let j = 0, len = sheaf.length; j < len; j++) put(sheaf.at(j), named ? () => `cpu${i}.${name}` : null);
     }
-    for (const cb of c.rcu_cbs.toArray()) for (const o of cb.objs) put(o, named ? () => `cpu${i} ${cb.fn} callback` : null);
+    for (let q = 0, nq = c.rcu_cbs.length; q < nq; q++) {
+      const cb = c.rcu_cbs.slots[q]!;
+      for (let j = 0, len = cb.objs.length; j < len; j++) put(cb.objs.at(j), named ? () => `cpu${i} ${cb.fn} callback` : null);
+    }
     for (let j = 0, len = c.quarantine.length; j < len; j++) put(c.quarantine.at(j), named ? () => `cpu${i}'s KASAN quarantine` : null);
     for (let j = 0, len = c.deferred.length; j < len; j++) put(c.deferred.at(j), named ? () => `cpu${i}'s defer_free list` : null);
   }
-  s.nodes.forEach((n, i) => n.barn.fullObjects().forEach((o) => put(o, named ? () => `node${i}.barn` : null)));
-  for (const name of s.L.d.contexts) {
-    const c = s.ctx[name]!;
-    for (let o = 0; o < s.L.NOBJ; o++) if (c.owns.has(o)) put(o, named ? () => `${name} (client)` : null);
-    for (let i = 0; i < c.stack.length; i++) {
+  for (let i = 0; i < s.nodes.length; i++) {
+    const barn = s.nodes[i]!.barn;
+    for (let b = 0, nb = barn.fullCount; b < nb; b++) {
+      const sheaf = barn.full[b]!;
+      for (let j = 0, len = sheaf.length; j < len; j++) put(sheaf.at(j), named ? () => `node${i}.barn` : null);
+    }
+  }
+  const contexts = s.L.d.contexts;
+  for (let x = 0; x < contexts.length; x++) {
+    const name = contexts[x]!;
+    const c = s.ctxList[x]!;
+    for (let o = 0; o < NOBJ; o++) if (c.owns.has(o)) put(o, named ? () => `${name} (client)` : null);
+    for (let i = 0, depth = c.stack.length; i < depth; i++) {
       const f = c.stack.frames[i]!;
-      if (f.layout.holding.length > 0) for (const o of heldBy(s, f)) put(o, named ? () => `${name} in ${f.fn}` : null);
+      // heldBy(), in place: each holding local's list, or its private chain (at most NOBJ objects).
+      const holding = f.layout.holding;
+      for (let h = 0; h < holding.length; h++) {
+        const lf = holding[h]!;
+        const v = f.l[lf.name];
+        if (lf.decl.holds === 'chain') {
+          for (let o = v as Obj | null, n = 0; o !== null && n < NOBJ; o = s.fp(o), n++) put(o, named ? () => `${name} in ${f.fn}` : null);
+        } else {
+          const list = v as ListView;
+          for (let j = 0, len = list.length; j < len; j++) put(list.at(j), named ? () => `${name} in ${f.fn}` : null);
+        }
+      }
     }
   }
 }
+
+const SHEAF_NAMES = ['main', 'spare', 'rcu_free'] as const;
 
 /** Where every object is, by name. */
 export function objectPlaces(info: SlubModelInfo, s: SlubState): string[][] {
@@ -123,21 +151,39 @@ function chainProblem(s: SlubState): string | undefined {
 }
 
 function stateTableProblem(s: SlubState): string | undefined {
-  const cpuSlabs = s.cpus.map((c) => c.slab);
   for (let k = 0; k < s.slabs.length; k++) {
     const sl = s.slabs[k]!;
     if (!sl.live) continue;
     const full = sl.freelist === null;
-    if (sl.partial !== (sl.owner === `node${sl.node}`)) {
-      return sl.partial ? `S${k} has SL_partial but its link words belong to ${sl.owner}` : `S${k} is owned by node${sl.node}'s list without SL_partial`;
+    const owner = sl.owner;
+    const partial = sl.partial;
+    const frozen = sl.frozen;
+    if (partial !== isNodeOwner(owner, sl.node)) {
+      return partial ? `S${k} has SL_partial but its link words belong to ${owner}` : `S${k} is owned by node${sl.node}'s list without SL_partial`;
     }
-    if (sl.partial && sl.frozen) return `S${k} is frozen and on the node partial list`;
-    if (sl.partial && full && !inGetFromPartialWindow(s, k)) return `S${k} is full but on the node partial list (SL_partial => !full)`;
-    if (sl.frozen && sl.owner !== 'none') return `S${k} is frozen but on a list (${sl.owner})`;
-    if (sl.owner.startsWith('cpu') && (sl.partial || sl.frozen)) return `S${k} is on a CPU partial chain and ${sl.partial ? 'SL_partial' : 'frozen'}`;
-    if (sl.frozen && cpuSlabs.filter((c) => c === k).length > 1) return `S${k} is the cpu slab of two CPUs`;
+    if (partial && frozen) return `S${k} is frozen and on the node partial list`;
+    if (partial && full && !inGetFromPartialWindow(s, k)) return `S${k} is full but on the node partial list (SL_partial => !full)`;
+    if (frozen && owner !== 'none') return `S${k} is frozen but on a list (${owner})`;
+    if (owner.startsWith('cpu') && (partial || frozen)) return `S${k} is on a CPU partial chain and ${partial ? 'SL_partial' : 'frozen'}`;
+    if (frozen) {
+      let cpuSlabOf = 0;
+      for (let c = 0; c < s.cpus.length; c++) if (s.cpus[c]!.slab === k) cpuSlabOf++;
+      if (cpuSlabOf > 1) return `S${k} is the cpu slab of two CPUs`;
+    }
   }
   return undefined;
+}
+
+/** owner === `node${n}`, without building the string (this runs for every live slab of every state). */
+function isNodeOwner(owner: string, n: number): boolean {
+  if (owner.length < 5 || !owner.startsWith('node') || (owner.length > 5 && owner.charCodeAt(4) === 48 /* 0 */)) return false;
+  let v = 0;
+  for (let i = 4; i < owner.length; i++) {
+    const d = owner.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    v = v * 10 + d;
+  }
+  return v === n;
 }
 
 /** A context's frames name slab k as the one they work on (in flight between two steps of a kernel path). */
@@ -194,22 +240,23 @@ function counterProblem(info: SlubModelInfo, s: SlubState): string | undefined {
   for (let k = 0; k < s.slabs.length; k++) {
     const sl = s.slabs[k]!;
     if (!sl.live) continue;
-    const free = chain(s, sl.freelist, objects + 1);
-    if (free.length > objects) return `S${k}'s freelist is cyclic or longer than the slab`;
-    const alien = free.find((o) => slabOf(info, o) !== k);
+    // chain(s, sl.freelist, objects + 1), counted in place: its length and its first object of another slab.
+    let free = 0;
+    let alien: Obj | undefined;
+    for (let o = sl.freelist; o !== null && free < objects + 1; o = s.fp(o), free++) if (alien === undefined && slabOf(info, o) !== k) alien = o;
+    if (free > objects) return `S${k}'s freelist is cyclic or longer than the slab`;
     if (alien !== undefined) return `S${k}'s freelist contains object ${alien} of another slab`;
-    if (sl.inuse < 0 || sl.inuse > objects) return `S${k}.inuse is ${sl.inuse}`;
-    if (sl.inuse + free.length !== objects) return `S${k}: inuse ${sl.inuse} + ${free.length} free != ${objects} objects`;
+    const inuse = sl.inuse;
+    if (inuse < 0 || inuse > objects) return `S${k}.inuse is ${inuse}`;
+    if (inuse + free !== objects) return `S${k}: inuse ${inuse} + ${free} free != ${objects} objects`;
   }
   return undefined;
 }
 
-function conservationProblem(info: SlubModelInfo, s: SlubState, counts: Uint8Array): string | undefined {
-  // Count first (the check of every state); name the places only for an explanation.
+function conservationProblem(info: SlubModelInfo, s: SlubState, counts: Uint8Array, count: (o: Obj) => void): string | undefined {
+  // Count first (the check of every state, with `count` adding to `counts`); name the places only for an explanation.
   counts.fill(0);
-  visitPlaces(info, s, false, (o) => {
-    if (o >= 0 && o < counts.length && counts[o]! < 255) counts[o]!++;
-  });
+  visitPlaces(info, s, false, count);
   let fine = true;
   for (let o = 0; o < counts.length && fine; o++) fine = counts[o] === (s.slabs[slabOf(info, o)]!.live ? 1 : 0);
   if (fine) return undefined;
@@ -227,6 +274,7 @@ function conservationProblem(info: SlubModelInfo, s: SlubState, counts: Uint8Arr
 function cpuFreelistProblem(s: SlubState, info: SlubModelInfo): string | undefined {
   for (let c = 0; c < s.cpus.length; c++) {
     const cpu = s.cpus[c]!;
+    if (cpu.freelist === null) continue; // an empty chain: nothing to check
     const objs = chain(s, cpu.freelist, s.L.NOBJ);
     if (objs.length > 0 && cpu.slab === null) return `cpu${c}'s freelist holds objects ${objs.join(', ')} but cpu${c} has no cpu slab`;
     const alien = objs.find((o) => slabOf(info, o) !== cpu.slab);
@@ -245,27 +293,36 @@ function cpuFreelistProblem(s: SlubState, info: SlubModelInfo): string | undefin
  * around more than the lock.
  */
 function lockProblem(s: SlubState): string | undefined {
-  const held = (lock: () => string, holder: string | null, irqsave: boolean): string | undefined => {
-    if (holder === null) return undefined;
-    const c = s.ctx[holder];
-    if (!c) return `${lock()} is held by ${holder}, which is not a context`;
-    if (c.stack.length === 0) return `${holder} finished its operation still holding ${lock()}`;
-    if (irqsave && c.irqoff === 0) return `${holder} holds ${lock()} with irqs enabled`;
-    return undefined;
-  };
   for (let i = 0; i < s.nodes.length; i++) {
-    const bad = held(() => `node${i}.list_lock`, s.nodes[i]!.list_lock, true) ?? held(() => `node${i}'s barn lock`, s.nodes[i]!.barn_lock, true);
+    const bad = heldProblem(s, 'list_lock', i, s.nodes[i]!.list_lock, true) ?? heldProblem(s, 'barn', i, s.nodes[i]!.barn_lock, true);
     if (bad !== undefined) return bad;
   }
   for (let i = 0; i < s.cpus.length; i++) {
-    const bad = held(() => `cpu${i}'s pcs lock`, s.cpus[i]!.pcs_lock, false) ?? held(() => `cpu${i}'s cpu_slab lock`, s.cpus[i]!.cpu_slab_lock, true);
+    const bad = heldProblem(s, 'pcs', i, s.cpus[i]!.pcs_lock, false) ?? heldProblem(s, 'cpu_slab', i, s.cpus[i]!.cpu_slab_lock, true);
     if (bad !== undefined) return bad;
   }
-  for (const name of s.L.d.contexts) {
-    const c = s.ctx[name]!;
+  const contexts = s.L.d.contexts;
+  for (let x = 0; x < contexts.length; x++) {
+    const name = contexts[x]!;
+    const c = s.ctxList[x]!;
     if (c.irqoff < 0) return `${name} restored irqs more often than it disabled them`;
     if (c.stack.length === 0 && c.irqoff > 0) return `${name} finished its operation with irqs disabled`;
   }
+  return undefined;
+}
+
+/** The name of lock `kind` of node or CPU `i` (built only for a message). */
+function lockName(kind: 'list_lock' | 'barn' | 'pcs' | 'cpu_slab', i: number): string {
+  return kind === 'list_lock' ? `node${i}.list_lock` : kind === 'barn' ? `node${i}'s barn lock` : kind === 'pcs' ? `cpu${i}'s pcs lock` : `cpu${i}'s cpu_slab lock`;
+}
+
+/** lockProblem() for one lock held by `holder` (irqsave: taken with irqs off). */
+function heldProblem(s: SlubState, kind: 'list_lock' | 'barn' | 'pcs' | 'cpu_slab', i: number, holder: string | null, irqsave: boolean): string | undefined {
+  if (holder === null) return undefined;
+  const c = s.ctx[holder];
+  if (!c) return `${lockName(kind, i)} is held by ${holder}, which is not a context`;
+  if (c.stack.length === 0) return `${holder} finished its operation still holding ${lockName(kind, i)}`;
+  if (irqsave && c.irqoff === 0) return `${holder} holds ${lockName(kind, i)} with irqs enabled`;
   return undefined;
 }
 
@@ -306,6 +363,9 @@ function prop(name: string, description: string, problem: (s: SlubState) => stri
 export function slubProperties(info: SlubModelInfo): P[] {
   const f = info.version.features;
   const counts = new Uint8Array(info.layout.NOBJ);
+  const count = (o: Obj): void => {
+    if (o >= 0 && o < counts.length && counts[o]! < 255) counts[o]!++;
+  };
   const seen = (name: string, event: string | readonly string[], description: string): P => ({ name, kind: 'sometimes', description, event, check: () => false });
   const props: P[] = [
     prop('link_words_written_by_owner', "only the list that owns a slab's link words, under its lock, writes them (§6.2)", (s) => s.ghost.get('bad_link_write') ?? undefined),
@@ -317,7 +377,7 @@ export function slubProperties(info: SlubModelInfo): P[] {
     prop('slab_state_table', 'every slab is in a row of the state table of its version (§6.1), allowing the GP2-GP3 window', (s) => stateTableProblem(s)),
     prop('no_slab_dropped_off_lists', 'every live slab is on a list, a cpu slab, full on no list, or held by a context working on it: none with free objects is lost', droppedSlabProblem),
     prop('counters_consistent', 'inuse + free objects == objects, the freelist is acyclic and holds only its own objects', (s) => counterProblem(info, s)),
-    prop('object_conservation', 'every object of a live slab is in exactly one place (no double free, no double allocation)', (s) => conservationProblem(info, s, counts)),
+    prop('object_conservation', 'every object of a live slab is in exactly one place (no double free, no double allocation)', (s) => conservationProblem(info, s, counts, count)),
     prop('no_double_alloc', 'no object is handed to a client while a client owns it', (s) => s.ghost.get('double_alloc') ?? undefined),
     prop('lock_sanity', 'every held lock belongs to a context inside an operation, list_lock is held with irqs off, and irqs are enabled again when an operation ends', lockProblem),
   ];

@@ -19,7 +19,7 @@
 import { ModelError } from '../../src/engine/errors.ts';
 import type { Emit, Plain } from '../../src/engine/model.ts';
 import { holds, releaseBefore, type LockName } from './locks.ts';
-import { cpuOf, type Ctx, type FrameView, type Locals, type LocalsSpec, type Messages, type Op, type SlubLayout, type SlubState } from './state.ts';
+import { cpuOf, setLocal, type Ctx, type FrameView, type Locals, type LocalsSpec, type Messages, type Op, type SlubLayout, type SlubState } from './state.ts';
 
 export interface CacheParams {
   /** Objects per slab. */
@@ -183,8 +183,7 @@ function assign(x: StepCtx, f: FrameView, fn: string, n: number): void {
   const l = f.l;
   for (let i = 0; i < n; i++) {
     const k = argKeys[i]!;
-    if (!(k in l)) throw new ModelError(x.e.L.modelId, `call of ${fn} with an argument ${k} it does not declare`);
-    l[k] = argVals[i];
+    if (!setLocal(l, k, argVals[i])) throw new ModelError(x.e.L.modelId, `call of ${fn} with an argument ${k} it does not declare`);
     argVals[i] = undefined;
   }
 }
@@ -280,11 +279,21 @@ export function rootReturn(cite: string, onReturn?: (x: StepCtx) => void): StepD
 /** Steps by function id and label index of a layout (a lookup table built once per layout; not state). */
 const STEP_TABLES = new WeakMap<SlubLayout, (readonly (StepDef | undefined)[])[]>();
 
+// The table of the layout asked for last (a search asks for one layout millions of times: no WeakMap lookup then).
+let lastTableOf: SlubLayout | undefined;
+let lastTable: (readonly (StepDef | undefined)[])[] = [];
+
 export function stepOf(e: Env, f: FrameView): StepDef {
-  let tab = STEP_TABLES.get(e.L);
-  if (!tab) {
-    tab = e.L.fnById.map((fl) => fl.pcs.map((pc) => e.fns[fl.name]?.steps[pc]));
-    STEP_TABLES.set(e.L, tab);
+  let tab: (readonly (StepDef | undefined)[])[] | undefined;
+  if (e.L === lastTableOf) tab = lastTable;
+  else {
+    tab = STEP_TABLES.get(e.L);
+    if (!tab) {
+      tab = e.L.fnById.map((fl) => fl.pcs.map((pc) => e.fns[fl.name]?.steps[pc]));
+      STEP_TABLES.set(e.L, tab);
+    }
+    lastTableOf = e.L;
+    lastTable = tab;
   }
   const st = tab[f.fnId]?.[f.pcIndex];
   if (!st) throw new ModelError(e.L.modelId, `no step ${f.fn}/${f.pc} in this version`);
@@ -294,18 +303,35 @@ export function stepOf(e: Env, f: FrameView): StepDef {
 /** A number for the step a frame is at (coverage counts steps by it; `stepName` gives the name back). */
 export const stepCode = (f: FrameView): number => f.fnId * 1024 + f.pcIndex;
 const STEP_NAMES = new WeakMap<SlubLayout, (readonly string[])[]>();
+let lastNamesOf: SlubLayout | undefined;
+let lastNames: (readonly string[])[] = [];
 export const stepName = (L: SlubLayout, code: number): string => {
-  let names = STEP_NAMES.get(L);
-  if (!names) STEP_NAMES.set(L, (names = L.fnById.map((fl) => fl.pcs.map((pc) => `${fl.name}/${pc}`))));
-  return names[code >> 10]![code & 1023]!;
+  if (L !== lastNamesOf) {
+    let names = STEP_NAMES.get(L);
+    if (!names) STEP_NAMES.set(L, (names = L.fnById.map((fl) => fl.pcs.map((pc) => `${fl.name}/${pc}`))));
+    lastNamesOf = L;
+    lastNames = names;
+  }
+  return lastNames[code >> 10]![code & 1023]!;
 };
 
 // ---- scheduling --------------------------------------------------------------
 
-export const kindOf = (ctx: Ctx): string => ctx.slice(ctx.indexOf('/') + 1);
+// A context's kind and whether it is an interrupt, remembered by name (asked for every context of every state).
+const KIND_OF = new Map<Ctx, string>();
+const INTERRUPT = new Map<Ctx, boolean>();
+export const kindOf = (ctx: Ctx): string => {
+  let k = KIND_OF.get(ctx);
+  if (k === undefined) KIND_OF.set(ctx, (k = ctx.slice(ctx.indexOf('/') + 1)));
+  return k;
+};
 export const isInterrupt = (ctx: Ctx): boolean => {
-  const k = kindOf(ctx);
-  return k === 'irq' || k === 'softirq';
+  let i = INTERRUPT.get(ctx);
+  if (i === undefined) {
+    const k = kindOf(ctx);
+    INTERRUPT.set(ctx, (i = k === 'irq' || k === 'softirq'));
+  }
+  return i;
 };
 
 /** Preemption is off for a context holding a spinlock or local lock, or inside a preempt-disabled region. */
@@ -318,6 +344,17 @@ function preemptOff(s: SlubState, ctx: Ctx): boolean {
 }
 
 /** Can `ctx` take a step (or start an operation) now, by the per-CPU rules? */
+/** The CPU of each of `contexts` (one list remembered: a model asks with the same list every time). */
+let cpusOfList: readonly Ctx[] | undefined;
+let cpusOf: number[] = [];
+function cpusOfContexts(contexts: readonly Ctx[]): number[] {
+  if (contexts !== cpusOfList) {
+    cpusOf = contexts.map(cpuOf);
+    cpusOfList = contexts;
+  }
+  return cpusOf;
+}
+
 export function mayRun(s: SlubState, ctx: Ctx, contexts: readonly Ctx[]): boolean {
   const cpu = cpuOf(ctx);
   if (cpu < 0) return true; // the environment (grace periods) is on no CPU
@@ -325,8 +362,10 @@ export function mayRun(s: SlubState, ctx: Ctx, contexts: readonly Ctx[]): boolea
   let activeInterrupt = false;
   let irqsOff = false;
   let preempted = false;
-  for (const c of contexts) {
-    if (c === ctx || cpuOf(c) !== cpu) continue;
+  const cpus = cpusOfContexts(contexts);
+  for (let i = 0; i < contexts.length; i++) {
+    const c = contexts[i]!;
+    if (c === ctx || cpus[i] !== cpu) continue;
     const o = s.ctx[c]!;
     if (isInterrupt(c)) {
       if (o.stack.length > 0) activeInterrupt = true;
@@ -421,8 +460,24 @@ export function runStep(x: Runner, st: StepDef): void {
   st.run(x);
 }
 
+/**
+ * A list of numbers or strings emptied by resetting its count: the model
+ * fills and empties a few such lists on every transition (step codes,
+ * events), and changing an array's length is a call into the runtime.
+ */
+export class Reused<T> {
+  n = 0;
+  readonly data: T[] = [];
+  push(v: T): void {
+    this.data[this.n++] = v;
+  }
+  clear(): void {
+    this.n = 0;
+  }
+}
+
 /** Runs local (private) steps at the top of the runner's context until a shared step or an empty stack; `trail` collects their step codes. */
-export function runLocals(x: Runner, trail?: number[]): void {
+export function runLocals(x: Runner, trail?: { push(code: number): void }): void {
   for (let n = 0; n < 64; n++) {
     if (!x.at(x.ctx)) return;
     const st = stepOf(x.e, x.f);

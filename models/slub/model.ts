@@ -11,7 +11,7 @@
 import { ModelError, UsageError } from '../../src/engine/errors.ts';
 import type { Action, Emit, Model, Plain, Property } from '../../src/engine/model.ts';
 import { beginOp } from './steps/client.ts';
-import { enabled, enterRoot, isInterrupt, runStep, mayRun, Runner, runLocals, startable, stepCode, stepName, stepOf, type CacheParams, type Env, type VersionFeatures } from './kernel.ts';
+import { enabled, enterRoot, isInterrupt, runStep, mayRun, Reused, Runner, runLocals, startable, stepCode, stepName, stepOf, type CacheParams, type Env, type VersionFeatures } from './kernel.ts';
 import { applyPatches } from './patches.ts';
 import { findScenario, mayRunOp, type ScenarioDef } from './scenarios.ts';
 import { validateScenario } from './scenario-files.ts';
@@ -159,15 +159,18 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
   // requires every step a patch changes to be reached. Instrumentation only: no step reads it.
   // Counted by step code (kernel.ts stepCode) and named only when asked.
   const coverage = new Map<number, number>();
-  const trail: number[] = [];
+  const trail = new Reused<number>();
   const flushTrail = () => {
-    for (const code of trail) coverage.set(code, (coverage.get(code) ?? 0) + 1);
-    trail.length = 0;
+    for (let i = 0; i < trail.n; i++) {
+      const code = trail.data[i]!;
+      coverage.set(code, (coverage.get(code) ?? 0) + 1);
+    }
+    trail.clear();
   };
   const noEmit: Emit = () => {};
 
   /** Starts an operation in the state `d` looks at: bookkeeping, the root frame at its function's entry, and the private dispatch steps up to the first shared one. */
-  const startOp = (ctx: string, op: Op, names: number[] | undefined): string => {
+  const startOp = (ctx: string, op: Op, names: Reused<number> | undefined): string => {
     const cpu = cpuOf(ctx);
     const root = beginOp(d, ctx, cpu, op, pool(ctx));
     x.ctx = ctx;
@@ -182,12 +185,52 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
     return op as unknown as Op;
   };
 
+  // An idle context's operations are started in actions() already (to name their first shared step):
+  // the state each start made, its step codes and its events are kept for nextInto() (a prepared
+  // start), which uses them for an action of the latest actions() call on the same state instead of
+  // starting the operation again. Buffers are reused from call to call.
+  interface Prepared {
+    readonly words: Uint32Array;
+    readonly trail: Reused<number>;
+    readonly events: Reused<string>;
+    readonly record: Emit;
+    entry: string;
+  }
+  const prepared: Prepared[] = [];
+  const preparedSlot = (i: number): Prepared => {
+    let p = prepared[i];
+    if (!p) {
+      const events = new Reused<string>();
+      prepared[i] = p = { words: new Uint32Array(L.width), trail: new Reused<number>(), events, record: (e) => events.push(e), entry: '' };
+    }
+    p.trail.clear();
+    p.events.clear();
+    return p;
+  };
+  /** The latest actions() call: its state, its actions and, per action, the prepared start (or undefined; entries past its actions are stale). */
+  const lastSource = new Uint32Array(L.width);
+  let lastActions: SlubAction[] = [];
+  const lastPrepared: (Prepared | undefined)[] = [];
+  /** The prepared start of `a` when it comes from the latest actions() call, on the state `w`. */
+  const preparedFor = (a: SlubAction, w: Uint32Array): Prepared | undefined => {
+    const i = lastActions.indexOf(a);
+    if (i < 0) return undefined;
+    for (let k = 0; k < lastSource.length; k++) if (lastSource[k] !== w[k]) return undefined;
+    return lastPrepared[i];
+  };
+
   const actions = (s: Uint32Array): SlubAction[] => {
     const out: SlubAction[] = [];
+    let slots = 0;
+    lastSource.set(s);
+    lastActions = out;
     d.on(s);
     for (const ctx of contexts) {
       if (ctx === 'rcu/gp') {
-        if (d.cpus.some((c) => c.rcu_cbs.toArray().some((cb) => !cb.ready))) out.push({ context: ctx, step: 'rcu/grace_period' });
+        if (d.cpus.some((c) => c.rcu_cbs.toArray().some((cb) => !cb.ready))) {
+          lastPrepared[out.length] = undefined;
+          out.push({ context: ctx, step: 'rcu/grace_period' });
+        }
         continue;
       }
       if (!mayRun(d, ctx, clients)) continue;
@@ -196,14 +239,26 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
         if (!enabled(x, st)) continue;
         const step = stepName(L, stepCode(x.f));
         const picks = st.choose?.(x);
-        if (picks?.length) for (const choice of picks) out.push({ context: ctx, step, choice });
-        else out.push({ context: ctx, step });
+        if (picks?.length) {
+          for (const choice of picks) {
+            lastPrepared[out.length] = undefined;
+            out.push({ context: ctx, step, choice });
+          }
+        } else {
+          lastPrepared[out.length] = undefined;
+          out.push({ context: ctx, step });
+        }
         continue;
       }
       for (const op of startable(d, ctx, clients, choices[ctx]!, gfpsOf(ctx), pool(ctx))) {
-        scratch.set(s);
-        d.on(scratch);
-        const entry = startOp(ctx, op, undefined);
+        const prep = preparedSlot(slots++);
+        prep.words.set(s);
+        d.on(prep.words);
+        x.emit = prep.record;
+        x.choice = undefined;
+        const entry = startOp(ctx, op, prep.trail);
+        x.emit = noEmit;
+        prep.entry = entry;
         // An operation that is private from start to end (e.g. a flush with nothing to flush) is one step.
         const running = x.at(ctx);
         const st = running ? stepOf(env, x.f) : undefined;
@@ -211,8 +266,15 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
         const step = running ? stepName(L, stepCode(x.f)) : entry;
         const picks = on && st?.choose ? st.choose(x) : undefined;
         d.on(s);
-        if (picks?.length) for (const choice of picks) out.push({ context: ctx, step, ...op, choice });
-        else if (on) out.push({ context: ctx, step, ...op });
+        if (picks?.length) {
+          for (const choice of picks) {
+            lastPrepared[out.length] = prep;
+            out.push({ context: ctx, step, ...op, choice });
+          }
+        } else if (on) {
+          lastPrepared[out.length] = prep;
+          out.push({ context: ctx, step, ...op });
+        }
       }
     }
     return out;
@@ -228,7 +290,17 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
       return;
     }
     if (a.op !== undefined) {
-      const entry = startOp(a.context, opOf(a), trail);
+      const prep = preparedFor(a, out);
+      let entry: string;
+      if (prep) {
+        // The start actions() made on this very state: its words, step codes and events.
+        out.set(prep.words);
+        x.ctx = a.context;
+        x.cpu = cpuOf(a.context);
+        for (let i = 0; i < prep.trail.n; i++) trail.push(prep.trail.data[i]!);
+        for (let i = 0; i < prep.events.n; i++) emit(prep.events.data[i]!);
+        entry = prep.entry;
+      } else entry = startOp(a.context, opOf(a), trail);
       if (!x.at(a.context) && entry === a.step) {
         flushTrail();
         x.emit = noEmit;

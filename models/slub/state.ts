@@ -80,9 +80,14 @@ export type Op =
 
 // ---- addresses -------------------------------------------------------------
 
-export const slabPtr = (k: SlabId): string => `S${k}`;
-export const structPtr = (k: SlabId): string => `slab:S${k}`;
-export const nodePtr = (n: number): string => `N${n}`;
+// The strings are made once per number and kept (steps make them on every list operation; a kept
+// string also keeps its hash, for the layout's lookup of the link word's code).
+const SLAB_PTRS: string[] = [];
+const STRUCT_PTRS: string[] = [];
+const NODE_PTRS: string[] = [];
+export const slabPtr = (k: SlabId): string => SLAB_PTRS[k] ?? (k >= 0 && k < 1024 && Number.isInteger(k) ? (SLAB_PTRS[k] = `S${k}`) : `S${k}`);
+export const structPtr = (k: SlabId): string => STRUCT_PTRS[k] ?? (k >= 0 && k < 1024 && Number.isInteger(k) ? (STRUCT_PTRS[k] = `slab:S${k}`) : `slab:S${k}`);
+export const nodePtr = (n: number): string => NODE_PTRS[n] ?? (n >= 0 && n < 1024 && Number.isInteger(n) ? (NODE_PTRS[n] = `N${n}`) : `N${n}`);
 
 /** The slab whose link area `p` points at, if it does. */
 export function slabOfLink(p: Ptr): SlabId | undefined {
@@ -98,9 +103,15 @@ export function nodeOfPtr(p: Ptr): number | undefined {
 
 /** The CPU a context runs on; -1 for the environment (`rcu/gp`). */
 const CPU_OF = new Map<Ctx, number>();
+// The context asked for last (the interpreter asks for the same one many times in a row).
+let lastCtx: Ctx | undefined;
+let lastCpu = -1;
 export const cpuOf = (ctx: Ctx): number => {
+  if (ctx === lastCtx) return lastCpu;
   let c = CPU_OF.get(ctx);
   if (c === undefined) CPU_OF.set(ctx, (c = ctx.startsWith('cpu') ? Number(ctx.slice(3, ctx.indexOf('/'))) : -1));
+  lastCtx = ctx;
+  lastCpu = c;
   return c;
 };
 
@@ -205,7 +216,7 @@ interface ListFields {
   readonly items: readonly Field[];
 }
 
-interface LocalField {
+export interface LocalField {
   readonly name: string;
   readonly decl: LocalDecl;
   /** Scalar fields (word offsets relative to the frame's locals area). */
@@ -214,7 +225,7 @@ interface LocalField {
   readonly values?: readonly string[];
 }
 
-interface FnLayout {
+export interface FnLayout {
   readonly id: number;
   readonly name: string;
   readonly pcs: readonly string[];
@@ -455,6 +466,11 @@ export class Mem {
     }
     const x = v - f.min;
     this.w[f.word] = ((this.w[f.word]! & ~(f.mask << f.shift)) | ((x & f.mask) << f.shift)) >>> 0;
+  }
+  /** Writes a value the caller knows fits (the interpreter's own label indices and function ids): no range check. */
+  put(f: Field, v: number): void {
+    const w = this.w;
+    w[f.word] = ((w[f.word]! & ~(f.mask << f.shift)) | (((v - f.min) & f.mask) << f.shift)) >>> 0;
   }
   /** A reference field: -1 reads as null. */
   ref(f: Field): number | null {
@@ -981,20 +997,22 @@ export class FrameView {
     const fl = this.L.fnById[this.m.get(this.ff.fn)]!;
     const i = fl.pcIndex.get(pc);
     if (i === undefined) throw new ModelError(this.L.modelId, `no label ${pc} in ${fl.name}`);
-    this.m.set(this.ff.pc, i);
+    this.m.put(this.ff.pc, i); // a label index of the function: fits the field
   }
   /** Makes this slot a fresh frame of `fn` at `pc`, its locals zero. */
   load(fn: string, pc: string): void {
     const fl = this.L.fns.get(fn);
     if (!fl) throw new ModelError(this.L.modelId, `no kernel function ${fn} in this version`);
     this.clear();
-    this.m.set(this.ff.fn, fl.id);
+    this.m.put(this.ff.fn, fl.id);
     this.pc = pc;
   }
   clear(): void {
-    this.m.set(this.ff.fn, -1);
-    this.m.set(this.ff.pc, -1);
-    this.m.w.fill(0, this.ff.base, this.ff.base + this.L.area);
+    this.m.put(this.ff.fn, -1);
+    this.m.put(this.ff.pc, -1);
+    // A loop, not fill(): the area is a word or a few, and this runs on every call and return.
+    const w = this.m.w;
+    for (let i = this.ff.base, end = i + this.L.area; i < end; i++) w[i] = 0;
   }
   /** The locals of the frame's function. */
   get l(): Locals {
@@ -1004,50 +1022,151 @@ export class FrameView {
     return v;
   }
   /** The layout of the frame's function. */
+  /**
+   * The stored value of scalar local `lf` of this frame's function (its
+   * field plus its minimum: -1 for NULL), without going through the locals
+   * object (for properties that look at every frame of every state).
+   */
+  raw(lf: LocalField): number {
+    const f = lf.f!;
+    return ((this.m.w[this.ff.base + f.word]! >>> f.shift) & f.mask) + f.min;
+  }
   get layout(): FnLayout {
     return this.L.fnById[this.m.get(this.ff.fn)]!;
   }
 }
 
-/** An object whose properties are the locals of `fn` in the frame whose locals area starts at word `base`. */
+/**
+ * An object whose properties are the locals of `fn` in the frame whose
+ * locals area starts at word `base`. Each function has one class (per
+ * layout) with an accessor per local on its prototype, so every locals
+ * object of a function has the same hidden class: a step's `x.l.slab` is a
+ * monomorphic load V8 can inline, whichever context and frame it runs in.
+ * The instance keeps its words, base and list views under symbols (so no
+ * local's name can collide with them) and is sealed: a write to a local the
+ * function does not declare throws.
+ */
 function makeLocals(m: Mem, L: SlubLayout, fn: FnLayout, base: number): Locals {
-  const at = (f: Field): Field => ({ ...f, word: f.word + base });
-  const o: Locals = {};
+  let perFn = LOCALS_CLASSES.get(L);
+  if (!perFn) LOCALS_CLASSES.set(L, (perFn = []));
+  let cls = perFn[fn.id];
+  if (!cls) perFn[fn.id] = cls = localsClass(L, fn);
+  return Object.seal(new cls(m, base));
+}
+
+const MEM = Symbol('mem');
+const BASE = Symbol('base');
+const LISTS = Symbol('lists');
+/** On each locals prototype: the setter of each declared local, by name (the interpreter's argument passing). */
+const SETTERS = Symbol('setters');
+
+/**
+ * Sets local `name` of a locals object to `v` as `l[name] = v` would; false
+ * when the function declares no such local. (A call passes its arguments by
+ * name: one Map lookup instead of a keyed store that sees every function's
+ * class.)
+ */
+export function setLocal(l: Locals, name: string, v: unknown): boolean {
+  const set = (l as { [SETTERS]: ReadonlyMap<string, (this: unknown, v: unknown) => void> })[SETTERS].get(name);
+  if (set === undefined) return false;
+  set.call(l, v);
+  return true;
+}
+
+/** The words a locals object reads, where its area starts, and its list locals' views. */
+interface LocalsInstance {
+  [MEM]: Mem;
+  [BASE]: number;
+  [LISTS]: ListView[];
+}
+
+const LOCALS_CLASSES = new WeakMap<SlubLayout, (new (m: Mem, base: number) => Locals)[]>();
+
+function localsClass(L: SlubLayout, fn: FnLayout): new (m: Mem, base: number) => Locals {
+  const lists = [...fn.locals.values()].filter((lf) => lf.list);
+  class FnLocals implements LocalsInstance {
+    [MEM]: Mem;
+    [BASE]: number;
+    [LISTS]: ListView[];
+    constructor(m: Mem, base: number) {
+      this[MEM] = m;
+      this[BASE] = base;
+      const at = (f: Field): Field => ({ ...f, word: f.word + base });
+      this[LISTS] = lists.map((lf) => new ListView(m, { len: at(lf.list!.len), items: lf.list!.items.map(at) }, `${fn.name}'s ${lf.name}`));
+    }
+  }
+  const proto = FnLocals.prototype as unknown as Record<string | symbol, unknown>;
+  const setters = new Map<string, (this: LocalsInstance, v: any) => void>();
+  proto[SETTERS] = setters;
   for (const lf of fn.locals.values()) {
     const ty = lf.decl.type;
     if (lf.list) {
-      const list = new ListView(m, { len: at(lf.list.len), items: lf.list.items.map(at) }, `${fn.name}'s ${lf.name}`);
-      Object.defineProperty(o, lf.name, {
+      const i = lists.indexOf(lf);
+      const set = function (this: LocalsInstance, vs: ArrayLike<number>) {
+        this[LISTS][i]!.set(vs);
+      };
+      setters.set(lf.name, set);
+      Object.defineProperty(proto, lf.name, {
         enumerable: true,
-        get: () => list,
-        set: (vs: ArrayLike<number>) => list.set(vs),
+        get(this: LocalsInstance) {
+          return this[LISTS][i];
+        },
+        set,
       });
       continue;
     }
-    const f = at(lf.f!);
+    // The field's bits, relative to the frame's locals area; reads and writes as Mem's get/set.
+    const f = lf.f!;
+    const { word, shift, mask, min, max } = f;
+    const read = (o: LocalsInstance): number => ((o[MEM].w[o[BASE] + word]! >>> shift) & mask) + min;
+    const write = (o: LocalsInstance, v: number): void => {
+      if (v < min || v > max || v !== Math.floor(v)) {
+        throw new ModelError(L.modelId, `value ${v} does not fit ${f.name} (${min}..${max}): a bound of the state layout is too small for this scenario`);
+      }
+      const w = o[MEM].w;
+      const k = o[BASE] + word;
+      w[k] = ((w[k]! & ~(mask << shift)) | (((v - min) & mask) << shift)) >>> 0;
+    };
+    let get: (this: LocalsInstance) => unknown;
+    let set: (this: LocalsInstance, v: any) => void;
     if (ty.t === 'bool') {
-      Object.defineProperty(o, lf.name, { enumerable: true, get: () => m.bool(f), set: (v: boolean) => m.setBool(f, v) });
+      get = function () {
+        return ((this[MEM].w[this[BASE] + word]! >>> shift) & mask) !== 0;
+      };
+      set = function (v: boolean) {
+        write(this, v ? 1 : 0);
+      };
     } else if (ty.t === 'enum') {
       const values = lf.values!;
-      Object.defineProperty(o, lf.name, {
-        enumerable: true,
-        get: () => {
-          const i = m.get(f);
-          return i < 0 ? null : values[i];
-        },
-        set: (v: string | null) => {
-          const i = v === null ? -1 : values.indexOf(v);
-          if (v !== null && i < 0) throw new ModelError(L.modelId, `${fn.name}'s ${lf.name} cannot be ${v}`);
-          m.set(f, i);
-        },
-      });
+      get = function () {
+        const i = read(this);
+        return i < 0 ? null : values[i];
+      };
+      set = function (v: string | null) {
+        const i = v === null ? -1 : values.indexOf(v);
+        if (v !== null && i < 0) throw new ModelError(L.modelId, `${fn.name}'s ${lf.name} cannot be ${v}`);
+        write(this, i);
+      };
     } else if (ty.t === 'int') {
-      Object.defineProperty(o, lf.name, { enumerable: true, get: () => m.get(f), set: (v: number) => m.set(f, v) });
+      get = function () {
+        return read(this);
+      };
+      set = function (v: number) {
+        write(this, v);
+      };
     } else {
-      Object.defineProperty(o, lf.name, { enumerable: true, get: () => m.ref(f), set: (v: number | null) => m.setRef(f, v) });
+      get = function () {
+        const v = read(this);
+        return v < 0 ? null : v;
+      };
+      set = function (v: number | null) {
+        write(this, v === null ? -1 : v);
+      };
     }
+    setters.set(lf.name, set);
+    Object.defineProperty(proto, lf.name, { enumerable: true, get, set });
   }
-  return Object.seal(o);
+  return FnLocals as unknown as new (m: Mem, base: number) => Locals;
 }
 
 export class StackView {

@@ -196,56 +196,125 @@ export function slubSymmetry(L: SlubLayout, sc: ScenarioDef, irqCpus: readonly b
   };
   const programs = renames.map((r) => compile(r.pi, r.sigma, r.owner));
 
-  /** Writes the renaming of `w` into `out`. */
-  const rename = (w: Uint32Array, out: Uint32Array, p: Program): void => {
-    out.set(w);
-    const m = p.moves;
-    for (let i = 0; i < m.length; i += 7) {
+  /**
+   * A program regrouped by destination word, so that canonicalize() can
+   * make a renaming one word at a time, in index order, and stop at the
+   * first word where it is larger than the smallest renaming so far (most
+   * renamings lose within a few words). Per word: how it starts (W_SAME: the
+   * word of `w` itself; W_COPY: a whole frame word moved from `src`, its tid
+   * locals shifted; W_GHOST: a ghost message) and the field moves into it,
+   * in the order of the program.
+   */
+  const W_SAME = 0, W_COPY = 1, W_GHOST = 2;
+  interface ByWord {
+    readonly p: Program;
+    readonly kind: Uint8Array;
+    readonly src: Int32Array;
+    /** W_COPY: the moved frame (index into p.frames) and the word's offset in its locals area. */
+    readonly frame: Int32Array;
+    readonly offset: Int32Array;
+    /** Field moves into word d: moves[7 * i ...] for i in first[d] .. first[d + 1] - 1. */
+    readonly first: Int32Array;
+    readonly moves: Int32Array;
+  }
+  const W = L.width;
+  const ghostWords = new Set(GHOST_KEYS.map((k) => L.ghost[k].word));
+  const byWord = (p: Program): ByWord => {
+    const kind = new Uint8Array(W);
+    const src = new Int32Array(W);
+    const frame = new Int32Array(W).fill(-1);
+    const offset = new Int32Array(W);
+    const per: number[][] = Array.from({ length: W }, () => []);
+    for (let i = 0; i < p.moves.length; i += 7) per[p.moves[i + 3]!]!.push(i);
+    for (let i = 0; i < p.words.length; i += 2) {
+      const d = p.words[i + 1]!;
+      kind[d] = W_COPY;
+      src[d] = p.words[i]!;
+    }
+    p.frames.forEach((f, fi) => {
+      for (let k = 0; k < L.area; k++) {
+        frame[f.dstBase + k] = fi;
+        offset[f.dstBase + k] = k;
+      }
+    });
+    for (const g of ghostWords) kind[g] = W_GHOST;
+    const first = new Int32Array(W + 1);
+    const moves: number[] = [];
+    for (let d = 0; d < W; d++) {
+      first[d] = moves.length / 7;
+      if (per[d]!.length > 0 && kind[d] !== W_SAME) throw new ModelError(L.modelId, 'symmetry: a field move into a whole-word move');
+      for (const i of per[d]!) for (let j = 0; j < 7; j++) moves.push(p.moves[i + j]!);
+    }
+    first[W] = moves.length / 7;
+    return { p, kind, src, frame, offset, first, moves: Int32Array.from(moves) };
+  };
+  const grouped = programs.map(byWord);
+  // Tid locals by function id and word offset in the locals area (a moved frame shifts those of its function).
+  const tidAt = tidLocals.map((lfs) => Array.from({ length: L.area }, (_v, k) => lfs.filter((lf) => lf.word === k)));
+
+  /** Word `d` of the renaming of `w` by `g`: its word of `w` (or the frame word it moves), with the fields moved into it. */
+  const renamedWord = (w: Uint32Array, g: ByWord, d: number): number => {
+    const kind = g.kind[d]!;
+    if (kind === W_GHOST) {
+      const h = w[d]!;
+      return h === 0 ? 0 : msgs.id(msgs.get(h).replace(/\bcpu(\d+)/g, (_m, n: string) => `cpu${g.p.pi[Number(n)] ?? n}`));
+    }
+    let out = kind === W_COPY ? w[g.src[d]!]! : w[d]!;
+    const fi = g.frame[d]!;
+    if (kind === W_COPY && fi >= 0) {
+      const f = g.p.frames[fi]!;
+      const fn = get(w, f.fn);
+      if (fn >= 0 && f.delta !== 0) {
+        for (const lf of tidAt[fn]![g.offset[d]!]!) {
+          const raw = (w[lf.word + f.srcBase]! >>> lf.shift) & lf.mask;
+          if (raw + lf.min < 0) continue; // not read yet
+          const v = raw + f.delta;
+          out = ((out & ~(lf.mask << lf.shift)) | ((v & lf.mask) << lf.shift)) >>> 0;
+        }
+      }
+    }
+    const m = g.moves;
+    for (let i = 7 * g.first[d]!, end = 7 * g.first[d + 1]!; i < end; i += 7) {
       const mask = m[i + 2]!;
       let raw = (w[m[i]!]! >>> m[i + 1]!) & mask;
       const t = m[i + 5]!;
-      if (t >= 0) raw = p.tables[t]![raw]!;
+      if (t >= 0) raw = g.p.tables[t]![raw]!;
       raw += m[i + 6]!;
       if (raw < 0 || raw > mask) throw new ModelError(L.modelId, 'symmetry: a renamed value does not fit its field');
-      const dw = m[i + 3]!;
       const ds = m[i + 4]!;
-      out[dw] = ((out[dw]! & ~(mask << ds)) | (raw << ds)) >>> 0;
+      out = ((out & ~(mask << ds)) | (raw << ds)) >>> 0;
     }
-    const ws = p.words;
-    for (let i = 0; i < ws.length; i += 2) out[ws[i + 1]!] = w[ws[i]!]!;
-    for (const f of p.frames) {
-      const fn = get(w, f.fn);
-      if (fn < 0 || f.delta === 0) continue;
-      for (const lf of tidLocals[fn]!) {
-        const raw = (w[lf.word + f.srcBase]! >>> lf.shift) & lf.mask;
-        if (raw + lf.min < 0) continue; // not read yet
-        const v = raw + f.delta;
-        const dw = lf.word + f.dstBase;
-        out[dw] = ((out[dw]! & ~(lf.mask << lf.shift)) | ((v & lf.mask) << lf.shift)) >>> 0;
-      }
-    }
-    for (const k of GHOST_KEYS) {
-      const h = w[L.ghost[k].word]!;
-      if (h !== 0) out[L.ghost[k].word] = msgs.id(msgs.get(h).replace(/\bcpu(\d+)/g, (_m, n: string) => `cpu${p.pi[Number(n)] ?? n}`));
-    }
+    return out >>> 0;
   };
 
-  const tmp = new Uint32Array(L.width);
-  const best = new Uint32Array(L.width);
+  const tmp = new Uint32Array(W);
+  const best = new Uint32Array(W);
   return {
     classes,
     renamings,
     canonicalize: (w) => {
+      // The smallest renaming, word by word (the identity included): each renaming is made word by
+      // word and dropped at its first word larger than the best so far; one that is smaller there is
+      // finished and becomes the best.
       best.set(w);
       let changed = false;
-      for (const p of programs) {
-        rename(w, tmp, p);
-        let cmp = 0;
-        for (let i = 0; i < tmp.length && cmp === 0; i++) cmp = tmp[i]! - best[i]!;
-        if (cmp < 0) {
-          best.set(tmp);
-          changed = true;
+      for (const g of grouped) {
+        let d = 0;
+        let less = false;
+        for (; d < W; d++) {
+          const v = renamedWord(w, g, d);
+          const b = best[d]!;
+          if (v !== b) {
+            less = v < b;
+            tmp[d] = v;
+            break;
+          }
+          tmp[d] = v;
         }
+        if (!less) continue;
+        for (d++; d < W; d++) tmp[d] = renamedWord(w, g, d);
+        best.set(tmp);
+        changed = true;
       }
       if (changed) w.set(best);
     },

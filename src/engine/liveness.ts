@@ -14,34 +14,67 @@
 // out, builds a lasso: the shortest path to such a state, then a walk inside
 // the bad set until a state repeats.
 
+/**
+ * The transitions to states found before, in chunks of EDGE_CHUNK edges: a
+ * full chunk is never copied, so the list holds at most one chunk more than
+ * it needs, and growing it never holds the old and the new copy at once (a
+ * contiguous array grown by half did both: at a growth, 2.5 times the bytes
+ * of the edges, the largest part of the search's peak memory).
+ */
+const EDGE_BITS = 16;
+const EDGE_CHUNK = 1 << EDGE_BITS;
+const EDGE_MASK = EDGE_CHUNK - 1;
+
 export class EdgeList {
-  from = new Int32Array(1 << 16);
-  to = new Int32Array(1 << 16);
-  via = new Uint16Array(1 << 16);
+  readonly fromChunks: Int32Array[] = [];
+  readonly toChunks: Int32Array[] = [];
+  readonly viaChunks: Uint16Array[] = [];
   length = 0;
 
   push(from: number, to: number, via: number): void {
-    if (this.length === this.from.length) {
-      const n = Math.ceil(this.from.length * 1.5);
-      const from = new Int32Array(n);
-      from.set(this.from);
-      const to = new Int32Array(n);
-      to.set(this.to);
-      const v = new Uint16Array(n);
-      v.set(this.via);
-      this.from = from;
-      this.to = to;
-      this.via = v;
+    const c = this.length >>> EDGE_BITS;
+    if (c === this.fromChunks.length) {
+      this.fromChunks.push(new Int32Array(EDGE_CHUNK));
+      this.toChunks.push(new Int32Array(EDGE_CHUNK));
+      this.viaChunks.push(new Uint16Array(EDGE_CHUNK));
     }
-    this.from[this.length] = from;
-    this.to[this.length] = to;
-    this.via[this.length] = via;
+    const i = this.length & EDGE_MASK;
+    this.fromChunks[c]![i] = from;
+    this.toChunks[c]![i] = to;
+    this.viaChunks[c]![i] = via;
     this.length++;
   }
 
-  get bytes(): number {
-    return this.from.byteLength * 2 + this.via.byteLength;
+  /** Edge e's source, target and action index. */
+  from(e: number): number {
+    return this.fromChunks[e >>> EDGE_BITS]![e & EDGE_MASK]!;
   }
+  to(e: number): number {
+    return this.toChunks[e >>> EDGE_BITS]![e & EDGE_MASK]!;
+  }
+  via(e: number): number {
+    return this.viaChunks[e >>> EDGE_BITS]![e & EDGE_MASK]!;
+  }
+
+  /** All sources, targets or action indices in one array (for checkpoints). */
+  fromArray(): Int32Array {
+    return joinChunks(this.fromChunks, this.length, new Int32Array(this.length));
+  }
+  toArray(): Int32Array {
+    return joinChunks(this.toChunks, this.length, new Int32Array(this.length));
+  }
+  viaArray(): Uint16Array {
+    return joinChunks(this.viaChunks, this.length, new Uint16Array(this.length));
+  }
+
+  get bytes(): number {
+    return this.fromChunks.length * EDGE_CHUNK * 10;
+  }
+}
+
+function joinChunks<T extends Int32Array | Uint16Array>(chunks: readonly T[], n: number, out: T): T {
+  for (let c = 0; c * EDGE_CHUNK < n; c++) out.set(chunks[c]!.subarray(0, Math.min(EDGE_CHUNK, n - c * EDGE_CHUNK)), c * EDGE_CHUNK);
+  return out;
 }
 
 /**
@@ -70,7 +103,7 @@ export interface Lasso {
 /** Calls `f` for every edge of the graph: the tree's, then the list's. */
 function forEachEdge(n: number, edges: EdgeList, tree: Tree | undefined, f: (from: number, to: number, via: number) => void): void {
   if (tree) for (let v = 0; v < n; v++) if (tree.parent[v]! >= 0) f(tree.parent[v]!, v, tree.via[v]!);
-  for (let e = 0; e < edges.length; e++) f(edges.from[e]!, edges.to[e]!, edges.via[e]!);
+  for (let e = 0; e < edges.length; e++) f(edges.from(e), edges.to(e), edges.via(e));
 }
 
 /**
@@ -82,11 +115,15 @@ function forEachEdge(n: number, edges: EdgeList, tree: Tree | undefined, f: (fro
 function backward(n: number, edges: EdgeList, tree: Tree | undefined, good: Uint8Array): void {
   for (let pass = 0; pass < 32; pass++) {
     let changed = false;
-    for (let e = edges.length - 1; e >= 0; e--) {
-      const u = edges.from[e]!;
-      if (!good[u] && good[edges.to[e]!]) {
-        good[u] = 1;
-        changed = true;
+    for (let c = edges.fromChunks.length - 1; c >= 0; c--) {
+      const from = edges.fromChunks[c]!;
+      const to = edges.toChunks[c]!;
+      for (let i = Math.min(EDGE_CHUNK, edges.length - c * EDGE_CHUNK) - 1; i >= 0; i--) {
+        const u = from[i]!;
+        if (!good[u] && good[to[i]!]) {
+          good[u] = 1;
+          changed = true;
+        }
       }
     }
     if (tree) {

@@ -113,9 +113,18 @@ function guard<T>(model: { id: string }, what: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof ModelError || e instanceof UsageError || e instanceof EngineError) throw e;
-    throw new ModelError(model.id, `${what} threw: ${(e as Error)?.message ?? e}`, { cause: e });
+    throw fault(model, what, e);
   }
+}
+
+/**
+ * What `guard` throws for an exception `e` of the model's code doing `what`.
+ * The hot loop calls the model inside its own try/catch and builds `what`
+ * only here, when something threw (no closure and no string per call).
+ */
+function fault(model: { id: string }, what: string, e: unknown): unknown {
+  if (e instanceof ModelError || e instanceof UsageError || e instanceof EngineError) return e;
+  return new ModelError(model.id, `${what} threw: ${(e as Error)?.message ?? e}`, { cause: e });
 }
 
 /** A property of the packed model, split by kind, with events mapped to `sometimes` witnesses. */
@@ -307,6 +316,7 @@ class Clock {
 
 function exhaustive<S, A extends Action>(model: Model<S, A>, P: Model<Uint32Array, A>, lifo: boolean, opts: SearchOptions): CheckResult<S, A> {
   const W = P.packed!.width;
+  const nextInto = P.packed!.nextInto;
   const props = splitProps(P);
   const canon = opts.symmetry !== false ? P.packed!.canonicalize : undefined;
   let table = new FingerprintTable();
@@ -360,10 +370,23 @@ function exhaustive<S, A extends Action>(model: Model<S, A>, P: Model<Uint32Arra
     const init = via.data[k]!;
     return { init, indices: canon ? realIndices(P, init, indices.reverse()) : indices.reverse() };
   };
+  const someState = props.someState;
+  const always = props.always;
   const onNew = (w: Uint32Array, depth: number): Found | undefined => {
     if (depth > maxDepth) maxDepth = depth;
-    for (const p of props.someState) if (!witness.has(p.name) && guard(P, `property ${p.name}`, () => p.check(w))) witness.set(p.name, depth);
-    for (const p of props.always) if (!guard(P, `property ${p.name}`, () => p.check(w))) return { kind: 'always', name: p.name };
+    let p: Property<Uint32Array> | undefined;
+    try {
+      for (let k = 0; k < someState.length; k++) {
+        p = someState[k]!;
+        if (!witness.has(p.name) && p.check(w)) witness.set(p.name, depth);
+      }
+      for (let k = 0; k < always.length; k++) {
+        p = always[k]!;
+        if (!p.check(w)) return { kind: 'always', name: p.name };
+      }
+    } catch (e) {
+      throw fault(P, `property ${p!.name}`, e);
+    }
     return undefined;
   };
   const store = (w: Uint32Array): number => {
@@ -453,7 +476,7 @@ function exhaustive<S, A extends Action>(model: Model<S, A>, P: Model<Uint32Arra
         parent: parent.data.subarray(0, n),
         via: via.data.subarray(0, n),
         frontier: fr,
-        ...(edges ? { edgeFrom: edges.from.subarray(0, edges.length), edgeTo: edges.to.subarray(0, edges.length), edgeVia: edges.via.subarray(0, edges.length) } : {}),
+        ...(edges ? { edgeFrom: edges.fromArray(), edgeTo: edges.toArray(), edgeVia: edges.viaArray() } : {}),
         terminal: terminalFlags.subarray(0, Math.min(n, terminalFlags.length)),
       },
     );
@@ -466,7 +489,8 @@ function exhaustive<S, A extends Action>(model: Model<S, A>, P: Model<Uint32Arra
     let why: string | undefined;
     if (opts.maxSeconds !== undefined && clock.seconds >= opts.maxSeconds) why = `stopped after ${opts.maxSeconds} s (--max-seconds) at ${n} states`;
     else {
-      const stop = opts.shouldStop?.() ?? ((expansions & 1023) === 1 ? memoryStop(opts) : undefined);
+      // process.memoryUsage() reads /proc: every 4096 expansions (a few hundredths of a second) is often enough.
+      const stop = opts.shouldStop?.() ?? ((expansions & 4095) === 1 ? memoryStop(opts) : undefined);
       if (stop !== undefined) why = `${stop} at ${n} states`;
     }
     if (why !== undefined) {
@@ -542,8 +566,18 @@ function exhaustive<S, A extends Action>(model: Model<S, A>, P: Model<Uint32Arra
     const id = meta[0]!;
     const depth = meta[1]!;
     depthNow = depth;
-    const enabled = guard(P, 'computing enabled actions', () => P.actions(cur));
-    const isTerminal = guard(P, 'terminal', () => P.terminal(cur));
+    let enabled: readonly A[];
+    let isTerminal: boolean;
+    try {
+      enabled = P.actions(cur);
+    } catch (e) {
+      throw fault(P, 'computing enabled actions', e);
+    }
+    try {
+      isTerminal = P.terminal(cur);
+    } catch (e) {
+      throw fault(P, 'terminal', e);
+    }
     if (isTerminal) {
       setTerminal(id);
       for (const p of props.atEnd) {
@@ -567,7 +601,11 @@ function exhaustive<S, A extends Action>(model: Model<S, A>, P: Model<Uint32Arra
     for (let i = 0; i < enabled.length; i++) {
       out.set(cur);
       const a = enabled[i]!;
-      guard(P, `step ${a.context} ${a.step}`, () => P.packed!.nextInto(cur, a, out, emit));
+      try {
+        nextInto(cur, a, out, emit);
+      } catch (e) {
+        throw fault(P, `step ${a.context} ${a.step}`, e);
+      }
       if (canon) canon(out);
       transitions++;
       const got = store(out);

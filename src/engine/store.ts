@@ -203,7 +203,6 @@ export class Frontier {
   private head = 0;
   private readonly lastIn: Uint32Array;
   private readonly lastOut: Uint32Array;
-  private readonly pos = new Uint32Array(1);
   length = 0;
   peakBytes = 0;
 
@@ -232,16 +231,35 @@ export class Frontier {
     const W = this.width;
     const map = o;
     const mapBytes = (W + 7) >> 3;
-    buf.fill(0, map, map + mapBytes);
     o += mapBytes;
-    const prev = this.lifo ? undefined : this.lastIn;
-    for (let i = 0; i < W; i++) {
-      const x = (w[i]! ^ (prev ? prev[i]! : 0)) >>> 0;
-      if (x !== 0) {
-        buf[map + (i >> 3)]! |= 1 << (i & 7);
-        o = putVar(buf, o, x);
+    // One bitmap byte per 8 words, written whole (no fill, no read-modify-write per bit).
+    if (this.lifo) {
+      for (let j = 0, i = 0; j < mapBytes; j++) {
+        let bits = 0;
+        for (let b = 0; b < 8 && i < W; b++, i++) {
+          const x = w[i]!;
+          if (x !== 0) {
+            bits |= 1 << b;
+            o = putVar(buf, o, x);
+          }
+        }
+        buf[map + j] = bits;
       }
-      if (prev) prev[i] = w[i]!;
+    } else {
+      const prev = this.lastIn;
+      for (let j = 0, i = 0; j < mapBytes; j++) {
+        let bits = 0;
+        for (let b = 0; b < 8 && i < W; b++, i++) {
+          const x = (w[i]! ^ prev[i]!) >>> 0;
+          if (x !== 0) {
+            bits |= 1 << b;
+            o = putVar(buf, o, x);
+          }
+        }
+        buf[map + j] = bits;
+      }
+      // (A subarray only when `w` is longer: making one allocates, on every push.)
+      prev.set(w.length === W ? w : w.subarray(0, W));
     }
     if (this.lifo) {
       const len = o - start;
@@ -283,18 +301,41 @@ export class Frontier {
   }
 
   private decode(buf: Uint8Array, o: number, out: Uint32Array, meta: Int32Array, prev: Uint32Array | undefined): number {
-    const pos = this.pos;
-    pos[0] = o;
-    meta[0] = getVar(buf, pos);
-    meta[1] = getVar(buf, pos);
+    meta[0] = readVar(buf, o);
+    meta[1] = readVar(buf, varEnd);
     const W = this.width;
-    const map = pos[0]!;
-    pos[0] = map + ((W + 7) >> 3);
-    for (let i = 0; i < W; i++) {
-      const x = buf[map + (i >> 3)]! & (1 << (i & 7)) ? getVar(buf, pos) : 0;
-      out[i] = prev ? (prev[i] = (prev[i]! ^ x) >>> 0) : x;
+    const map = varEnd;
+    const mapBytes = (W + 7) >> 3;
+    o = map + mapBytes;
+    // The words whose bit is set follow as varints (inlined: this runs for every word of every state).
+    const into = prev ?? out;
+    if (!prev) out.fill(0);
+    for (let j = 0; j < mapBytes; j++) {
+      let bits = buf[map + j]!;
+      while (bits !== 0) {
+        const b = 31 - Math.clz32(bits & -bits);
+        bits &= bits - 1;
+        let c = buf[o++]!;
+        let x = c & 0x7f;
+        if (c >= 0x80) {
+          c = buf[o++]!;
+          x |= (c & 0x7f) << 7;
+          if (c >= 0x80) {
+            c = buf[o++]!;
+            x |= (c & 0x7f) << 14;
+            if (c >= 0x80) {
+              c = buf[o++]!;
+              x |= (c & 0x7f) << 21;
+              if (c >= 0x80) x = (x >>> 0) + (buf[o++]! & 0x7f) * 0x10000000;
+            }
+          }
+        }
+        const i = (j << 3) + b;
+        into[i] = (into[i]! ^ x) >>> 0;
+      }
     }
-    return pos[0]!;
+    if (prev) out.set(prev);
+    return o;
   }
 
   /** Every record, in the order they would be popped (for checkpoints). */
@@ -342,16 +383,27 @@ function putVar(buf: Uint8Array, o: number, v: number): number {
   return o;
 }
 
-function getVar(buf: Uint8Array, pos: Uint32Array): number {
-  let o = pos[0]!;
-  let v = 0;
-  let shift = 0;
-  for (;;) {
-    const b = buf[o++]!;
-    v += (b & 0x7f) * 2 ** shift;
-    if (b < 0x80) break;
-    shift += 7;
+/** The offset after the varint readVar() read last (a module variable: no pair returned, no position array). */
+let varEnd = 0;
+
+/** Reads the varint at `o` (see putVar); sets varEnd to the offset after it. */
+function readVar(buf: Uint8Array, o: number): number {
+  let c = buf[o++]!;
+  let x = c & 0x7f;
+  if (c >= 0x80) {
+    c = buf[o++]!;
+    x |= (c & 0x7f) << 7;
+    if (c >= 0x80) {
+      c = buf[o++]!;
+      x |= (c & 0x7f) << 14;
+      if (c >= 0x80) {
+        c = buf[o++]!;
+        x |= (c & 0x7f) << 21;
+        if (c >= 0x80) x = (x >>> 0) + (buf[o++]! & 0x7f) * 0x10000000;
+      }
+    }
   }
-  pos[0] = o;
-  return v >>> 0;
+  varEnd = o;
+  return x >>> 0;
 }
+
