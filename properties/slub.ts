@@ -57,6 +57,7 @@ function visitPlaces(info: SlubModelInfo, s: SlubState, named: boolean, put: (o:
     const name = contexts[x]!;
     const c = s.ctxList[x]!;
     for (let o = 0; o < NOBJ; o++) if (c.owns.has(o)) put(o, named ? () => `${name} (client)` : null);
+    for (let j = 0, len = c.sheaf.length; j < len; j++) put(c.sheaf.at(j), named ? () => `${name}'s prefilled sheaf` : null);
     for (let i = 0, depth = c.stack.length; i < depth; i++) {
       const f = c.stack.frames[i]!;
       // heldBy(), in place: each holding local's list, or its private chain (at most NOBJ objects).
@@ -416,6 +417,10 @@ export function slubProperties(info: SlubModelInfo): P[] {
   props.push(seen('node_partial_list_changed', 'node_list_changed', 'add_partial() or remove_partial() changed a node partial list'));
   if ((info.scenario.sheafAllocFailures ?? 0) > 0 && info.env.p.sheaf_capacity > 0) {
     props.push(seen('sheaf_allocation_failed', 'sheaf_alloc_failed', 'the checker failed an empty-sheaf allocation and its caller took the fallback path'));
+  }
+  if (mayRunOp(info.scenario, 'kmem_cache_prefill_sheaf')) {
+    props.push(seen('sheaf_prefilled', 'sheaf_prefilled', 'kmem_cache_prefill_sheaf() handed a full sheaf to its caller'));
+    props.push(seen('returned_sheaf_became_spare', 'sheaf_returned_as_spare', 'kmem_cache_return_sheaf() installed the returned sheaf as the spare'));
   }
   if (mayRunOp(info.scenario, 'kmem_cache_free_bulk')) {
     props.push(seen('bulk_free_reached_the_slabs', ['free_bulk_detached', 'sheaf_flush'], 'kmem_cache_free_bulk() freed objects to their slabs (a detached freelist, or what free_to_pcs_bulk() could not put in a sheaf)'));

@@ -385,7 +385,7 @@ function clientsDone(s: SlubState, ctx: Ctx, contexts: readonly Ctx[]): boolean 
   return contexts.every((name) => {
     if (name === ctx) return true;
     const c = s.ctx[name]!;
-    return c.stack.length === 0 && c.opsLeft === 0 && c.owns.size === 0;
+    return c.stack.length === 0 && c.opsLeft === 0 && c.owns.size === 0 && !c.sheaf.exists;
   });
 }
 
@@ -418,17 +418,18 @@ function clientOps(s: SlubState, ctx: Ctx, contexts: readonly Ctx[], choices: re
     if (op.op === 'kmem_cache_destroy' && !clientsDone(s, ctx, contexts)) return [];
     if (op.op !== 'kmem_cache_destroy' && s.cache.destroying) return [];
     if (op.op === 'free_any') return [{ op: 'kmem_cache_free', obj: op.obj }, { op: 'kfree_rcu', obj: op.obj }];
-    if (op.op === 'choose') return chosen(s, choices, gfps, pool);
+    if (op.op === 'choose') return chosen(s, ctx, choices, gfps, pool);
     return [op];
   }
   if (c.budget <= 0 || s.cache.destroying) return [];
   // kmem_cache_destroy() as a choice: like a scripted one, only once every other client is done, and only
   // by a context that holds no object itself (destroying a cache with one's own objects live is a caller bug).
-  return chosen(s, choices, gfps, pool).filter((o) => o.op !== 'kmem_cache_destroy' || (clientsDone(s, ctx, contexts) && s.ctx[pool]!.owns.size === 0));
+  return chosen(s, ctx, choices, gfps, pool).filter((o) => o.op !== 'kmem_cache_destroy' || (clientsDone(s, ctx, contexts) && s.ctx[pool]!.owns.size === 0));
 }
 
 /** The operations a nondeterministic choice ranges over: allocations (one per gfp that changes the path), frees of every object the context's pool holds, a flush, a destroy. */
-function chosen(s: SlubState, choices: readonly Op['op'][], gfps: readonly string[], pool: Ctx): Op[] {
+function chosen(s: SlubState, ctx: Ctx, choices: readonly Op['op'][], gfps: readonly string[], pool: Ctx): Op[] {
+  const sheaf = s.ctx[ctx]!.sheaf;
   const out: Op[] = [];
   for (const op of choices) {
     if (op === 'kmem_cache_alloc') for (const gfp of gfps) out.push({ op, gfp: gfp as 'GFP_KERNEL' | 'GFP_ATOMIC' });
@@ -438,6 +439,10 @@ function chosen(s: SlubState, choices: readonly Op['op'][], gfps: readonly strin
       for (let i = 0; i < owned.length; i++) for (let j = i + 1; j < owned.length; j++) out.push({ op, obj: owned[i]!, obj2: owned[j]! });
     }
     else if (op === 'flush_cpu_slab' || op === 'kmem_cache_destroy' || op === 'kmem_cache_alloc_bulk' || op === 'kmalloc_nolock') out.push({ op });
+    // A context holds one prefilled sheaf at a time: it prefills one when it has none, and allocates from it or returns it when it has one.
+    else if (op === 'kmem_cache_prefill_sheaf') {
+      if (!sheaf.exists) out.push({ op });
+    } else if ((op === 'kmem_cache_alloc_from_sheaf' || op === 'kmem_cache_return_sheaf') && sheaf.exists) out.push({ op });
   }
   return out;
 }

@@ -92,11 +92,11 @@ export const MANIFEST: readonly ManifestRow[] = [
   { version: '17c38c88', scenario: 'kmalloc-nolock-race', patches: ['broken-kmalloc-nolock-ignores-trylock'], result: 'violation', states: 124, depth: 8, property: 'slab_state_table', steps: 8 },
   { version: '7.0', scenario: 'kmalloc-nolock-race', patches: ['broken-kmalloc-nolock-ignores-trylock'], result: 'violation', states: 124, depth: 8, property: 'slab_state_table', steps: 8 },
   // sheaf-alloc-failure-menu: the checker may fail one alloc_empty_sheaf(): refill gives up, sheaf_flush_main(), kfree_rcu() batching.
-  { version: 'v6.19', scenario: 'sheaf-alloc-failure-menu', patches: [], result: 'ok', states: 12245, depth: 42, unreached: ['cmpxchg_lost_a_race', 'free_to_frozen_slab'] },
-  { version: '17c38c88', scenario: 'sheaf-alloc-failure-menu', patches: [], result: 'ok', states: 12824, depth: 28, unreached: [] },
-  { version: '7.0', scenario: 'sheaf-alloc-failure-menu', patches: [], result: 'ok', states: 14638, depth: 29, unreached: [] },
-  { version: '17c38c88', scenario: 'sheaf-alloc-failure-menu', patches: ['broken-flush-main-no-recheck'], result: 'violation', states: 8264, depth: 17, property: 'sheaf_writes_within_capacity', steps: 17 },
-  { version: '7.0', scenario: 'sheaf-alloc-failure-menu', patches: ['broken-flush-main-no-recheck'], result: 'violation', states: 10017, depth: 18, property: 'sheaf_writes_within_capacity', steps: 18 },
+  { version: 'v6.19', scenario: 'sheaf-alloc-failure-menu', patches: [], result: 'ok', states: 23934, depth: 42, unreached: ['cmpxchg_lost_a_race', 'free_to_frozen_slab'] },
+  { version: '17c38c88', scenario: 'sheaf-alloc-failure-menu', patches: [], result: 'ok', states: 21575, depth: 28, unreached: [] },
+  { version: '7.0', scenario: 'sheaf-alloc-failure-menu', patches: [], result: 'ok', states: 24622, depth: 29, unreached: [] },
+  { version: '17c38c88', scenario: 'sheaf-alloc-failure-menu', patches: ['broken-flush-main-no-recheck'], result: 'violation', states: 13756, depth: 17, property: 'sheaf_writes_within_capacity', steps: 17 },
+  { version: '7.0', scenario: 'sheaf-alloc-failure-menu', patches: ['broken-flush-main-no-recheck'], result: 'violation', states: 16715, depth: 18, property: 'sheaf_writes_within_capacity', steps: 18 },
   // free-bulk-irq / free-bulk-sheaves: kmem_cache_free_bulk(): detached freelists without sheaves (with --kasan the hook keeps every object), free_to_pcs_bulk() with them.
   { version: 'v6.19', scenario: 'free-bulk-irq', patches: [], result: 'ok', states: 2152, depth: 30, unreached: [] },
   { version: 'v6.19', scenario: 'free-bulk-irq', patches: [], kasan: true, result: 'ok', states: 958, depth: 27, unreached: ['bulk_free_reached_the_slabs', 'cmpxchg_lost_a_race', 'put_cpu_partial_reached', 'free_to_frozen_slab'] },
@@ -113,6 +113,13 @@ export const MANIFEST: readonly ManifestRow[] = [
   { version: 'v6.19', scenario: 'free-bulk-irq', patches: ['broken-free-bulk-ignores-kasan-hook'], kasan: true, result: 'violation', states: 2, depth: 1, property: 'object_conservation', steps: 1 },
   { version: '17c38c88', scenario: 'free-bulk-irq', patches: ['broken-free-bulk-ignores-kasan-hook'], kasan: true, result: 'violation', states: 2, depth: 1, property: 'object_conservation', steps: 1 },
   { version: '7.0', scenario: 'free-bulk-irq', patches: ['broken-free-bulk-ignores-kasan-hook'], kasan: true, result: 'violation', states: 2, depth: 1, property: 'object_conservation', steps: 1 },
+  // prefill-sheaf: kmem_cache_prefill_sheaf(), kmem_cache_alloc_from_sheaf(), kmem_cache_return_sheaf() beside an irq and another CPU (17c38c88: Bug 1 first).
+  { version: 'v6.19', scenario: 'prefill-sheaf', patches: [], result: 'ok', states: 17063, depth: 53, unreached: ['sheaf_flushed_to_slabs'] },
+  { version: '17c38c88', scenario: 'prefill-sheaf', patches: [], result: 'violation', states: 642, depth: 9, property: 'link_words_written_by_owner', steps: 9 },
+  { version: '17c38c88', scenario: 'prefill-sheaf', patches: ['hao-li-list-lock-barrier'], result: 'ok', states: 11497, depth: 30, unreached: ['sheaf_flushed_to_slabs'] },
+  { version: '7.0', scenario: 'prefill-sheaf', patches: [], result: 'ok', states: 11679, depth: 30, unreached: ['sheaf_flushed_to_slabs'] },
+  { version: 'v6.19', scenario: 'prefill-sheaf', patches: ['broken-return-sheaf-overwrites-spare'], result: 'violation', states: 6152, depth: 27, property: 'object_conservation', steps: 27 },
+  { version: '7.0', scenario: 'prefill-sheaf', patches: ['broken-return-sheaf-overwrites-spare'], result: 'violation', states: 5687, depth: 18, property: 'object_conservation', steps: 18 },
   // Seed 000's two patches (patches/allow-sheaf-refill-nonblocking.ts, patches/barn-on-every-online-node.ts) and their broken variants.
   { version: '7.0', scenario: 'irq-same-cpu', patches: ['allow-sheaf-refill-nonblocking'], result: 'ok', states: 3097, depth: 23, unreached: ['cmpxchg_lost_a_race', 'sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },
   { version: '7.0', scenario: 'generic-irq', patches: ['allow-sheaf-refill-nonblocking'], result: 'ok', states: 34541, depth: 28, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },

@@ -100,6 +100,9 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
   if (mayRunOp(sc, 'kmem_cache_alloc_bulk') && (!v.fns.__kmem_cache_alloc_bulk || p.sheaf_capacity > 0)) {
     throw new UsageError(`scenario ${sc.name} uses kmem_cache_alloc_bulk, which the model has only for ${base.id === 'v6.19' ? 'v6.19 caches without sheaves (its cpu-slab bulk allocator): leave out sheavesOptIn' : "v6.19 caches without sheaves (its cpu-slab bulk allocator), not for " + base.id}`);
   }
+  if (['kmem_cache_prefill_sheaf', 'kmem_cache_alloc_from_sheaf', 'kmem_cache_return_sheaf'].some((op) => mayRunOp(sc, op as Op['op'])) && p.sheaf_capacity === 0) {
+    throw new UsageError(`scenario ${sc.name} uses prefilled sheaves, which the model has for caches with sheaves only (a cache without them gets an oversize sheaf from the bulk allocator, not modelled)${base.id === 'v6.19' ? ': give the cache sheavesOptIn' : ''}`);
+  }
   if (mayRunOp(sc, 'kmalloc_nolock') && !v.fns.kmalloc_nolock) {
     throw new UsageError(`scenario ${sc.name} uses kmalloc_nolock, which the model has for 17c38c88 and 7.0 only (v6.19's cpu-slab kmalloc_nolock() path is not modelled)`);
   }

@@ -27,6 +27,7 @@ import * as brokenNoDeferBarrier from '../../patches/broken-destroy-no-defer-fre
 import * as brokenNolockTrylock from '../../patches/broken-kmalloc-nolock-ignores-trylock.ts';
 import * as brokenFlushMain from '../../patches/broken-flush-main-no-recheck.ts';
 import * as brokenFreeBulkKasan from '../../patches/broken-free-bulk-ignores-kasan-hook.ts';
+import * as brokenReturnSheaf from '../../patches/broken-return-sheaf-overwrites-spare.ts';
 
 export type { Patch };
 
@@ -50,6 +51,7 @@ const BUILT_IN: readonly [unknown, string][] = [
   [brokenNolockTrylock, 'broken-kmalloc-nolock-ignores-trylock.ts'],
   [brokenFlushMain, 'broken-flush-main-no-recheck.ts'],
   [brokenFreeBulkKasan, 'broken-free-bulk-ignores-kasan-hook.ts'],
+  [brokenReturnSheaf, 'broken-return-sheaf-overwrites-spare.ts'],
 ];
 
 const PATCH_DIR = fileURLToPath(new URL('../../patches/', import.meta.url));

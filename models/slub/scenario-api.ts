@@ -27,7 +27,7 @@ export type { ChosenStart, Expectation, SlabInit, SlabPlace, Gfp };
 export type ScriptedOp = Exclude<Op, { readonly op: 'kmem_cache_alloc' | 'rcu_callback' | 'work' | 'irq_work' }> | { readonly op: 'kmem_cache_alloc'; readonly gfp?: Gfp };
 
 /** The operations a context's menu (`choices`) offers; frees range over the objects the context (or, with sharedObjects, any context) holds. */
-export type MenuOp = 'kmem_cache_alloc' | 'kmem_cache_alloc_bulk' | 'kmem_cache_free' | 'kmem_cache_free_bulk' | 'kfree_rcu' | 'kmalloc_nolock' | 'kfree_nolock' | 'flush_cpu_slab' | 'kmem_cache_destroy';
+export type MenuOp = 'kmem_cache_alloc' | 'kmem_cache_alloc_bulk' | 'kmem_cache_free' | 'kmem_cache_free_bulk' | 'kmem_cache_prefill_sheaf' | 'kmem_cache_alloc_from_sheaf' | 'kmem_cache_return_sheaf' | 'kfree_rcu' | 'kmalloc_nolock' | 'kfree_nolock' | 'flush_cpu_slab' | 'kmem_cache_destroy';
 
 export interface ScenarioContext extends Omit<ContextInit, 'ops' | 'choices'> {
   /** `cpuN/task`, `cpuN/irq`, `cpuN/softirq` (runs RCU callbacks), `cpuN/worker` (runs the CPU's bound work items) or `cpuN/unbound`. */

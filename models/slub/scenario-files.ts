@@ -13,7 +13,7 @@ import type { ChosenStart, ContextInit, Expectation, ScenarioDef, SlabInit } fro
 import type { Op } from './state.ts';
 
 /** The operations a context's menu (`choices`) may offer. */
-export const MENU_OPS = ['kmem_cache_alloc', 'kmem_cache_alloc_bulk', 'kmem_cache_free', 'kmem_cache_free_bulk', 'kfree_rcu', 'kmalloc_nolock', 'kfree_nolock', 'flush_cpu_slab', 'kmem_cache_destroy'] as const;
+export const MENU_OPS = ['kmem_cache_alloc', 'kmem_cache_alloc_bulk', 'kmem_cache_free', 'kmem_cache_free_bulk', 'kmem_cache_prefill_sheaf', 'kmem_cache_alloc_from_sheaf', 'kmem_cache_return_sheaf', 'kfree_rcu', 'kmalloc_nolock', 'kfree_nolock', 'flush_cpu_slab', 'kmem_cache_destroy'] as const;
 const SCRIPT_OPS = [...MENU_OPS, 'free_any', 'choose'] as const;
 const CACHE_KEYS = ['objects', 'cpu_partial_slabs', 'min_partial', 'sheaf_capacity', 'barn_max'] as const;
 const CONTEXT_NAME = /^cpu\d+\/(task|irq|softirq|worker|unbound)$/;

@@ -41,6 +41,7 @@ import s_kmalloc_nolock_race from './scenarios/kmalloc-nolock-race.ts';
 import s_sheaf_alloc_failure_menu from './scenarios/sheaf-alloc-failure-menu.ts';
 import s_free_bulk_irq from './scenarios/free-bulk-irq.ts';
 import s_free_bulk_sheaves from './scenarios/free-bulk-sheaves.ts';
+import s_prefill_sheaf from './scenarios/prefill-sheaf.ts';
 import s_bulk_alloc_irq from './scenarios/bulk-alloc-irq.ts';
 
 /** Where an initial slab is. */
@@ -174,6 +175,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
   s_sheaf_alloc_failure_menu,
   s_free_bulk_irq,
   s_free_bulk_sheaves,
+  s_prefill_sheaf,
 ].map((sc) => validateScenario(sc, `shipped scenario ${sc.name}`));
 
 /** Whether some context of the scenario may run `op`: scripted, or among its choices (a scripted free_any may be a kmem_cache_free or a kfree_rcu). */

@@ -54,6 +54,7 @@ export function dimsOf(sc: ScenarioDef, v: VersionDef, p: CacheParams, kasan: bo
     sheafFailures: sc.sheafAllocFailures ?? 0,
     kasan,
     nolock: mayRunOp(sc, 'kfree_nolock'),
+    prefill: mayRunOp(sc, 'kmem_cache_prefill_sheaf'),
     bounds,
   };
 }

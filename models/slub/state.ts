@@ -64,6 +64,12 @@ export type Op =
   | { readonly op: 'kmem_cache_alloc_bulk' }
   /** kfree_nolock(): a free that may not spin (any context, NMI included); what it cannot free now it defers to an irq_work. */
   | { readonly op: 'kfree_nolock'; readonly obj: Obj }
+  /** kmem_cache_prefill_sheaf(): a sheaf of sheaf_capacity objects for the client (one at a time per context). */
+  | { readonly op: 'kmem_cache_prefill_sheaf' }
+  /** kmem_cache_alloc_from_sheaf(): one object from the context's prefilled sheaf. */
+  | { readonly op: 'kmem_cache_alloc_from_sheaf' }
+  /** kmem_cache_return_sheaf(): the context gives its prefilled sheaf back. */
+  | { readonly op: 'kmem_cache_return_sheaf' }
   /** kmem_cache_free_bulk() of two objects the client owns. */
   | { readonly op: 'kmem_cache_free_bulk'; readonly obj: Obj; readonly obj2: Obj }
   /** kmalloc_nolock() (17c38c88, 7.0): an allocation that may not spin or block. */
@@ -142,6 +148,8 @@ export interface Dims {
   /** Empty-sheaf allocations the checker may fail. */
   readonly sheafFailures: number;
   readonly kasan: boolean;
+  /** Contexts may hold a prefilled sheaf (kmem_cache_prefill_sheaf()). */
+  readonly prefill: boolean;
   /** kfree_nolock() can defer frees to the per-CPU defer_free list. */
   readonly nolock: boolean;
   /** Per-scenario bounds of the queues and counters. */
@@ -287,7 +295,7 @@ export class SlubLayout {
     quarantine: ListFields;
     deferred: ListFields;
   }[];
-  readonly ctx: readonly { depth: Field; frames: readonly FrameFields[]; opIndex: Field; budget: Field; owns: readonly Field[]; irqoff: Field; preempt: Field }[];
+  readonly ctx: readonly { depth: Field; frames: readonly FrameFields[]; opIndex: Field; budget: Field; owns: readonly Field[]; irqoff: Field; preempt: Field; sheaf: SheafFields }[];
   readonly cache: { seq: Field; purged: readonly Field[]; kasanDone: Field; destroying: Field; destroyed: Field; pageFailures: Field; sheafFailures: Field };
   readonly ghost: { readonly [k in GhostKey]: Field };
   readonly fns: ReadonlyMap<string, FnLayout>;
@@ -431,6 +439,7 @@ export class SlubLayout {
       owns: Array.from({ length: NOBJ }, (_v, o) => L.field(`${name}.owns[${o}]`, { max: 1 })),
       irqoff: L.field(`${name}.irqoff`, { min: -2, max: 6 }),
       preempt: L.field(`${name}.preempt`, { min: -2, max: 6 }),
+      sheaf: { ...list(`${name}.prefilled`, d.prefill ? d.CAP : 0, obj), present: L.field(`${name}.prefilled.present`, { max: d.prefill ? 1 : 0 }) },
     }));
     this.cache = {
       seq: L.field('cache.seq', { max: d.deferred ? counter : 0 }),
@@ -1238,6 +1247,8 @@ export class ObjSetView {
 export class CtxView {
   readonly stack: StackView;
   readonly owns: ObjSetView;
+  /** The prefilled sheaf the client holds (kmem_cache_prefill_sheaf() .. kmem_cache_return_sheaf()), or NULL. */
+  readonly sheaf: SheafView;
   constructor(
     private readonly m: Mem,
     private readonly L: SlubLayout,
@@ -1245,6 +1256,7 @@ export class CtxView {
   ) {
     this.stack = new StackView(m, L, x);
     this.owns = new ObjSetView(m, L.ctx[x]!.owns);
+    this.sheaf = new SheafView(m, L.ctx[x]!.sheaf, `${L.d.contexts[x]}'s prefilled sheaf`);
   }
   /** Index of the next scripted operation. */
   get opIndex(): number {

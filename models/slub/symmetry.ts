@@ -186,6 +186,9 @@ export function slubSymmetry(L: SlubLayout, sc: ScenarioDef, irqCpus: readonly b
       if (!shared) from.owns.forEach((f, o) => move(f, to.owns[o]!));
       move(from.irqoff, to.irqoff);
       move(from.preempt, to.preempt);
+      move(from.sheaf.len, to.sheaf.len);
+      from.sheaf.items.forEach((f, i) => move(f, to.sheaf.items[i]!));
+      move(from.sheaf.present!, to.sheaf.present!);
     }
     for (const n of L.node) {
       move(n.list_lock, n.list_lock, (v) => (v < 0 ? v : sigma[v]!));

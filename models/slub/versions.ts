@@ -28,6 +28,7 @@ import { kasanFns } from './steps/kasan.ts';
 import { kfree_nolock, kfree_nolock_v619, nolockFns } from './steps/kfree_nolock.ts';
 import { kmalloc_nolock } from './steps/kmalloc_nolock.ts';
 import { free_to_pcs_bulk, kmem_cache_free_bulk } from './steps/kmem_cache_free_bulk.ts';
+import { prefillFns } from './steps/kmem_cache_prefill_sheaf.ts';
 import { __kmem_cache_shutdown, flush_all_cpus_locked, flush_cpu_sheaves, kmem_cache_destroy } from './steps/kmem_cache_destroy.ts';
 
 export interface VersionDef {
@@ -44,7 +45,7 @@ export interface VersionDef {
   readonly extraProperties?: readonly Property<SlubState>[];
 }
 
-const sheafFns = { ...nolockFns, kfree_nolock, kmem_cache_free_bulk, free_to_pcs_bulk, alloc_from_pcs, refill_sheaf, free_to_pcs, sheaf_flush_unused, kvfree_call_rcu, ...rcuFns, rcu_barrier, ...kasanFns, kmem_cache_destroy, __kmem_cache_shutdown, flush_all_cpus_locked, flush_cpu_sheaves };
+const sheafFns = { ...nolockFns, ...prefillFns, kfree_nolock, kmem_cache_free_bulk, free_to_pcs_bulk, alloc_from_pcs, refill_sheaf, free_to_pcs, sheaf_flush_unused, kvfree_call_rcu, ...rcuFns, rcu_barrier, ...kasanFns, kmem_cache_destroy, __kmem_cache_shutdown, flush_all_cpus_locked, flush_cpu_sheaves };
 
 /**
  * A step's citation in one version: the version's tag after the source file

@@ -57,6 +57,10 @@ function rootCall(s: SlubState, cpu: number, op: Op): { fn: string; args: Record
       return { fn: 'kmalloc_nolock', args: {} };
     case 'kmem_cache_free_bulk':
       return { fn: 'kmem_cache_free_bulk', args: { held: [op.obj, op.obj2] } };
+    case 'kmem_cache_prefill_sheaf':
+    case 'kmem_cache_alloc_from_sheaf':
+    case 'kmem_cache_return_sheaf':
+      return { fn: op.op, args: {} };
     case 'irq_work':
       return { fn: 'irq_work_single', args: {} };
     case 'kmem_cache_destroy':
