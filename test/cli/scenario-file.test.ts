@@ -99,6 +99,9 @@ describe('a scenario file written outside the repository', () => {
     ['no node with memory', { ...GOOD, nodes: [{ memory: false }] }, /nodes must include a node with memory/],
     ['a chosen start with no place to put a slab', { ...GOOD, chosen: { slabs: 1, places: [] } }, /chosen\.places must list at least one place/],
     ['a chosen start with more layouts than a search can start from', { ...GOOD, cache: { ...GOOD.cache, objects: 16 }, pool: 3, chosen: { slabs: 3 } }, /scenario w chooses among more than 10\^12 start layouts \(65536 per slab, up to 3 slabs\), more than 100000/],
+    ['more sheaf allocation failures than the bound', { ...GOOD, sheafAllocFailures: 5 }, /sheafAllocFailures must be a whole number from 0 to 4/],
+    ['a bulk free of one object twice', { ...GOOD, contexts: [{ name: 'cpu0/task', ops: [{ op: 'kmem_cache_free_bulk', obj: 0, obj2: 0 }] }] }, /contexts\[0\]\.ops\[0\]\.obj2 frees the same object twice in one bulk free/],
+    ['kfree_nolock() on a CPU without an irq context for its irq_work', { ...GOOD, contexts: [{ name: 'cpu0/task', budget: 1, choices: ['kfree_nolock'] }] }, /cpu0\/task may call kfree_nolock\(\), whose deferred frees run in cpu0's irq_work .*add a context cpu0\/irq/],
     ['an object in two places', { ...GOOD, slabs: [{ node: 0, place: { on: 'node_partial' }, free: [0], owners: { 'cpu0/task': [0, 1] } }] }, /object 0 is both in S0's freelist and cpu0\/task/],
   ])('rejects a scenario file with %s in one line, exit 2', (_what, data, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'slubcheck-scenario-'));
