@@ -5,7 +5,7 @@
 // refill may now run in an interrupt, the pcs lock is re-taken with
 // local_trylock() (on failure the refilled sheaf goes to the barn and the
 // allocation should fall back to the slabs). Every gfp the model has allows
-// spinning (kmalloc_nolock() is not modelled), so allow_spin is always true.
+// spinning; kmalloc_nolock()'s does not, and it still never refills.
 // Modelled as posted: after local_unlock() the function does not set pcs to
 // NULL (a later tree does), so the goto barn_put path returns the stale pcs
 // with its lock not held, and alloc_from_pcs() pops main and unlocks as if
@@ -34,7 +34,7 @@ export default ({ definePatch, refill_empty_main, local_trylock, goto, oops, pop
       'alloc_from_pcs/can_alloc': (old) => ({
         ...old!,
         cite: 'mm/slub.c (+seed 000 patch 1) __pcs_replace_empty_main(): allow_spin = gfpflags_allow_spinning(gfp): true for GFP_KERNEL and GFP_ATOMIC (R5-R6)',
-        run: (x) => refill_empty_main(x, true),
+        run: (x) => refill_empty_main(x, !x.l.nospin), // kmalloc_nolock(): "if (!allow_spin) return NULL"
       }),
       'alloc_from_pcs/relock': (old) => ({
         ...old!,

@@ -20,7 +20,7 @@ export default ({ definePatch, refill_empty_main }: PatchApi) =>
       'alloc_from_pcs/can_alloc': (old) => ({
         ...old!,
         cite: 'mm/slub.c (broken) __pcs_replace_empty_main(): allow_spin = gfpflags_allow_spinning(gfp) (R5-R6), and still local_lock() after the refill',
-        run: (x) => refill_empty_main(x, true),
+        run: (x) => refill_empty_main(x, !x.l.nospin), // kmalloc_nolock(): "if (!allow_spin) return NULL"
       }),
     },
   });

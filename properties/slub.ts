@@ -417,6 +417,14 @@ export function slubProperties(info: SlubModelInfo): P[] {
   props.push(seen('node_partial_list_changed', 'node_list_changed', 'add_partial() or remove_partial() changed a node partial list'));
   if ((info.scenario.sheafAllocFailures ?? 0) > 0 && info.env.p.sheaf_capacity > 0) {
     props.push(seen('sheaf_allocation_failed', 'sheaf_alloc_failed', 'the checker failed an empty-sheaf allocation and its caller took the fallback path'));
+    // One witness per caller, so that each fallback is shown to run, not only some.
+    const sites: [string, boolean, string][] = [
+      ['refill', mayRunOp(info.scenario, 'kmem_cache_alloc'), '__pcs_replace_empty_main() returned NULL to the slow path'],
+      ['free', mayRunOp(info.scenario, 'kmem_cache_free'), '__pcs_replace_full_main() flushed main with sheaf_flush_main()'],
+      ['kfree_rcu', mayRunOp(info.scenario, 'kfree_rcu'), '__kfree_rcu_sheaf() failed to the kfree_rcu batching'],
+      ['prefill', mayRunOp(info.scenario, 'kmem_cache_prefill_sheaf'), 'kmem_cache_prefill_sheaf() returned NULL'],
+    ];
+    for (const [site, used, what] of sites) if (used) props.push(seen(`sheaf_allocation_failed_in_${site}`, `sheaf_alloc_failed_${site}`, `an empty-sheaf allocation failed and ${what}`));
   }
   if (mayRunOp(info.scenario, 'kmem_cache_prefill_sheaf')) {
     props.push(seen('sheaf_prefilled', 'sheaf_prefilled', 'kmem_cache_prefill_sheaf() handed a full sheaf to its caller'));
@@ -427,6 +435,7 @@ export function slubProperties(info: SlubModelInfo): P[] {
   }
   if (mayRunOp(info.scenario, 'kmalloc_nolock')) {
     props.push(seen('kmalloc_nolock_trylock_failed', 'nolock_trylock_failed', "kmalloc_nolock() found a node's list_lock held and gave up on it (allow_spin false)"));
+    props.push(seen('kmalloc_nolock_discarded_a_new_slab', 'nolock_new_slab_discarded', "kmalloc_nolock()'s alloc_from_new_slab() could not trylock list_lock and discarded the new slab"));
   }
   if (mayRunOp(info.scenario, 'kfree_nolock')) {
     props.push(seen('kfree_nolock_deferred_a_free', 'defer_free', "kfree_nolock() could not free without spinning and put the object on its CPU's defer_free list"));

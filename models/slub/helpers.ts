@@ -98,11 +98,12 @@ export const pageAllocChoices = (x: StepCtx): readonly string[] => (x.d.cache.pa
 /** The `choose` of a step that calls alloc_empty_sheaf(): while the scenario's budget of sheaf allocation failures lasts, it may fail. */
 export const sheafAllocChoices = (x: StepCtx): readonly string[] => (x.d.cache.sheafFailuresLeft > 0 ? ['sheaf_alloc_ok', 'sheaf_alloc_fails'] : []);
 
-/** alloc_empty_sheaf(): false when the checker chose to fail it (kzalloc of the sheaf; nothing shared is touched). */
-export function alloc_empty_sheaf(x: StepCtx): boolean {
+/** alloc_empty_sheaf(): false when the checker chose to fail it (kzalloc of the sheaf; nothing shared is touched). `site` names the caller for its witness. */
+export function alloc_empty_sheaf(x: StepCtx, site: 'refill' | 'free' | 'kfree_rcu' | 'prefill'): boolean {
   if (x.choice !== 'sheaf_alloc_fails') return true;
   x.d.cache.sheafFailuresLeft--;
   seen(x, 'sheaf_alloc_failed');
+  seen(x, `sheaf_alloc_failed_${site}`);
   return false;
 }
 

@@ -103,6 +103,11 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
   if (['kmem_cache_prefill_sheaf', 'kmem_cache_alloc_from_sheaf', 'kmem_cache_return_sheaf'].some((op) => mayRunOp(sc, op as Op['op'])) && p.sheaf_capacity === 0) {
     throw new UsageError(`scenario ${sc.name} uses prefilled sheaves, which the model has for caches with sheaves only (a cache without them gets an oversize sheaf from the bulk allocator, not modelled)${base.id === 'v6.19' ? ': give the cache sheavesOptIn' : ''}`);
   }
+  for (const c of sc.contexts) {
+    const ops = [...(c.ops ?? []).map((o) => o.op), ...(c.choices ?? [])];
+    const prefill = ops.find((op) => op === 'kmem_cache_prefill_sheaf' || op === 'kmem_cache_return_sheaf');
+    if (prefill && isInterrupt(c.name)) throw new UsageError(`scenario ${sc.name}: ${c.name} may call ${prefill}(), which takes the pcs lock with local_lock() and may allocate with GFP_KERNEL: a task-level context's operation, not an interrupt's`);
+  }
   if (mayRunOp(sc, 'kmalloc_nolock') && !v.fns.kmalloc_nolock) {
     throw new UsageError(`scenario ${sc.name} uses kmalloc_nolock, which the model has for 17c38c88 and 7.0 only (v6.19's cpu-slab kmalloc_nolock() path is not modelled)`);
   }

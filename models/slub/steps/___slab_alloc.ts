@@ -280,6 +280,7 @@ export const ___slab_alloc_nocpuslab: FnDef<NoCpuSlabL> = fn<NoCpuSlabL>({
         const sl = x.d.slabs[k]!;
         if (!spin_trylock(x, sl.node)) {
           seen(x, 'nolock_trylock_failed');
+          seen(x, 'nolock_new_slab_discarded');
           free_page(x, k);
           return ret(x, null);
         }

@@ -15,6 +15,8 @@ export interface AllocPcsL {
   gfp: string;
   ret: ListView;
   held_sheaf: ListView;
+  /** allow_spin is false (kmalloc_nolock()): never a refill, whatever the gfp. */
+  nospin: boolean;
 }
 
 /** Pops the top of main and releases the pcs lock (PA3). */
@@ -56,7 +58,7 @@ export function refill_empty_main(x: StepCtx, refill: boolean): void {
 
 export const alloc_from_pcs: FnDef<AllocPcsL> = fn<AllocPcsL>({
   entry: 'trylock',
-  locals: { gfp: T.enum('GFP_KERNEL', 'GFP_ATOMIC'), ret: T.held('sheaf'), held_sheaf: T.held('sheaf') },
+  locals: { gfp: T.enum('GFP_KERNEL', 'GFP_ATOMIC'), ret: T.held('sheaf'), held_sheaf: T.held('sheaf'), nospin: T.bool },
   steps: {
     trylock: {
       cite: 'mm/slub.c alloc_from_pcs(): local_trylock(&s->cpu_sheaves->lock), failing when we interrupted its holder (PA1)',
@@ -112,7 +114,7 @@ export const alloc_from_pcs: FnDef<AllocPcsL> = fn<AllocPcsL>({
       choose: sheafAllocChoices,
       reads: ['cache.sheaf_failures_left'],
       writes: ['cache.sheaf_failures_left'],
-      run: (x) => (alloc_empty_sheaf(x) ? call(x, 'refill_sheaf', { n: x.d.cpus[x.cpu]!.node, need: x.e.p.sheaf_capacity }, 'refilled') : ret(x, null)),
+      run: (x) => (alloc_empty_sheaf(x, 'refill') ? call(x, 'refill_sheaf', { n: x.d.cpus[x.cpu]!.node, need: x.e.p.sheaf_capacity }, 'refilled') : ret(x, null)),
     },
     refilled: {
       local: true,

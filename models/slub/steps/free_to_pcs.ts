@@ -86,7 +86,7 @@ export const free_to_pcs: FnDef<FreePcsL> = fn<FreePcsL>({
           const toFlush = c.spare.toArray();
           c.spare.setNull();
           local_unlock(x);
-          return call(x, 'sheaf_flush_unused', { held: toFlush }, 'install_empty');
+          return call(x, 'sheaf_flush_unused', { held: toFlush }, 'got_empty');
         }
         if (barn.empty === 0 || barn.fullCount >= x.e.p.barn_max) {
           local_unlock(x); // RFM6 -ENOMEM (or -E2BIG without allow_spin): alloc_empty, where !allow_spin returns NULL
@@ -105,9 +105,15 @@ export const free_to_pcs: FnDef<FreePcsL> = fn<FreePcsL>({
       reads: ['cpu{cpu}.pcs_lock', 'cache.sheaf_failures_left'],
       writes: ['cpu{cpu}.pcs_lock', 'cache.sheaf_failures_left'],
       run: (x) => {
-        if (alloc_empty_sheaf(x)) return trylock(x, 'install');
+        if (alloc_empty_sheaf(x, 'free')) return trylock(x, 'install');
         trylock(x, 'flush_main');
       },
+    },
+    got_empty: {
+      cite: 'mm/slub.c __pcs_replace_full_main(): after -E2BIG, sheaf_flush_unused(s, to_flush); empty = to_flush; goto got_empty: local_trylock(&s->cpu_sheaves->lock) again with it (RFM5, RFM7)',
+      reads: ['cpu{cpu}.pcs_lock'],
+      writes: ['cpu{cpu}.pcs_lock'],
+      run: (x) => trylock(x, 'install'),
     },
     flush_main: {
       localUnlessIrq: true,

@@ -13,8 +13,8 @@
 //   always defers; 7.0: free_to_pcs(s, x, false), else defer_free(). With
 //   allow_spin false, __pcs_replace_full_main() gives up (pcs lock dropped,
 //   free_to_pcs() false) wherever it would allocate an empty sheaf or flush
-//   the spare. Its barn trylocks are plain locks here: barn sections are
-//   single steps under irqsave, so no other context can be seen holding one.
+//   the spare. Its barn trylocks always succeed here (a gap: another CPU of
+//   the node inside a barn section would make one fail; docs/model.md).
 // Deferring is defer_free(): llist_add() onto this CPU's defer_free list (one
 // atomic step; the llist link is the object's own free pointer, private to it
 // while it sits there) and irq_work_queue(). The irq_work,
@@ -25,8 +25,8 @@
 //
 // Not modelled: NMI context (kfree_nolock() runs in the scenario's task or
 // irq contexts; v6.19's in_nmi() && local_lock_is_locked() deferral is never
-// taken), kmalloc_nolock() (and v6.19's deferred slab deactivations, the
-// `slabs` list of the same irq_work, which only it feeds). The irq_work runs
+// taken), and v6.19's deferred slab deactivations (the `slabs` list of the
+// same irq_work, fed only by its kmalloc_nolock()). The irq_work runs
 // in the CPU's `irq` context: a scenario that may defer on a CPU without one
 // is refused.
 import { call, fn, goto, ret, rootReturn, type FnDef, type StepCtx } from '../kernel.ts';

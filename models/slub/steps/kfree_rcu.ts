@@ -86,7 +86,7 @@ export const kvfree_call_rcu: FnDef<L> = fn<L>({
       choose: sheafAllocChoices,
       reads: ['cache.sheaf_failures_left'],
       writes: ['cache.sheaf_failures_left'],
-      run: (x) => (alloc_empty_sheaf(x) ? goto(x, 'relock') : batch(x)),
+      run: (x) => (alloc_empty_sheaf(x, 'kfree_rcu') ? goto(x, 'relock') : batch(x)),
     },
     relock: {
       cite: 'mm/slub.c __kfree_rcu_sheaf(): local_trylock() again, failing -> barn_put_empty_sheaf(), fail',

@@ -3,8 +3,9 @@
 // context. What this abstracts and why:
 // - alloc_from_pcs() first: its gfp allows no reclaim, so an empty main it
 //   cannot replace from the spare or the barn is not refilled (the same
-//   path as GFP_ATOMIC); its barn trylocks are plain locks here, since a
-//   barn section is one step under irqsave and nobody can be seen holding it.
+//   path as GFP_ATOMIC, and `nospin` keeps patches that let GFP_ATOMIC refill
+//   from refilling here); its barn trylocks always succeed here (a gap:
+//   another CPU of the node inside a barn section would make one fail).
 // - then __slab_alloc_node() -> ___slab_alloc() with allow_spin false:
 //   get_from_partial_node() only trylocks list_lock (a held lock skips the
 //   node), and alloc_from_new_slab() trylocks it before it takes from a new
@@ -34,7 +35,7 @@ export const kmalloc_nolock: FnDef<L> = fn<L>({
       reads: [],
       writes: [],
       run: (x) => {
-        if (x.e.p.sheaf_capacity > 0) return call(x, 'alloc_from_pcs', { gfp: 'GFP_ATOMIC' }, 'slowpath');
+        if (x.e.p.sheaf_capacity > 0) return call(x, 'alloc_from_pcs', { gfp: 'GFP_ATOMIC', nospin: true }, 'slowpath');
         x.l.ret = null;
         goto(x, 'slowpath');
       },

@@ -98,7 +98,7 @@ export const prefillFns: { readonly [fn: string]: FnDef<any> } = {
         reads: ['cache.sheaf_failures_left'],
         writes: ['cache.sheaf_failures_left'],
         run: (x) => {
-          if (!alloc_empty_sheaf(x)) return goto(x, 'return');
+          if (!alloc_empty_sheaf(x, 'prefill')) return goto(x, 'return');
           x.l.got = true;
           refillToCapacity(x, 'refilled');
         },

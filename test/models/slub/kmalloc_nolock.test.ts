@@ -15,6 +15,7 @@ describe('kmalloc_nolock()', () => {
     const { r, coverage } = run('7.0');
     expect([r.result, r.complete]).toEqual(['ok', true]);
     expect(r.witnesses.find((w) => w.name === 'kmalloc_nolock_trylock_failed')?.reached).toBe(true);
+    expect(r.witnesses.find((w) => w.name === 'kmalloc_nolock_discarded_a_new_slab')?.reached).toBe(true);
     expect(coverage.get('___slab_alloc/trylock')).toBeGreaterThan(0);
     expect(coverage.get('kmalloc_nolock/slowpath')).toBeGreaterThan(0);
   });
@@ -38,6 +39,18 @@ describe('kmalloc_nolock()', () => {
       expect(taker).toBeGreaterThan(holder);
     });
   }
+
+  it('never refills a sheaf, even with seed 000\'s patch that lets GFP_ATOMIC refill (allow_spin is false), on 7.0', () => {
+    const { r, coverage } = run('7.0', ['allow-sheaf-refill-nonblocking']);
+    expect([r.result, r.complete]).toEqual(['ok', true]);
+    expect(coverage.get('kmalloc_nolock/slowpath')).toBeGreaterThan(0);
+    // Only kmalloc_nolock() allocates here: cpu0's task is gone (its object goes to cpu1's irq).
+    const race = findScenario('kmalloc-nolock-race')!;
+    const only = { ...race, name: 'only-nolock', slabs: [{ ...race.slabs[0]!, owners: { 'cpu1/irq': [1] } }], contexts: race.contexts.filter((c) => c.name !== 'cpu0/task') };
+    const nolock = buildSlubModel({ version: '7.0', scenario: only, patches: ['allow-sheaf-refill-nonblocking'], kasan: false });
+    search(nolock, { strategy: 'bfs' });
+    expect(nolock.coverage!().get('alloc_from_pcs/refilled') ?? 0).toBe(0);
+  });
 
   it('is refused on v6.19, whose cpu-slab kmalloc_nolock() path the model does not have, in one line', () => {
     const sc = { ...findScenario('kmalloc-nolock-race')!, versions: undefined };

@@ -21,9 +21,9 @@ describe('prefilled sheaves', () => {
   }
 
   it('a prefill whose sheaf allocation fails returns NULL, and the client goes on without a sheaf (sheaf-alloc-failure-menu, 7.0)', () => {
-    const { r, coverage } = run('7.0', [], 'sheaf-alloc-failure-menu');
+    const { r } = run('7.0', [], 'sheaf-alloc-failure-menu');
     expect([r.result, r.complete]).toEqual(['ok', true]);
-    expect(coverage.get('kmem_cache_prefill_sheaf/alloc_empty_sheaf') ?? 0).toBeGreaterThan(0);
+    expect(r.witnesses.find((w) => w.name === 'sheaf_allocation_failed_in_prefill')?.reached).toBe(true);
   });
 
   for (const version of ['v6.19', '7.0']) {
@@ -33,6 +33,12 @@ describe('prefilled sheaves', () => {
       expect(r.trace!.steps.map((s) => s.step)).toContain('kmem_cache_return_sheaf/spare');
     });
   }
+
+  it('is refused in an interrupt context (local_lock(), GFP_KERNEL), in one line', () => {
+    const sc = findScenario('prefill-sheaf')!;
+    const irq = { ...sc, contexts: sc.contexts.map((c) => (c.name === 'cpu0/irq' ? { ...c, choices: ['kmem_cache_prefill_sheaf' as const] } : c)) };
+    expect(() => buildSlubModel({ version: '7.0', scenario: irq, patches: [], kasan: false })).toThrow(/cpu0\/irq may call kmem_cache_prefill_sheaf\(\), which takes the pcs lock with local_lock\(\)/);
+  });
 
   it('is refused for a cache without sheaves, in one line', () => {
     const sc = findScenario('prefill-sheaf')!;

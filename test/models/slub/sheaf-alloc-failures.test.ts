@@ -12,7 +12,7 @@ describe('sheaf allocation failures', () => {
       const m = buildSlubModel({ version, scenario: 'sheaf-alloc-failure-menu', patches: [], kasan: false });
       const r = search(m, { strategy: 'bfs' });
       expect([r.result, r.complete]).toEqual(['ok', true]);
-      expect(r.witnesses.find((w) => w.name === 'sheaf_allocation_failed')?.reached).toBe(true);
+      for (const site of ['refill', 'free', 'kfree_rcu', 'prefill']) expect(r.witnesses.find((w) => w.name === `sheaf_allocation_failed_in_${site}`)?.reached, site).toBe(true);
       const cov = m.coverage!();
       for (const step of FALLBACKS) expect(cov.get(step) ?? 0, step).toBeGreaterThan(0);
     });
