@@ -86,12 +86,12 @@ export const MANIFEST: readonly ManifestRow[] = [
   { version: '17c38c88', scenario: 'kfree-nolock-destroy', patches: ['broken-destroy-no-defer-free-barrier'], result: 'violation', states: 245, depth: 26, property: 'kmem_cache_destroy_leaves_no_objects', steps: 26 },
   { version: '7.0', scenario: 'kfree-nolock-destroy', patches: ['broken-destroy-no-defer-free-barrier'], result: 'violation', states: 223, depth: 23, property: 'kmem_cache_destroy_leaves_no_objects', steps: 23 },
   // kmalloc-nolock-race: kmalloc_nolock()'s list_lock trylocks against another CPU's list_lock sections (17c38c88: Bug 1 through the deferred free's put_cpu_partial()).
-  { version: '17c38c88', scenario: 'kmalloc-nolock-race', patches: [], result: 'violation', states: 3298, depth: 24, property: 'link_words_written_by_owner', steps: 24 },
-  { version: '17c38c88', scenario: 'kmalloc-nolock-race', patches: ['hao-li-list-lock-barrier'], result: 'ok', states: 4564, depth: 33, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
-  { version: '7.0', scenario: 'kmalloc-nolock-race', patches: ['allow-sheaf-refill-nonblocking'], result: 'ok', states: 3123, depth: 34, unreached: ['kmalloc_nolock_trylock_failed', 'kmalloc_nolock_discarded_a_new_slab', 'sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
-  { version: '7.0', scenario: 'kmalloc-nolock-race', patches: [], result: 'ok', states: 4525, depth: 33, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs', 'irq_found_pcs_locked'] },
-  { version: '17c38c88', scenario: 'kmalloc-nolock-race', patches: ['broken-kmalloc-nolock-ignores-trylock'], result: 'violation', states: 124, depth: 8, property: 'slab_state_table', steps: 8 },
-  { version: '7.0', scenario: 'kmalloc-nolock-race', patches: ['broken-kmalloc-nolock-ignores-trylock'], result: 'violation', states: 124, depth: 8, property: 'slab_state_table', steps: 8 },
+  { version: '17c38c88', scenario: 'kmalloc-nolock-race', patches: [], result: 'violation', states: 22281, depth: 24, property: 'link_words_written_by_owner', steps: 24 },
+  { version: '17c38c88', scenario: 'kmalloc-nolock-race', patches: ['hao-li-list-lock-barrier'], result: 'ok', states: 49096, depth: 38, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },
+  { version: '7.0', scenario: 'kmalloc-nolock-race', patches: ['allow-sheaf-refill-nonblocking'], result: 'ok', states: 32204, depth: 39, unreached: ['kmalloc_nolock_trylock_failed', 'kmalloc_nolock_discarded_a_new_slab', 'sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },
+  { version: '7.0', scenario: 'kmalloc-nolock-race', patches: [], result: 'ok', states: 48255, depth: 38, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },
+  { version: '17c38c88', scenario: 'kmalloc-nolock-race', patches: ['broken-kmalloc-nolock-ignores-trylock'], result: 'violation', states: 372, depth: 8, property: 'slab_state_table', steps: 8 },
+  { version: '7.0', scenario: 'kmalloc-nolock-race', patches: ['broken-kmalloc-nolock-ignores-trylock'], result: 'violation', states: 372, depth: 8, property: 'slab_state_table', steps: 8 },
   // sheaf-alloc-failure-menu: the checker may fail one alloc_empty_sheaf(): refill gives up, sheaf_flush_main(), kfree_rcu() batching.
   { version: 'v6.19', scenario: 'sheaf-alloc-failure-menu', patches: [], result: 'ok', states: 23934, depth: 42, unreached: ['cmpxchg_lost_a_race', 'free_to_frozen_slab'] },
   { version: '17c38c88', scenario: 'sheaf-alloc-failure-menu', patches: [], result: 'ok', states: 21575, depth: 28, unreached: [] },
