@@ -10,7 +10,8 @@
 import type { Property } from '../src/engine/model.ts';
 import type { SlubModelInfo } from '../models/slub/model.ts';
 import { mayRunOp } from '../models/slub/scenarios.ts';
-import { chain, cpuChain, nodePtr, slabOfLink, slabPtr, type FrameView, type ListView, type Obj, type SlubState } from '../models/slub/state.ts';
+import { chain, cpuChain, nodePtr, slabOfLink, slabPtr, type FnLayout, type FrameView, type ListView, type Obj, type SlubLayout, type SlubState } from '../models/slub/state.ts';
+import { get, type Field } from '../src/engine/layout.ts';
 
 type P = Property<SlubState>;
 
@@ -76,6 +77,87 @@ function visitPlaces(info: SlubModelInfo, s: SlubState, named: boolean, put: (o:
 }
 
 const SHEAF_NAMES = ['main', 'spare', 'rcu_free'] as const;
+
+/** A bounded list of the layout: its length field and its item fields. */
+interface ListWords {
+  readonly len: Field;
+  readonly items: readonly Field[];
+}
+
+/** The count of conservationProblem: one more place for object o (saturating; anything out of range ignored). */
+function countOne(counts: Uint8Array, o: number): void {
+  if (o >= 0 && o < counts.length && counts[o]! < 255) counts[o]!++;
+}
+
+/** Counts a chain of free pointers from `head` (-1 is NULL), at most `limit` objects. */
+function countChain(w: Uint32Array, fp: readonly Field[], counts: Uint8Array, head: number, limit: number): void {
+  for (let o = head, k = 0; o >= 0 && k < limit; k++) {
+    countOne(counts, o);
+    const f = fp[o]!;
+    o = ((w[f.word]! >>> f.shift) & f.mask) + f.min;
+  }
+}
+
+/** Counts the objects of a list whose fields are relative to word `base` (0 for the state's own lists, a frame's locals area for a list local). */
+function countList(w: Uint32Array, counts: Uint8Array, l: ListWords, base: number): void {
+  if (l.items.length === 0) return;
+  const lf = l.len;
+  const len = ((w[base + lf.word]! >>> lf.shift) & lf.mask) + lf.min;
+  for (let j = 0; j < len; j++) {
+    const f = l.items[j]!;
+    countOne(counts, ((w[base + f.word]! >>> f.shift) & f.mask) + f.min);
+  }
+}
+
+/**
+ * visitPlaces(info, s, false, count) for the check of every state, read
+ * straight from the words through the layout's fields: the same places, the
+ * same chain limits and the same saturating count into `counts`, but no view
+ * getters, no callback per object, no list of a zero capacity (a cache
+ * without sheaves, KASAN or kfree_nolock has none of those), and a frame's
+ * holding locals read at their offsets (not by name from its locals object,
+ * a keyed load that sees every function's class).
+ */
+function countPlaces(info: SlubModelInfo, s: SlubState, counts: Uint8Array): void {
+  const w = s.m.w;
+  const L = s.L;
+  const O = info.env.p.objects;
+  const NOBJ = L.NOBJ;
+  const fp = L.fp;
+  for (let k = 0; k < L.slab.length; k++) {
+    const sl = L.slab[k]!;
+    if (get(w, sl.live) !== 0) countChain(w, fp, counts, get(w, sl.freelist), O + 1);
+  }
+  for (let i = 0; i < L.cpu.length; i++) {
+    const c = L.cpu[i]!;
+    countChain(w, fp, counts, get(w, c.freelist), NOBJ);
+    countList(w, counts, c.main, 0);
+    countList(w, counts, c.spare, 0);
+    countList(w, counts, c.rcu_free, 0);
+    if (c.cbs.length > 0) for (let q = 0, nq = get(w, c.cbCount); q < nq; q++) countList(w, counts, c.cbs[q]!.objs, 0);
+    countList(w, counts, c.quarantine, 0);
+    countList(w, counts, c.deferred, 0);
+  }
+  for (let i = 0; i < L.node.length; i++) {
+    const nd = L.node[i]!;
+    if (nd.barnFull.length > 0) for (let b = 0, nb = get(w, nd.barnCount); b < nb; b++) countList(w, counts, nd.barnFull[b]!, 0);
+  }
+  for (let x = 0; x < L.ctx.length; x++) {
+    const c = L.ctx[x]!;
+    for (let o = 0; o < NOBJ; o++) if (get(w, c.owns[o]!) !== 0) countOne(counts, o);
+    for (let i = 0, depth = get(w, c.depth); i < depth; i++) {
+      const ff = c.frames[i]!;
+      const holding = L.fnById[get(w, ff.fn)]!.holding;
+      for (let h = 0; h < holding.length; h++) {
+        const lf = holding[h]!;
+        if (lf.decl.holds === 'chain') {
+          const f = lf.f!;
+          countChain(w, fp, counts, ((w[ff.base + f.word]! >>> f.shift) & f.mask) + f.min, NOBJ);
+        } else countList(w, counts, lf.list!, ff.base);
+      }
+    }
+  }
+}
 
 /** Where every object is, by name. */
 export function objectPlaces(info: SlubModelInfo, s: SlubState): string[][] {
@@ -186,18 +268,79 @@ function isNodeOwner(owner: string, n: number): boolean {
   return v === n;
 }
 
+/**
+ * What heldByContext() reads of a function's frames: its scalar `slab` and
+ * `cur` locals (numeric ones: a bool or enum local never equals a slab id) and
+ * its `slabs` and `discard` list locals, as fields relative to the frame's
+ * locals area. Null for a function that declares `slabs` or `discard` as
+ * something else: its frames are read by name as before.
+ */
+interface HeldLocals {
+  readonly scalars: readonly Field[];
+  readonly lists: readonly { readonly len: Field; readonly items: readonly Field[] }[];
+}
+/** Per layout, by function id (filled as functions are first seen on a stack). */
+const HELD_LOCALS = new WeakMap<SlubLayout, (HeldLocals | null | undefined)[]>();
+const NUMERIC_LOCAL = new Set(['obj', 'slab', 'node', 'cpu', 'int']);
+function heldLocals(fn: FnLayout): HeldLocals | null {
+  const scalars: Field[] = [];
+  const lists: { len: Field; items: readonly Field[] }[] = [];
+  for (const name of ['slab', 'cur']) {
+    const lf = fn.locals.get(name);
+    if (lf?.f && NUMERIC_LOCAL.has(lf.decl.type.t)) scalars.push(lf.f);
+  }
+  for (const name of ['slabs', 'discard']) {
+    const lf = fn.locals.get(name);
+    if (lf === undefined) continue;
+    if (!lf.list) return null;
+    lists.push(lf.list);
+  }
+  return { scalars, lists };
+}
+
 /** A context's frames name slab k as the one they work on (in flight between two steps of a kernel path). */
 function heldByContext(s: SlubState, k: number): boolean {
-  for (const c of s.ctxList) {
-    for (let i = 0; i < c.stack.length; i++) {
-      const f: FrameView = c.stack.frames[i]!;
-      const l = f.l;
-      if (l.slab === k || l.cur === k) return true;
-      for (const key of ['slabs', 'discard'] as const) {
-        const v = l[key] as { includes(k: number): boolean } | undefined;
-        if (v !== undefined && v.includes(k)) return true;
+  // Read from the words (layout fields at each frame's locals area): this runs on most states.
+  const w = s.m.w;
+  const L = s.L;
+  let byFn = HELD_LOCALS.get(L);
+  if (byFn === undefined) HELD_LOCALS.set(L, (byFn = []));
+  for (let x = 0; x < L.ctx.length; x++) {
+    const c = L.ctx[x]!;
+    for (let i = 0, depth = get(w, c.depth); i < depth; i++) {
+      const ff = c.frames[i]!;
+      const id = get(w, ff.fn);
+      let h = byFn[id];
+      if (h === undefined) byFn[id] = h = heldLocals(L.fnById[id]!);
+      if (h === null) {
+        if (heldByFrame(s.ctxList[x]!.stack.frames[i]!, k)) return true;
+        continue;
+      }
+      const base = ff.base;
+      for (let j = 0; j < h.scalars.length; j++) {
+        const f = h.scalars[j]!;
+        if (((w[base + f.word]! >>> f.shift) & f.mask) + f.min === k) return true;
+      }
+      for (let j = 0; j < h.lists.length; j++) {
+        const l = h.lists[j]!;
+        const lf = l.len;
+        for (let e = 0, len = ((w[base + lf.word]! >>> lf.shift) & lf.mask) + lf.min; e < len; e++) {
+          const f = l.items[e]!;
+          if (((w[base + f.word]! >>> f.shift) & f.mask) + f.min === k) return true;
+        }
       }
     }
+  }
+  return false;
+}
+
+/** heldByContext() for one frame, by name (a function whose `slabs` or `discard` local is not a list). */
+function heldByFrame(f: FrameView, k: number): boolean {
+  const l = f.l;
+  if (l.slab === k || l.cur === k) return true;
+  for (const key of ['slabs', 'discard'] as const) {
+    const v = l[key] as { includes(k: number): boolean } | undefined;
+    if (v !== undefined && v.includes(k)) return true;
   }
   return false;
 }
@@ -253,12 +396,14 @@ function counterProblem(info: SlubModelInfo, s: SlubState): string | undefined {
   return undefined;
 }
 
-function conservationProblem(info: SlubModelInfo, s: SlubState, counts: Uint8Array, count: (o: Obj) => void): string | undefined {
+function conservationProblem(info: SlubModelInfo, s: SlubState, counts: Uint8Array): string | undefined {
   // Count first (the check of every state, with `count` adding to `counts`); name the places only for an explanation.
   counts.fill(0);
-  visitPlaces(info, s, false, count);
+  countPlaces(info, s, counts);
   let fine = true;
-  for (let o = 0; o < counts.length && fine; o++) fine = counts[o] === (s.slabs[slabOf(info, o)]!.live ? 1 : 0);
+  const slabs = s.L.slab;
+  const O = info.env.p.objects;
+  for (let o = 0; o < counts.length && fine; o++) fine = counts[o] === get(s.m.w, slabs[Math.floor(o / O)]!.live);
   if (fine) return undefined;
   const places = objectPlaces(info, s);
   for (let o = 0; o < places.length; o++) {
@@ -363,9 +508,6 @@ function prop(name: string, description: string, problem: (s: SlubState) => stri
 export function slubProperties(info: SlubModelInfo): P[] {
   const f = info.version.features;
   const counts = new Uint8Array(info.layout.NOBJ);
-  const count = (o: Obj): void => {
-    if (o >= 0 && o < counts.length && counts[o]! < 255) counts[o]!++;
-  };
   const seen = (name: string, event: string | readonly string[], description: string): P => ({ name, kind: 'sometimes', description, event, check: () => false });
   const props: P[] = [
     prop('link_words_written_by_owner', "only the list that owns a slab's link words, under its lock, writes them (§6.2)", (s) => s.ghost.get('bad_link_write') ?? undefined),
@@ -377,7 +519,7 @@ export function slubProperties(info: SlubModelInfo): P[] {
     prop('slab_state_table', 'every slab is in a row of the state table of its version (§6.1), allowing the GP2-GP3 window', (s) => stateTableProblem(s)),
     prop('no_slab_dropped_off_lists', 'every live slab is on a list, a cpu slab, full on no list, or held by a context working on it: none with free objects is lost', droppedSlabProblem),
     prop('counters_consistent', 'inuse + free objects == objects, the freelist is acyclic and holds only its own objects', (s) => counterProblem(info, s)),
-    prop('object_conservation', 'every object of a live slab is in exactly one place (no double free, no double allocation)', (s) => conservationProblem(info, s, counts, count)),
+    prop('object_conservation', 'every object of a live slab is in exactly one place (no double free, no double allocation)', (s) => conservationProblem(info, s, counts)),
     prop('no_double_alloc', 'no object is handed to a client while a client owns it', (s) => s.ghost.get('double_alloc') ?? undefined),
     prop('lock_sanity', 'every held lock belongs to a context inside an operation, list_lock is held with irqs off, and irqs are enabled again when an operation ends', lockProblem),
   ];
