@@ -10,7 +10,7 @@
 import type { Property } from '../src/engine/model.ts';
 import type { SlubModelInfo } from '../models/slub/model.ts';
 import { mayRunOp } from '../models/slub/scenarios.ts';
-import { chain, cpuChain, nodePtr, slabOfLink, slabPtr, type FnLayout, type FrameView, type ListView, type Obj, type SlubLayout, type SlubState } from '../models/slub/state.ts';
+import { chain, nodePtr, slabOfLink, slabOfStruct, slabPtr, type FnLayout, type FrameView, type ListView, type Obj, type SlubLayout, type SlubState } from '../models/slub/state.ts';
 import { get, type Field } from '../src/engine/layout.ts';
 
 type P = Property<SlubState>;
@@ -207,46 +207,111 @@ function listProblem(s: SlubState): string | undefined {
   return undefined;
 }
 
+/**
+ * What the properties ask of a slab's owner tag (the ghost `owner` field, an
+ * index into the layout's owner names), answered once per name instead of
+ * with string tests on every slab of every state: is it a CPU partial chain's
+ * ('cpu<c>', and which CPU), a node list's ('node<n>', isNodeOwner()), a
+ * context's private list ('priv:<ctx>'), and each CPU's own tag.
+ */
+interface Owners {
+  readonly isCpu: readonly boolean[];
+  /** Number(name.slice(3)) for a 'cpu' name (as chainProblem() read it). */
+  readonly cpu: readonly number[];
+  /** n when isNodeOwner(name, n), else -1. */
+  readonly node: readonly number[];
+  /** The context of a 'priv:<ctx>' name, else undefined. */
+  readonly priv: readonly (string | undefined)[];
+  /** The index of the name 'cpu<c>' for each CPU c (-1: none). */
+  readonly cpuTag: readonly number[];
+}
+const OWNERS = new WeakMap<SlubLayout, Owners>();
+let lastOwnersOf: SlubLayout | undefined;
+let lastOwners: Owners | undefined;
+function ownersOf(L: SlubLayout): Owners {
+  if (L === lastOwnersOf) return lastOwners!;
+  let o = OWNERS.get(L);
+  if (!o) {
+    const names = L.ownerNames;
+    const node = names.map((name) => {
+      for (let n = 0; n < L.node.length; n++) if (isNodeOwner(name, n)) return n;
+      return -1;
+    });
+    o = {
+      isCpu: names.map((name) => name.startsWith('cpu')),
+      cpu: names.map((name) => (name.startsWith('cpu') ? Number(name.slice(3)) : -1)),
+      node,
+      priv: names.map((name) => (name.startsWith('priv:') ? name.slice(5) : undefined)),
+      cpuTag: L.cpu.map((_c, c) => L.ownerIndex.get(`cpu${c}`) ?? -1),
+    };
+    OWNERS.set(L, o);
+  }
+  lastOwnersOf = L;
+  lastOwners = o;
+  return o;
+}
+
+/** cpuChain(s, head).includes(k), walked in place. */
+function cpuChainReaches(s: SlubState, head: number | null, k: number): boolean {
+  const P = s.slabs.length;
+  let n = 0;
+  for (let m: number | undefined = head ?? undefined; m !== undefined && n <= P; n++, m = slabOfStruct(s.slabs[m]!.L0)) if (m === k) return true;
+  return false;
+}
+
 function chainProblem(s: SlubState): string | undefined {
-  for (let k = 0; k < s.slabs.length; k++) {
-    const sl = s.slabs[k]!;
-    const owner = sl.owner;
-    if (!sl.live || !owner.startsWith('cpu')) continue;
-    const cpu = Number(owner.slice(3));
-    if (!cpuChain(s, s.cpus[cpu]!.partial).includes(k)) return `S${k}'s link words belong to cpu${cpu}'s partial chain, but the chain does not reach it`;
+  // Owner tags by index and chains walked in place: no string or array made per state.
+  const w = s.m.w;
+  const L = s.L;
+  const own = ownersOf(L);
+  const P = s.slabs.length;
+  for (let k = 0; k < P; k++) {
+    const f = L.slab[k]!;
+    const tag = get(w, f.owner);
+    if (get(w, f.live) === 0 || !own.isCpu[tag]) continue;
+    const cpu = own.cpu[tag]!;
+    if (!cpuChainReaches(s, s.cpus[cpu]!.partial, k)) return `S${k}'s link words belong to cpu${cpu}'s partial chain, but the chain does not reach it`;
   }
   for (let c = 0; c < s.cpus.length; c++) {
     const head = s.cpus[c]!.partial;
     if (head === null) continue;
-    const members = cpuChain(s, head);
-    if (members.length > s.slabs.length) return `cpu${c}'s partial chain has a cycle`;
-    const last = s.slabs[members[members.length - 1]!]!;
+    // cpuChain(s, head): its length and its last slab.
+    let length = 0;
+    let lastK = head;
+    for (let m: number | undefined = head; m !== undefined && length <= P; length++, m = slabOfStruct(s.slabs[m]!.L0)) lastK = m;
+    if (length > P) return `cpu${c}'s partial chain has a cycle`;
+    const last = s.slabs[lastK]!;
     if (last.L0 !== null) return `cpu${c}'s partial chain ends in ${String(last.L0)}, not NULL`;
-    if (s.slabs[head]!.L1 !== members.length) return `cpu${c}'s partial chain head S${head} says slabs = ${String(s.slabs[head]!.L1)}, but the chain holds ${members.length}`;
-    for (const k of members) {
-      const sl = s.slabs[k]!;
-      if (sl.partial || sl.frozen || !sl.live) return `S${k} on cpu${c}'s partial chain is ${sl.partial ? 'SL_partial' : sl.frozen ? 'frozen' : 'freed'}`;
-      if (sl.owner !== `cpu${c}`) return `S${k} is on cpu${c}'s partial chain but its link words belong to ${sl.owner}`;
+    if (s.slabs[head]!.L1 !== length) return `cpu${c}'s partial chain head S${head} says slabs = ${String(s.slabs[head]!.L1)}, but the chain holds ${length}`;
+    // Its members again, in order.
+    const tag = own.cpuTag[c]!;
+    for (let m: number | undefined = head, n = 0; m !== undefined && n <= P; n++, m = slabOfStruct(s.slabs[m]!.L0)) {
+      const sl = s.slabs[m]!;
+      if (sl.partial || sl.frozen || !sl.live) return `S${m} on cpu${c}'s partial chain is ${sl.partial ? 'SL_partial' : sl.frozen ? 'frozen' : 'freed'}`;
+      if (get(w, L.slab[m]!.owner) !== tag) return `S${m} is on cpu${c}'s partial chain but its link words belong to ${sl.owner}`;
     }
   }
   return undefined;
 }
 
 function stateTableProblem(s: SlubState): string | undefined {
+  const w = s.m.w;
+  const own = ownersOf(s.L);
   for (let k = 0; k < s.slabs.length; k++) {
     const sl = s.slabs[k]!;
     if (!sl.live) continue;
     const full = sl.freelist === null;
-    const owner = sl.owner;
+    // The owner tag by index (0 is 'none'); its name only for a message.
+    const tag = get(w, s.L.slab[k]!.owner);
     const partial = sl.partial;
     const frozen = sl.frozen;
-    if (partial !== isNodeOwner(owner, sl.node)) {
-      return partial ? `S${k} has SL_partial but its link words belong to ${owner}` : `S${k} is owned by node${sl.node}'s list without SL_partial`;
+    if (partial !== (own.node[tag] === sl.node)) {
+      return partial ? `S${k} has SL_partial but its link words belong to ${sl.owner}` : `S${k} is owned by node${sl.node}'s list without SL_partial`;
     }
     if (partial && frozen) return `S${k} is frozen and on the node partial list`;
     if (partial && full && !inGetFromPartialWindow(s, k)) return `S${k} is full but on the node partial list (SL_partial => !full)`;
-    if (frozen && owner !== 'none') return `S${k} is frozen but on a list (${owner})`;
-    if (owner.startsWith('cpu') && (partial || frozen)) return `S${k} is on a CPU partial chain and ${partial ? 'SL_partial' : 'frozen'}`;
+    if (frozen && tag !== 0) return `S${k} is frozen but on a list (${sl.owner})`;
+    if (own.isCpu[tag] && (partial || frozen)) return `S${k} is on a CPU partial chain and ${partial ? 'SL_partial' : 'frozen'}`;
     if (frozen) {
       let cpuSlabOf = 0;
       for (let c = 0; c < s.cpus.length; c++) if (s.cpus[c]!.slab === k) cpuSlabOf++;
@@ -353,11 +418,14 @@ function heldByFrame(f: FrameView, k: number): boolean {
  * reaches is lost until the cache is destroyed.
  */
 function droppedSlabProblem(s: SlubState): string | undefined {
+  const w = s.m.w;
+  const own = ownersOf(s.L);
   for (let k = 0; k < s.slabs.length; k++) {
     const sl = s.slabs[k]!;
-    if (!sl.live || sl.partial || sl.owner.startsWith('cpu')) continue;
-    if (sl.owner.startsWith('priv:')) {
-      const ctx = sl.owner.slice(5);
+    const tag = get(w, s.L.slab[k]!.owner);
+    if (!sl.live || sl.partial || own.isCpu[tag]) continue;
+    const ctx = own.priv[tag];
+    if (ctx !== undefined) {
       if ((s.ctx[ctx]?.stack.length ?? 0) > 0) continue;
       return `S${k} is on ${ctx}'s private list, but ${ctx} has finished`;
     }
