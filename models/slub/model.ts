@@ -157,13 +157,23 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
   const scratch = new Uint32Array(L.width);
   // Which steps (and version switches) the transitions taken so far executed: `slubcheck verify`
   // requires every step a patch changes to be reached. Instrumentation only: no step reads it.
-  // Counted by step code (kernel.ts stepCode) and named only when asked.
-  const coverage = new Map<number, number>();
+  // Counted by step code (kernel.ts stepCode) and named only when asked: a count per label of the
+  // layout in a typed array (a code is fnId * 1024 + label index; `covBase` is each function's first
+  // slot), and the codes in the order first seen (the order coverage() reports them in).
+  const covBase = new Int32Array(L.fnById.length);
+  let covSlots = 0;
+  for (const fl of L.fnById) {
+    covBase[fl.id] = covSlots;
+    covSlots += fl.pcs.length;
+  }
+  const covCounts = new Float64Array(covSlots);
+  const covSeen: number[] = [];
   const trail = new Reused<number>();
   const flushTrail = () => {
     for (let i = 0; i < trail.n; i++) {
       const code = trail.data[i]!;
-      coverage.set(code, (coverage.get(code) ?? 0) + 1);
+      const k = covBase[code >> 10]! + (code & 1023);
+      if (covCounts[k]++ === 0) covSeen.push(code);
     }
     trail.clear();
   };
@@ -492,7 +502,7 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
     describeWaits: (w) => describeWaits(waitView.on(w), contexts, env),
     coverage: () => {
       const out = new Map<string, number>();
-      for (const [code, n] of coverage) out.set(stepName(L, code), n);
+      for (const code of covSeen) out.set(stepName(L, code), covCounts[covBase[code >> 10]! + (code & 1023)]!);
       for (const f of featuresRead) out.set(`feature:${f}`, 1);
       return out;
     },
