@@ -10,7 +10,8 @@
 import type { Property } from '../src/engine/model.ts';
 import type { SlubModelInfo } from '../models/slub/model.ts';
 import { mayRunOp } from '../models/slub/scenarios.ts';
-import { chain, cpuChain, nodePtr, slabOfLink, slabPtr, type FrameView, type ListView, type Obj, type SlubState } from '../models/slub/state.ts';
+import { chain, nodePtr, slabOfLink, slabOfStruct, slabPtr, type FnLayout, type FrameView, type ListView, type Obj, type SlubLayout, type SlubState } from '../models/slub/state.ts';
+import { get, type Field } from '../src/engine/layout.ts';
 
 type P = Property<SlubState>;
 
@@ -78,6 +79,87 @@ function visitPlaces(info: SlubModelInfo, s: SlubState, named: boolean, put: (o:
 
 const SHEAF_NAMES = ['main', 'spare', 'rcu_free'] as const;
 
+/** A bounded list of the layout: its length field and its item fields. */
+interface ListWords {
+  readonly len: Field;
+  readonly items: readonly Field[];
+}
+
+/** The count of conservationProblem: one more place for object o (saturating; anything out of range ignored). */
+function countOne(counts: Uint8Array, o: number): void {
+  if (o >= 0 && o < counts.length && counts[o]! < 255) counts[o]!++;
+}
+
+/** Counts a chain of free pointers from `head` (-1 is NULL), at most `limit` objects. */
+function countChain(w: Uint32Array, fp: readonly Field[], counts: Uint8Array, head: number, limit: number): void {
+  for (let o = head, k = 0; o >= 0 && k < limit; k++) {
+    countOne(counts, o);
+    const f = fp[o]!;
+    o = ((w[f.word]! >>> f.shift) & f.mask) + f.min;
+  }
+}
+
+/** Counts the objects of a list whose fields are relative to word `base` (0 for the state's own lists, a frame's locals area for a list local). */
+function countList(w: Uint32Array, counts: Uint8Array, l: ListWords, base: number): void {
+  if (l.items.length === 0) return;
+  const lf = l.len;
+  const len = ((w[base + lf.word]! >>> lf.shift) & lf.mask) + lf.min;
+  for (let j = 0; j < len; j++) {
+    const f = l.items[j]!;
+    countOne(counts, ((w[base + f.word]! >>> f.shift) & f.mask) + f.min);
+  }
+}
+
+/**
+ * visitPlaces(info, s, false, count) for the check of every state, read
+ * straight from the words through the layout's fields: the same places, the
+ * same chain limits and the same saturating count into `counts`, but no view
+ * getters, no callback per object, no list of a zero capacity (a cache
+ * without sheaves, KASAN or kfree_nolock has none of those), and a frame's
+ * holding locals read at their offsets (not by name from its locals object,
+ * a keyed load that sees every function's class).
+ */
+function countPlaces(info: SlubModelInfo, s: SlubState, counts: Uint8Array): void {
+  const w = s.m.w;
+  const L = s.L;
+  const O = info.env.p.objects;
+  const NOBJ = L.NOBJ;
+  const fp = L.fp;
+  for (let k = 0; k < L.slab.length; k++) {
+    const sl = L.slab[k]!;
+    if (get(w, sl.live) !== 0) countChain(w, fp, counts, get(w, sl.freelist), O + 1);
+  }
+  for (let i = 0; i < L.cpu.length; i++) {
+    const c = L.cpu[i]!;
+    countChain(w, fp, counts, get(w, c.freelist), NOBJ);
+    countList(w, counts, c.main, 0);
+    countList(w, counts, c.spare, 0);
+    countList(w, counts, c.rcu_free, 0);
+    if (c.cbs.length > 0) for (let q = 0, nq = get(w, c.cbCount); q < nq; q++) countList(w, counts, c.cbs[q]!.objs, 0);
+    countList(w, counts, c.quarantine, 0);
+    countList(w, counts, c.deferred, 0);
+  }
+  for (let i = 0; i < L.node.length; i++) {
+    const nd = L.node[i]!;
+    if (nd.barnFull.length > 0) for (let b = 0, nb = get(w, nd.barnCount); b < nb; b++) countList(w, counts, nd.barnFull[b]!, 0);
+  }
+  for (let x = 0; x < L.ctx.length; x++) {
+    const c = L.ctx[x]!;
+    for (let o = 0; o < NOBJ; o++) if (get(w, c.owns[o]!) !== 0) countOne(counts, o);
+    for (let i = 0, depth = get(w, c.depth); i < depth; i++) {
+      const ff = c.frames[i]!;
+      const holding = L.fnById[get(w, ff.fn)]!.holding;
+      for (let h = 0; h < holding.length; h++) {
+        const lf = holding[h]!;
+        if (lf.decl.holds === 'chain') {
+          const f = lf.f!;
+          countChain(w, fp, counts, ((w[ff.base + f.word]! >>> f.shift) & f.mask) + f.min, NOBJ);
+        } else countList(w, counts, lf.list!, ff.base);
+      }
+    }
+  }
+}
+
 /** Where every object is, by name. */
 export function objectPlaces(info: SlubModelInfo, s: SlubState): string[][] {
   const places: string[][] = Array.from({ length: s.L.NOBJ }, () => []);
@@ -126,46 +208,111 @@ function listProblem(s: SlubState): string | undefined {
   return undefined;
 }
 
+/**
+ * What the properties ask of a slab's owner tag (the ghost `owner` field, an
+ * index into the layout's owner names), answered once per name instead of
+ * with string tests on every slab of every state: is it a CPU partial chain's
+ * ('cpu<c>', and which CPU), a node list's ('node<n>', isNodeOwner()), a
+ * context's private list ('priv:<ctx>'), and each CPU's own tag.
+ */
+interface Owners {
+  readonly isCpu: readonly boolean[];
+  /** Number(name.slice(3)) for a 'cpu' name (as chainProblem() read it). */
+  readonly cpu: readonly number[];
+  /** n when isNodeOwner(name, n), else -1. */
+  readonly node: readonly number[];
+  /** The context of a 'priv:<ctx>' name, else undefined. */
+  readonly priv: readonly (string | undefined)[];
+  /** The index of the name 'cpu<c>' for each CPU c (-1: none). */
+  readonly cpuTag: readonly number[];
+}
+const OWNERS = new WeakMap<SlubLayout, Owners>();
+let lastOwnersOf: SlubLayout | undefined;
+let lastOwners: Owners | undefined;
+function ownersOf(L: SlubLayout): Owners {
+  if (L === lastOwnersOf) return lastOwners!;
+  let o = OWNERS.get(L);
+  if (!o) {
+    const names = L.ownerNames;
+    const node = names.map((name) => {
+      for (let n = 0; n < L.node.length; n++) if (isNodeOwner(name, n)) return n;
+      return -1;
+    });
+    o = {
+      isCpu: names.map((name) => name.startsWith('cpu')),
+      cpu: names.map((name) => (name.startsWith('cpu') ? Number(name.slice(3)) : -1)),
+      node,
+      priv: names.map((name) => (name.startsWith('priv:') ? name.slice(5) : undefined)),
+      cpuTag: L.cpu.map((_c, c) => L.ownerIndex.get(`cpu${c}`) ?? -1),
+    };
+    OWNERS.set(L, o);
+  }
+  lastOwnersOf = L;
+  lastOwners = o;
+  return o;
+}
+
+/** cpuChain(s, head).includes(k), walked in place. */
+function cpuChainReaches(s: SlubState, head: number | null, k: number): boolean {
+  const P = s.slabs.length;
+  let n = 0;
+  for (let m: number | undefined = head ?? undefined; m !== undefined && n <= P; n++, m = slabOfStruct(s.slabs[m]!.L0)) if (m === k) return true;
+  return false;
+}
+
 function chainProblem(s: SlubState): string | undefined {
-  for (let k = 0; k < s.slabs.length; k++) {
-    const sl = s.slabs[k]!;
-    const owner = sl.owner;
-    if (!sl.live || !owner.startsWith('cpu')) continue;
-    const cpu = Number(owner.slice(3));
-    if (!cpuChain(s, s.cpus[cpu]!.partial).includes(k)) return `S${k}'s link words belong to cpu${cpu}'s partial chain, but the chain does not reach it`;
+  // Owner tags by index and chains walked in place: no string or array made per state.
+  const w = s.m.w;
+  const L = s.L;
+  const own = ownersOf(L);
+  const P = s.slabs.length;
+  for (let k = 0; k < P; k++) {
+    const f = L.slab[k]!;
+    const tag = get(w, f.owner);
+    if (get(w, f.live) === 0 || !own.isCpu[tag]) continue;
+    const cpu = own.cpu[tag]!;
+    if (!cpuChainReaches(s, s.cpus[cpu]!.partial, k)) return `S${k}'s link words belong to cpu${cpu}'s partial chain, but the chain does not reach it`;
   }
   for (let c = 0; c < s.cpus.length; c++) {
     const head = s.cpus[c]!.partial;
     if (head === null) continue;
-    const members = cpuChain(s, head);
-    if (members.length > s.slabs.length) return `cpu${c}'s partial chain has a cycle`;
-    const last = s.slabs[members[members.length - 1]!]!;
+    // cpuChain(s, head): its length and its last slab.
+    let length = 0;
+    let lastK = head;
+    for (let m: number | undefined = head; m !== undefined && length <= P; length++, m = slabOfStruct(s.slabs[m]!.L0)) lastK = m;
+    if (length > P) return `cpu${c}'s partial chain has a cycle`;
+    const last = s.slabs[lastK]!;
     if (last.L0 !== null) return `cpu${c}'s partial chain ends in ${String(last.L0)}, not NULL`;
-    if (s.slabs[head]!.L1 !== members.length) return `cpu${c}'s partial chain head S${head} says slabs = ${String(s.slabs[head]!.L1)}, but the chain holds ${members.length}`;
-    for (const k of members) {
-      const sl = s.slabs[k]!;
-      if (sl.partial || sl.frozen || !sl.live) return `S${k} on cpu${c}'s partial chain is ${sl.partial ? 'SL_partial' : sl.frozen ? 'frozen' : 'freed'}`;
-      if (sl.owner !== `cpu${c}`) return `S${k} is on cpu${c}'s partial chain but its link words belong to ${sl.owner}`;
+    if (s.slabs[head]!.L1 !== length) return `cpu${c}'s partial chain head S${head} says slabs = ${String(s.slabs[head]!.L1)}, but the chain holds ${length}`;
+    // Its members again, in order.
+    const tag = own.cpuTag[c]!;
+    for (let m: number | undefined = head, n = 0; m !== undefined && n <= P; n++, m = slabOfStruct(s.slabs[m]!.L0)) {
+      const sl = s.slabs[m]!;
+      if (sl.partial || sl.frozen || !sl.live) return `S${m} on cpu${c}'s partial chain is ${sl.partial ? 'SL_partial' : sl.frozen ? 'frozen' : 'freed'}`;
+      if (get(w, L.slab[m]!.owner) !== tag) return `S${m} is on cpu${c}'s partial chain but its link words belong to ${sl.owner}`;
     }
   }
   return undefined;
 }
 
 function stateTableProblem(s: SlubState): string | undefined {
+  const w = s.m.w;
+  const own = ownersOf(s.L);
   for (let k = 0; k < s.slabs.length; k++) {
     const sl = s.slabs[k]!;
     if (!sl.live) continue;
     const full = sl.freelist === null;
-    const owner = sl.owner;
+    // The owner tag by index (0 is 'none'); its name only for a message.
+    const tag = get(w, s.L.slab[k]!.owner);
     const partial = sl.partial;
     const frozen = sl.frozen;
-    if (partial !== isNodeOwner(owner, sl.node)) {
-      return partial ? `S${k} has SL_partial but its link words belong to ${owner}` : `S${k} is owned by node${sl.node}'s list without SL_partial`;
+    if (partial !== (own.node[tag] === sl.node)) {
+      return partial ? `S${k} has SL_partial but its link words belong to ${sl.owner}` : `S${k} is owned by node${sl.node}'s list without SL_partial`;
     }
     if (partial && frozen) return `S${k} is frozen and on the node partial list`;
     if (partial && full && !inGetFromPartialWindow(s, k)) return `S${k} is full but on the node partial list (SL_partial => !full)`;
-    if (frozen && owner !== 'none') return `S${k} is frozen but on a list (${owner})`;
-    if (owner.startsWith('cpu') && (partial || frozen)) return `S${k} is on a CPU partial chain and ${partial ? 'SL_partial' : 'frozen'}`;
+    if (frozen && tag !== 0) return `S${k} is frozen but on a list (${sl.owner})`;
+    if (own.isCpu[tag] && (partial || frozen)) return `S${k} is on a CPU partial chain and ${partial ? 'SL_partial' : 'frozen'}`;
     if (frozen) {
       let cpuSlabOf = 0;
       for (let c = 0; c < s.cpus.length; c++) if (s.cpus[c]!.slab === k) cpuSlabOf++;
@@ -187,18 +334,79 @@ function isNodeOwner(owner: string, n: number): boolean {
   return v === n;
 }
 
+/**
+ * What heldByContext() reads of a function's frames: its scalar `slab` and
+ * `cur` locals (numeric ones: a bool or enum local never equals a slab id) and
+ * its `slabs` and `discard` list locals, as fields relative to the frame's
+ * locals area. Null for a function that declares `slabs` or `discard` as
+ * something else: its frames are read by name as before.
+ */
+interface HeldLocals {
+  readonly scalars: readonly Field[];
+  readonly lists: readonly { readonly len: Field; readonly items: readonly Field[] }[];
+}
+/** Per layout, by function id (filled as functions are first seen on a stack). */
+const HELD_LOCALS = new WeakMap<SlubLayout, (HeldLocals | null | undefined)[]>();
+const NUMERIC_LOCAL = new Set(['obj', 'slab', 'node', 'cpu', 'int']);
+function heldLocals(fn: FnLayout): HeldLocals | null {
+  const scalars: Field[] = [];
+  const lists: { len: Field; items: readonly Field[] }[] = [];
+  for (const name of ['slab', 'cur']) {
+    const lf = fn.locals.get(name);
+    if (lf?.f && NUMERIC_LOCAL.has(lf.decl.type.t)) scalars.push(lf.f);
+  }
+  for (const name of ['slabs', 'discard']) {
+    const lf = fn.locals.get(name);
+    if (lf === undefined) continue;
+    if (!lf.list) return null;
+    lists.push(lf.list);
+  }
+  return { scalars, lists };
+}
+
 /** A context's frames name slab k as the one they work on (in flight between two steps of a kernel path). */
 function heldByContext(s: SlubState, k: number): boolean {
-  for (const c of s.ctxList) {
-    for (let i = 0; i < c.stack.length; i++) {
-      const f: FrameView = c.stack.frames[i]!;
-      const l = f.l;
-      if (l.slab === k || l.cur === k) return true;
-      for (const key of ['slabs', 'discard'] as const) {
-        const v = l[key] as { includes(k: number): boolean } | undefined;
-        if (v !== undefined && v.includes(k)) return true;
+  // Read from the words (layout fields at each frame's locals area): this runs on most states.
+  const w = s.m.w;
+  const L = s.L;
+  let byFn = HELD_LOCALS.get(L);
+  if (byFn === undefined) HELD_LOCALS.set(L, (byFn = []));
+  for (let x = 0; x < L.ctx.length; x++) {
+    const c = L.ctx[x]!;
+    for (let i = 0, depth = get(w, c.depth); i < depth; i++) {
+      const ff = c.frames[i]!;
+      const id = get(w, ff.fn);
+      let h = byFn[id];
+      if (h === undefined) byFn[id] = h = heldLocals(L.fnById[id]!);
+      if (h === null) {
+        if (heldByFrame(s.ctxList[x]!.stack.frames[i]!, k)) return true;
+        continue;
+      }
+      const base = ff.base;
+      for (let j = 0; j < h.scalars.length; j++) {
+        const f = h.scalars[j]!;
+        if (((w[base + f.word]! >>> f.shift) & f.mask) + f.min === k) return true;
+      }
+      for (let j = 0; j < h.lists.length; j++) {
+        const l = h.lists[j]!;
+        const lf = l.len;
+        for (let e = 0, len = ((w[base + lf.word]! >>> lf.shift) & lf.mask) + lf.min; e < len; e++) {
+          const f = l.items[e]!;
+          if (((w[base + f.word]! >>> f.shift) & f.mask) + f.min === k) return true;
+        }
       }
     }
+  }
+  return false;
+}
+
+/** heldByContext() for one frame, by name (a function whose `slabs` or `discard` local is not a list). */
+function heldByFrame(f: FrameView, k: number): boolean {
+  const l = f.l;
+  if (l.slab === k || l.cur === k) return true;
+  for (const key of ['slabs', 'discard'] as const) {
+    const v = l[key] as { includes(k: number): boolean } | undefined;
+    if (v !== undefined && v.includes(k)) return true;
   }
   return false;
 }
@@ -211,11 +419,14 @@ function heldByContext(s: SlubState, k: number): boolean {
  * reaches is lost until the cache is destroyed.
  */
 function droppedSlabProblem(s: SlubState): string | undefined {
+  const w = s.m.w;
+  const own = ownersOf(s.L);
   for (let k = 0; k < s.slabs.length; k++) {
     const sl = s.slabs[k]!;
-    if (!sl.live || sl.partial || sl.owner.startsWith('cpu')) continue;
-    if (sl.owner.startsWith('priv:')) {
-      const ctx = sl.owner.slice(5);
+    const tag = get(w, s.L.slab[k]!.owner);
+    if (!sl.live || sl.partial || own.isCpu[tag]) continue;
+    const ctx = own.priv[tag];
+    if (ctx !== undefined) {
       if ((s.ctx[ctx]?.stack.length ?? 0) > 0) continue;
       return `S${k} is on ${ctx}'s private list, but ${ctx} has finished`;
     }
@@ -254,12 +465,14 @@ function counterProblem(info: SlubModelInfo, s: SlubState): string | undefined {
   return undefined;
 }
 
-function conservationProblem(info: SlubModelInfo, s: SlubState, counts: Uint8Array, count: (o: Obj) => void): string | undefined {
+function conservationProblem(info: SlubModelInfo, s: SlubState, counts: Uint8Array): string | undefined {
   // Count first (the check of every state, with `count` adding to `counts`); name the places only for an explanation.
   counts.fill(0);
-  visitPlaces(info, s, false, count);
+  countPlaces(info, s, counts);
   let fine = true;
-  for (let o = 0; o < counts.length && fine; o++) fine = counts[o] === (s.slabs[slabOf(info, o)]!.live ? 1 : 0);
+  const slabs = s.L.slab;
+  const O = info.env.p.objects;
+  for (let o = 0; o < counts.length && fine; o++) fine = counts[o] === get(s.m.w, slabs[Math.floor(o / O)]!.live);
   if (fine) return undefined;
   const places = objectPlaces(info, s);
   for (let o = 0; o < places.length; o++) {
@@ -364,9 +577,6 @@ function prop(name: string, description: string, problem: (s: SlubState) => stri
 export function slubProperties(info: SlubModelInfo): P[] {
   const f = info.version.features;
   const counts = new Uint8Array(info.layout.NOBJ);
-  const count = (o: Obj): void => {
-    if (o >= 0 && o < counts.length && counts[o]! < 255) counts[o]!++;
-  };
   const seen = (name: string, event: string | readonly string[], description: string): P => ({ name, kind: 'sometimes', description, event, check: () => false });
   const props: P[] = [
     prop('link_words_written_by_owner', "only the list that owns a slab's link words, under its lock, writes them (§6.2)", (s) => s.ghost.get('bad_link_write') ?? undefined),
@@ -378,7 +588,7 @@ export function slubProperties(info: SlubModelInfo): P[] {
     prop('slab_state_table', 'every slab is in a row of the state table of its version (§6.1), allowing the GP2-GP3 window', (s) => stateTableProblem(s)),
     prop('no_slab_dropped_off_lists', 'every live slab is on a list, a cpu slab, full on no list, or held by a context working on it: none with free objects is lost', droppedSlabProblem),
     prop('counters_consistent', 'inuse + free objects == objects, the freelist is acyclic and holds only its own objects', (s) => counterProblem(info, s)),
-    prop('object_conservation', 'every object of a live slab is in exactly one place (no double free, no double allocation)', (s) => conservationProblem(info, s, counts, count)),
+    prop('object_conservation', 'every object of a live slab is in exactly one place (no double free, no double allocation)', (s) => conservationProblem(info, s, counts)),
     prop('no_double_alloc', 'no object is handed to a client while a client owns it', (s) => s.ghost.get('double_alloc') ?? undefined),
     prop('lock_sanity', 'every held lock belongs to a context inside an operation, list_lock is held with irqs off, and irqs are enabled again when an operation ends', lockProblem),
   ];

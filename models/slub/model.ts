@@ -165,13 +165,23 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
   const scratch = new Uint32Array(L.width);
   // Which steps (and version switches) the transitions taken so far executed: `slubcheck verify`
   // requires every step a patch changes to be reached. Instrumentation only: no step reads it.
-  // Counted by step code (kernel.ts stepCode) and named only when asked.
-  const coverage = new Map<number, number>();
+  // Counted by step code (kernel.ts stepCode) and named only when asked: a count per label of the
+  // layout in a typed array (a code is fnId * 1024 + label index; `covBase` is each function's first
+  // slot), and the codes in the order first seen (the order coverage() reports them in).
+  const covBase = new Int32Array(L.fnById.length);
+  let covSlots = 0;
+  for (const fl of L.fnById) {
+    covBase[fl.id] = covSlots;
+    covSlots += fl.pcs.length;
+  }
+  const covCounts = new Float64Array(covSlots);
+  const covSeen: number[] = [];
   const trail = new Reused<number>();
   const flushTrail = () => {
     for (let i = 0; i < trail.n; i++) {
       const code = trail.data[i]!;
-      coverage.set(code, (coverage.get(code) ?? 0) + 1);
+      const k = covBase[code >> 10]! + (code & 1023);
+      if (covCounts[k]++ === 0) covSeen.push(code);
     }
     trail.clear();
   };
@@ -227,13 +237,145 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
     return lastPrepared[i];
   };
 
+  // Starts remembered across states. A start is beginOp() (the context's script position or budget,
+  // the object leaving its pool) and the root call's `local` steps, which by their contract touch only
+  // the context's private data: given the context's fields and its pool's `owns` (its key: those bits
+  // of the words that hold them), a start makes the same changes, step codes and events whatever the
+  // rest of the state. So the bits a start flipped are kept, by operation and key, and flipped again
+  // on another state with the same key instead of running it again. Kept only when the start changed
+  // no bit outside its key (else it is run every time, as are the environment's operations,
+  // whose beginOp() reads a CPU's queues), and the first shared step is still looked at on the state
+  // itself (its guard and choices read shared data).
+  interface Remembered {
+    readonly ctx: string;
+    readonly op: Op;
+    readonly key: Uint32Array;
+    /** Words the start changed, and the bits it flipped in each. */
+    readonly at: Int32Array;
+    readonly flip: Uint32Array;
+    readonly codes: readonly number[];
+    readonly events: readonly string[];
+    readonly entry: string;
+  }
+  /** The words holding a context's fields and its pool's `owns`, and in each the bits of those fields. */
+  interface KeyWords {
+    readonly at: Int32Array;
+    readonly mask: Uint32Array;
+  }
+  const keyWordsOf = (ctx: string): KeyWords => {
+    const bits = new Map<number, number>();
+    const add = (word: number, mask: number) => bits.set(word, ((bits.get(word) ?? 0) | mask) >>> 0);
+    const addField = (f: { word: number; shift: number; mask: number }) => add(f.word, (f.mask << f.shift) >>> 0);
+    const c = L.ctx[L.d.contexts.indexOf(ctx)]!;
+    for (const f of [c.depth, c.opIndex, c.budget, c.irqoff, c.preempt, ...c.owns]) addField(f);
+    for (const fr of c.frames) {
+      addField(fr.fn);
+      addField(fr.pc);
+      for (let i = 0; i < L.area; i++) add(fr.base + i, 0xffffffff);
+    }
+    for (const f of L.ctx[L.d.contexts.indexOf(pool(ctx))]!.owns) addField(f);
+    const at = [...bits.keys()].sort((a, b) => a - b);
+    return { at: Int32Array.from(at), mask: Uint32Array.from(at.map((w) => bits.get(w)!)) };
+  };
+  const keyWords = new Map<string, KeyWords>(clients.map((c) => [c, keyWordsOf(c)]));
+  const remembered = new Map<number, Remembered[]>();
+  let rememberedCount = 0;
+  const REMEMBER_MAX = 1 << 16;
+  const sameOp = (a: Op, b: Op): boolean => {
+    const x = a as { op: string; gfp?: string; obj?: number; obj2?: number };
+    const y = b as { op: string; gfp?: string; obj?: number; obj2?: number };
+    return x.op === y.op && x.gfp === y.gfp && x.obj === y.obj && x.obj2 === y.obj2;
+  };
+  const opHash = (ctx: number, op: Op): number => {
+    const o = op as { op: string; gfp?: string; obj?: number; obj2?: number };
+    let h = Math.imul(ctx + 1, 0x9e3779b1) ^ o.op.length ^ (o.op.charCodeAt(o.op.length - 1) << 8) ^ (o.op.charCodeAt(4) << 16);
+    h = Math.imul(h ^ (o.gfp === undefined ? 0 : o.gfp.charCodeAt(4)), 0x85ebca6b);
+    h = Math.imul(h ^ ((o.obj ?? -1) + 1), 0xc2b2ae35);
+    return Math.imul(h ^ ((o.obj2 ?? -1) + 1), 0x27d4eb2f);
+  };
+  const keyHash = (h: number, kw: KeyWords, w: Uint32Array): number => {
+    for (let i = 0; i < kw.at.length; i++) h = Math.imul(h ^ (w[kw.at[i]!]! & kw.mask[i]!), 0x9e3779b1) ^ (h >>> 15);
+    return h;
+  };
+  // SLUBCHECK_CHECK_STARTS=1: every replayed start is also run, and must make the same words, step
+  // codes, events and entry (a check of the `local` contract on a search, for tests and reviews).
+  const checkRemembered = process.env.SLUBCHECK_CHECK_STARTS === '1';
+  const checkReplay = (ctx: string, op: Op, s: Uint32Array, prep: Prepared): void => {
+    const words = s.slice();
+    const codes = new Reused<number>();
+    const events: string[] = [];
+    d.on(words);
+    x.emit = (e) => events.push(e);
+    const entry = startOp(ctx, op, codes);
+    x.emit = noEmit;
+    d.on(prep.words);
+    const same = entry === prep.entry && words.every((v, i) => v === prep.words[i]) && codes.n === prep.trail.n && codes.data.slice(0, codes.n).every((c, i) => c === prep.trail.data[i]) && events.length === prep.events.n && events.every((e, i) => e === prep.events.data[i]);
+    if (!same) throw new ModelError(id, `a remembered start of ${op.op} by ${ctx} differs from running it: a local step of it reads or writes shared data`);
+    x.ctx = ctx;
+    x.cpu = cpuOf(ctx);
+  };
+  /** Starts `op` of `ctx` in `prep.words` (a copy of `s`): from a remembered start when there is one. */
+  const prepareStart = (ctx: string, ctxIndex: number, op: Op, s: Uint32Array, prep: Prepared): void => {
+    const kw = keyWords.get(ctx)!;
+    const words = kw.at;
+    const mask = kw.mask;
+    x.choice = undefined;
+    const environment = op.op === 'rcu_callback' || op.op === 'work' || op.op === 'irq_work';
+    const h = environment ? 0 : keyHash(opHash(ctxIndex, op), kw, s);
+    if (!environment) {
+      const list = remembered.get(h);
+      if (list) {
+        for (const r of list) {
+          if (r.ctx !== ctx || !sameOp(r.op, op)) continue;
+          let k = 0;
+          while (k < words.length && r.key[k] === ((s[words[k]!]! & mask[k]!) >>> 0)) k++;
+          if (k < words.length) continue;
+          const out = prep.words;
+          for (let i = 0; i < r.at.length; i++) out[r.at[i]!] = (out[r.at[i]!]! ^ r.flip[i]!) >>> 0;
+          for (const c of r.codes) prep.trail.push(c);
+          for (const e of r.events) prep.events.push(e);
+          prep.entry = r.entry;
+          x.ctx = ctx;
+          x.cpu = cpuOf(ctx);
+          if (checkRemembered) checkReplay(ctx, op, s, prep);
+          return;
+        }
+      }
+    }
+    x.emit = prep.record;
+    prep.entry = startOp(ctx, op, prep.trail);
+    x.emit = noEmit;
+    if (environment || rememberedCount >= REMEMBER_MAX) return;
+    // Remember it when every bit it changed is a bit of its key.
+    const out = prep.words;
+    const at: number[] = [];
+    const flip: number[] = [];
+    let j = 0;
+    for (let i = 0; i < out.length; i++) {
+      if (out[i] === s[i]) continue;
+      while (j < words.length && words[j]! < i) j++;
+      const changed = (out[i]! ^ s[i]!) >>> 0;
+      if (j === words.length || words[j] !== i || (changed & ~mask[j]!) !== 0) return;
+      at.push(i);
+      flip.push(changed);
+    }
+    const key = new Uint32Array(words.length);
+    for (let k = 0; k < words.length; k++) key[k] = (s[words[k]!]! & mask[k]!) >>> 0;
+    const r: Remembered = { ctx, op, key, at: Int32Array.from(at), flip: Uint32Array.from(flip), codes: prep.trail.data.slice(0, prep.trail.n), events: prep.events.data.slice(0, prep.events.n), entry: prep.entry };
+    const list = remembered.get(h);
+    if (list) list.push(r);
+    else remembered.set(h, [r]);
+    rememberedCount++;
+  };
+
   const actions = (s: Uint32Array): SlubAction[] => {
     const out: SlubAction[] = [];
     let slots = 0;
     lastSource.set(s);
     lastActions = out;
     d.on(s);
-    for (const ctx of contexts) {
+    for (let ci = 0; ci < contexts.length; ci++) {
+      const ctx = contexts[ci]!;
       if (ctx === 'rcu/gp') {
         if (d.cpus.some((c) => c.rcu_cbs.toArray().some((cb) => !cb.ready))) {
           lastPrepared[out.length] = undefined;
@@ -262,11 +404,8 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
         const prep = preparedSlot(slots++);
         prep.words.set(s);
         d.on(prep.words);
-        x.emit = prep.record;
-        x.choice = undefined;
-        const entry = startOp(ctx, op, prep.trail);
-        x.emit = noEmit;
-        prep.entry = entry;
+        prepareStart(ctx, ci, op, s, prep);
+        const entry = prep.entry;
         // An operation that is private from start to end (e.g. a flush with nothing to flush) is one step.
         const running = x.at(ctx);
         const st = running ? stepOf(env, x.f) : undefined;
@@ -371,7 +510,7 @@ export function buildSlubModel(config: SlubConfig): Model<Uint32Array, SlubActio
     describeWaits: (w) => describeWaits(waitView.on(w), contexts, env),
     coverage: () => {
       const out = new Map<string, number>();
-      for (const [code, n] of coverage) out.set(stepName(L, code), n);
+      for (const code of covSeen) out.set(stepName(L, code), covCounts[covBase[code >> 10]! + (code & 1023)]!);
       for (const f of featuresRead) out.set(`feature:${f}`, 1);
       return out;
     },

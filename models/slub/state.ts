@@ -95,16 +95,34 @@ export const slabPtr = (k: SlabId): string => SLAB_PTRS[k] ?? (k >= 0 && k < 102
 export const structPtr = (k: SlabId): string => STRUCT_PTRS[k] ?? (k >= 0 && k < 1024 && Number.isInteger(k) ? (STRUCT_PTRS[k] = `slab:S${k}`) : `slab:S${k}`);
 export const nodePtr = (n: number): string => NODE_PTRS[n] ?? (n >= 0 && n < 1024 && Number.isInteger(n) ? (NODE_PTRS[n] = `N${n}`) : `N${n}`);
 
+// The three parsers below run on every list operation of a step and every list walk of a property,
+// on the few link-word names of a layout: each name's number is parsed once (a slice and a Number()
+// per call before) and kept, up to a bound, by name. Pure functions of the name: the same results.
+const PARSED_LINK = new Map<string, SlabId | undefined>();
+const PARSED_STRUCT = new Map<string, SlabId | undefined>();
+const PARSED_NODE = new Map<string, number | undefined>();
+const PARSED_MAX = 4096;
+function parsedPtr<T>(memo: Map<string, T>, p: string, parse: (p: string) => T): T {
+  const v = memo.get(p);
+  if (v !== undefined || memo.has(p)) return v as T;
+  const r = parse(p);
+  if (memo.size < PARSED_MAX) memo.set(p, r);
+  return r;
+}
+const parseLink = (p: string): SlabId | undefined => (p.charCodeAt(0) === 83 /* S */ ? Number(p.slice(1)) : undefined);
+const parseStruct = (p: string): SlabId | undefined => (p.startsWith('slab:S') ? Number(p.slice(6)) : undefined);
+const parseNode = (p: string): number | undefined => (p.charCodeAt(0) === 78 /* N */ ? Number(p.slice(1)) : undefined);
+
 /** The slab whose link area `p` points at, if it does. */
 export function slabOfLink(p: Ptr): SlabId | undefined {
-  return typeof p === 'string' && p.charCodeAt(0) === 83 /* S */ ? Number(p.slice(1)) : undefined;
+  return typeof p === 'string' ? parsedPtr(PARSED_LINK, p, parseLink) : undefined;
 }
 /** The slab whose struct address `p` is (a CPU partial `next`). */
 export function slabOfStruct(p: Ptr): SlabId | undefined {
-  return typeof p === 'string' && p.startsWith('slab:S') ? Number(p.slice(6)) : undefined;
+  return typeof p === 'string' ? parsedPtr(PARSED_STRUCT, p, parseStruct) : undefined;
 }
 export function nodeOfPtr(p: Ptr): number | undefined {
-  return typeof p === 'string' && p.charCodeAt(0) === 78 /* N */ ? Number(p.slice(1)) : undefined;
+  return typeof p === 'string' ? parsedPtr(PARSED_NODE, p, parseNode) : undefined;
 }
 
 /** The CPU a context runs on; -1 for the environment (`rcu/gp`). */
