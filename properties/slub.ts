@@ -649,6 +649,7 @@ export function slubProperties(info: SlubModelInfo): P[] {
   }
   if (mayRunOp(info.scenario, 'kfree_nolock')) {
     props.push(seen('kfree_nolock_deferred_a_free', 'defer_free', "kfree_nolock() could not free without spinning and put the object on its CPU's defer_free list"));
+    if (f.cpuSlab) props.push(seen('kfree_nolock_freed_to_cpu_slab', 'kfree_nolock_cpu_slab', "kfree_nolock() freed into the cpu slab through do_slab_free()'s per-CPU cmpxchg (v6.19)"));
     props.push(seen('deferred_free_ran', 'deferred_free_ran', 'the defer_free irq_work (free_deferred_objects()) freed a deferred object to its slab'));
   }
   if (destroys) {

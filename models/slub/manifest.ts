@@ -79,12 +79,12 @@ export const MANIFEST: readonly ManifestRow[] = [
   // bulk-alloc-irq: v6.19 kmem_cache_alloc_bulk() in an interrupt beside a lockless fast-path allocation.
   { version: 'v6.19', scenario: 'bulk-alloc-irq', patches: [], result: 'ok', states: 1085, depth: 26, unreached: ['node_partial_list_changed', 'free_to_frozen_slab'] },
   // kfree-nolock-destroy: kfree_nolock() defers what it cannot free without spinning to the CPU's irq_work; kmem_cache_destroy() waits for it.
-  { version: 'v6.19', scenario: 'kfree-nolock-destroy', patches: [], result: 'ok', states: 155, depth: 27, unreached: [] },
-  { version: '17c38c88', scenario: 'kfree-nolock-destroy', patches: [], result: 'ok', states: 133, depth: 31, unreached: [] },
-  { version: '7.0', scenario: 'kfree-nolock-destroy', patches: [], result: 'ok', states: 135, depth: 28, unreached: [] },
-  { version: 'v6.19', scenario: 'kfree-nolock-destroy', patches: ['broken-destroy-no-defer-free-barrier'], result: 'violation', states: 146, depth: 13, property: 'kmem_cache_destroy_leaves_no_objects', steps: 13 },
-  { version: '17c38c88', scenario: 'kfree-nolock-destroy', patches: ['broken-destroy-no-defer-free-barrier'], result: 'violation', states: 245, depth: 26, property: 'kmem_cache_destroy_leaves_no_objects', steps: 26 },
-  { version: '7.0', scenario: 'kfree-nolock-destroy', patches: ['broken-destroy-no-defer-free-barrier'], result: 'violation', states: 223, depth: 23, property: 'kmem_cache_destroy_leaves_no_objects', steps: 23 },
+  { version: 'v6.19', scenario: 'kfree-nolock-destroy', patches: [], result: 'ok', states: 584, depth: 41, unreached: [] },
+  { version: '17c38c88', scenario: 'kfree-nolock-destroy', patches: [], result: 'ok', states: 734, depth: 44, unreached: [] },
+  { version: '7.0', scenario: 'kfree-nolock-destroy', patches: [], result: 'ok', states: 812, depth: 40, unreached: [] },
+  { version: 'v6.19', scenario: 'kfree-nolock-destroy', patches: ['broken-destroy-no-defer-free-barrier'], result: 'violation', states: 731, depth: 32, property: 'kmem_cache_destroy_leaves_no_objects', steps: 32 },
+  { version: '17c38c88', scenario: 'kfree-nolock-destroy', patches: ['broken-destroy-no-defer-free-barrier'], result: 'violation', states: 1036, depth: 31, property: 'kmem_cache_destroy_leaves_no_objects', steps: 31 },
+  { version: '7.0', scenario: 'kfree-nolock-destroy', patches: ['broken-destroy-no-defer-free-barrier'], result: 'violation', states: 1026, depth: 28, property: 'kmem_cache_destroy_leaves_no_objects', steps: 28 },
   // kmalloc-nolock-race: kmalloc_nolock()'s list_lock trylocks against another CPU's list_lock sections (17c38c88: Bug 1 through the deferred free's put_cpu_partial()).
   { version: '17c38c88', scenario: 'kmalloc-nolock-race', patches: [], result: 'violation', states: 22281, depth: 24, property: 'link_words_written_by_owner', steps: 24 },
   { version: '17c38c88', scenario: 'kmalloc-nolock-race', patches: ['hao-li-list-lock-barrier'], result: 'ok', states: 49096, depth: 38, unreached: ['sheaf_traded_at_barn', 'sheaf_flushed_to_slabs'] },

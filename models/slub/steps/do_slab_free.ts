@@ -41,7 +41,10 @@ export const do_slab_free: FnDef<L> = fn<L>({
           return tailcall(x, '__slab_free', { slab, head, tail, cnt, held });
         }
         // kfree_nolock() defers here too when in_nmi() and the cpu_slab lock is held; NMIs are not modelled.
-        if (x.l.cnt === 0) x.l.cnt = 1;
+        if (x.l.cnt === 0) {
+          seen(x, 'kfree_nolock_cpu_slab');
+          x.l.cnt = 1;
+        }
         goto(x, 'read_freelist');
       },
     },
