@@ -307,7 +307,7 @@ export class Frontier {
     const map = varEnd;
     const mapBytes = (W + 7) >> 3;
     o = map + mapBytes;
-    // The words whose bit is set follow as varints (inlined: this runs for every word of every state).
+    // The words whose bit is set follow as varints (readVar() is small enough for V8 to inline here).
     const into = prev ?? out;
     if (!prev) out.fill(0);
     for (let j = 0; j < mapBytes; j++) {
@@ -315,21 +315,8 @@ export class Frontier {
       while (bits !== 0) {
         const b = 31 - Math.clz32(bits & -bits);
         bits &= bits - 1;
-        let c = buf[o++]!;
-        let x = c & 0x7f;
-        if (c >= 0x80) {
-          c = buf[o++]!;
-          x |= (c & 0x7f) << 7;
-          if (c >= 0x80) {
-            c = buf[o++]!;
-            x |= (c & 0x7f) << 14;
-            if (c >= 0x80) {
-              c = buf[o++]!;
-              x |= (c & 0x7f) << 21;
-              if (c >= 0x80) x = (x >>> 0) + (buf[o++]! & 0x7f) * 0x10000000;
-            }
-          }
-        }
+        const x = readVar(buf, o);
+        o = varEnd;
         const i = (j << 3) + b;
         into[i] = (into[i]! ^ x) >>> 0;
       }

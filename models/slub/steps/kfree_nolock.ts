@@ -36,9 +36,10 @@ import { T, type ListView, type SlabId } from '../state.ts';
 
 interface NolockL {
   held: ListView;
-  slab: SlabId | null;
   ret: ListView;
 }
+
+const NOLOCK_LOCALS = { held: T.held(1), ret: T.held(1) };
 
 interface DeferL {
   held: ListView;
@@ -60,10 +61,16 @@ export function deferPending(x: StepCtx, cpu: number): boolean {
 
 const hooksCite = 'mm/slub.c kfree_nolock(): kasan_slab_free(..., skip quarantine); ';
 
+/** The object kfree_nolock() frees and its slab (KASAN poisons it but skips the quarantine: "kasan quarantine takes locks and not supported from NMI"). */
+const freed = (x: StepCtx<NolockL>): { o: number; slab: SlabId } => {
+  const o = x.l.held.at(0);
+  return { o, slab: slabOfObj(x.e.p, o) };
+};
+
 /** 17c38c88 and 7.0: the percpu sheaves first (allow_spin false), defer_free() for what they do not take. */
 export const kfree_nolock: FnDef<NolockL> = fn<NolockL>({
   entry: 'hooks',
-  locals: { held: T.held(1), slab: T.slab, ret: T.held(1) },
+  locals: NOLOCK_LOCALS,
   steps: {
     hooks: {
       local: true,
@@ -71,10 +78,7 @@ export const kfree_nolock: FnDef<NolockL> = fn<NolockL>({
       reads: [],
       writes: [],
       run: (x) => {
-        // KASAN poisons the object but skips the quarantine ("kasan quarantine takes locks and not supported from NMI").
-        const o = x.l.held.at(0);
-        const slab = slabOfObj(x.e.p, o);
-        x.l.slab = slab;
+        const { slab } = freed(x);
         if (x.e.p.sheaf_capacity > 0 && isLocalNode(x, slab)) return call(x, 'free_to_pcs', { slab, held: takeHeld(x.l.held), nospin: true }, 'defer');
         x.l.ret.set(takeHeld(x.l.held));
         goto(x, 'defer');
@@ -98,7 +102,7 @@ export const kfree_nolock: FnDef<NolockL> = fn<NolockL>({
 /** v6.19: do_slab_free(cnt 0), which frees into the cpu slab or defers; no sheaves. */
 export const kfree_nolock_v619: FnDef<NolockL> = fn<NolockL>({
   entry: 'hooks',
-  locals: { held: T.held(1), slab: T.slab, ret: T.held(1) },
+  locals: NOLOCK_LOCALS,
   steps: {
     hooks: {
       local: true,
@@ -106,9 +110,7 @@ export const kfree_nolock_v619: FnDef<NolockL> = fn<NolockL>({
       reads: [],
       writes: [],
       run: (x) => {
-        const o = x.l.held.at(0);
-        const slab = slabOfObj(x.e.p, o);
-        x.l.slab = slab;
+        const { o, slab } = freed(x);
         call(x, 'do_slab_free', { slab, head: o, tail: o, cnt: 0, held: takeHeld(x.l.held) }, 'return');
       },
     },

@@ -15,7 +15,7 @@
 // not); else, outside the lock, a barn under its racy full limit gets it
 // refilled to full, otherwise it is flushed to the slabs and freed.
 // pfmemalloc is not modelled (no reserves).
-import { call, fn, goto, rootReturn, type FnDef, type StepCtx } from '../kernel.ts';
+import { call, fn, goto, rootReturn, type FnDef, type StepCtx, type StepDef } from '../kernel.ts';
 import { seen } from '../mm.ts';
 import { alloc_empty_sheaf, hasBarn, sheafAllocChoices, takeHeld } from '../helpers.ts';
 import { local_lock, local_unlock, pcsFree } from '../locks.ts';
@@ -54,21 +54,24 @@ function refilled(x: StepCtx<L>): boolean {
   return x.l.held.length === x.e.p.sheaf_capacity;
 }
 
+/** `fn`'s local_lock(&s->cpu_sheaves->lock) (a task waits while its CPU's pcs lock is held), then `next`. */
+const localLock = (fn: string, next: string): StepDef<L> => ({
+  cite: `mm/slub.c ${fn}(): local_lock(&s->cpu_sheaves->lock)`,
+  reads: ['cpu{cpu}.pcs_lock'],
+  writes: ['cpu{cpu}.pcs_lock'],
+  guard: (x) => pcsFree(x),
+  run: (x) => {
+    local_lock(x);
+    goto(x, next);
+  },
+});
+
 export const prefillFns: { readonly [fn: string]: FnDef<any> } = {
   kmem_cache_prefill_sheaf: fn<L>({
     entry: 'local_lock',
     locals: LOCALS,
     steps: {
-      local_lock: {
-        cite: 'mm/slub.c kmem_cache_prefill_sheaf(): local_lock(&s->cpu_sheaves->lock)',
-        reads: ['cpu{cpu}.pcs_lock'],
-        writes: ['cpu{cpu}.pcs_lock'],
-        guard: (x) => pcsFree(x),
-        run: (x) => {
-          local_lock(x);
-          goto(x, 'take');
-        },
-      },
+      local_lock: localLock('kmem_cache_prefill_sheaf', 'take'),
       take: {
         localUnlessIrq: true,
         cite: 'mm/slub.c kmem_cache_prefill_sheaf(): pcs->spare (SHEAF_PREFILL_FAST), else barn_get_full_or_empty_sheaf(); local_unlock()',
@@ -163,16 +166,7 @@ export const prefillFns: { readonly [fn: string]: FnDef<any> } = {
           goto(x, 'local_lock');
         },
       },
-      local_lock: {
-        cite: 'mm/slub.c kmem_cache_return_sheaf(): local_lock(&s->cpu_sheaves->lock)',
-        reads: ['cpu{cpu}.pcs_lock'],
-        writes: ['cpu{cpu}.pcs_lock'],
-        guard: (x) => pcsFree(x),
-        run: (x) => {
-          local_lock(x);
-          goto(x, 'spare');
-        },
-      },
+      local_lock: localLock('kmem_cache_return_sheaf', 'spare'),
       spare: {
         localUnlessIrq: true,
         cite: 'mm/slub.c kmem_cache_return_sheaf(): if (!pcs->spare) pcs->spare = sheaf (SHEAF_RETURN_FAST); local_unlock()',
